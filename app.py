@@ -1,0 +1,8 @@
+"""Storymap: turn a news article into an interactive map story."""
+
+import streamlit as st
+
+st.set_page_config(page_title="Storymap", page_icon=":material/map:", layout="wide")
+
+reader = st.Page("pages/reader.py", title="Read a story", icon=":material/map:", default=True)
+st.navigation([reader]).run()

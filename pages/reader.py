@@ -1,0 +1,148 @@
+"""Reader: a story's text beside its map, with its figures."""
+
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from storymap import assets, maps
+from storymap.analysis import StoryMap, analyse
+from storymap.articles import load_library, load_story
+from storymap.figures import comparison
+from storymap.gazetteer import DATA_DIR, KIND_LABELS, default_gazetteer
+from storymap.highlight import place_url, text_html
+
+APP_DIR = Path(__file__).resolve().parent.parent
+STORIES = DATA_DIR / "stories"
+
+
+@st.cache_resource(show_spinner="Loading the world gazetteer…")
+def gazetteer():
+    return default_gazetteer()
+
+
+@st.cache_resource
+def vendor_assets() -> assets.Assets:
+    return assets.publish(APP_DIR / "static")
+
+
+@st.cache_resource(show_spinner="Finding the places in this story…", max_entries=64)
+def story_map(path: str, mtime: float) -> StoryMap:
+    return analyse(load_story(Path(path)), gazetteer())
+
+
+library = load_library(STORIES)
+if not library:
+    st.info("The story library is empty: add a .md or .txt file to data/stories.")
+    st.stop()
+
+slugs = [e.slug for e in library]
+wanted = st.query_params.get("story", slugs[0])
+if wanted not in slugs:
+    st.warning(f"There is no story called “{wanted}”; showing the first story instead.")
+    wanted = slugs[0]
+with st.sidebar:
+    slug = st.selectbox("Story", slugs, index=slugs.index(wanted),
+                        format_func=lambda s: next(e.title for e in library if e.slug == s))
+    broken = [e for e in library if e.error]
+    if broken:
+        with st.expander(f"{len(broken)} story file(s) could not be read"):
+            for e in broken:
+                st.text(f"{e.path.name}: {e.error}")
+if slug != st.query_params.get("story"):
+    st.query_params["story"] = slug
+
+entry = next(e for e in library if e.slug == slug)
+if entry.error:
+    st.error(f"“{entry.path.name}” cannot be shown. {entry.error}")
+    st.stop()
+
+smap = story_map(str(entry.path), entry.path.stat().st_mtime)
+story = smap.story
+
+chosen = st.query_params.get("place")
+if chosen and not smap.place(chosen):
+    st.warning(f"This story names no place called “{chosen}”.")
+    chosen = None
+
+st.title(story.title)
+byline = " · ".join(x for x in (story.dateline, story.date.strftime("%-d %B %Y") if story.date else "",
+                                story.source) if x)
+st.caption(byline + (f" · [original]({story.url})" if story.url else ""))
+for warning in story.warnings:
+    st.warning(warning)
+
+
+def choose(key: str | None) -> None:
+    if key:
+        st.query_params["place"] = key
+    else:
+        st.query_params.pop("place", None)
+
+
+keys = [p.key for p in smap.places]
+picked = st.pills("Places in this story", keys, default=chosen, key=f"pills-{slug}-{chosen}",
+                  format_func=lambda k: smap.place(k).name)
+if picked != chosen:
+    choose(picked)
+    st.rerun()
+
+text_col, map_col = st.columns([5, 6], gap="large")
+with text_col:
+    st.html(text_html(smap, chosen))
+
+with map_col:
+    rp = smap.place(chosen)
+    if rp:
+        center, zoom = maps.place_view(rp.place)
+    else:
+        center, zoom = None, None
+    fmap = maps.build_map(smap, vendor_assets(), tiles=maps.tiles_setting())
+    state = st_folium(
+        fmap, key=f"map-{slug}", height=560, use_container_width=True,
+        returned_objects=["last_object_clicked_tooltip", "last_object_clicked_count"],
+        center=center, zoom=zoom, feature_group_to_add=maps.highlight(rp) if rp else None,
+    )
+    clicks = (state or {}).get("last_object_clicked_count") or 0
+    if clicks != st.session_state.get(f"clicks-{slug}", 0):
+        st.session_state[f"clicks-{slug}"] = clicks
+        label = state.get("last_object_clicked_tooltip")
+        hit = next((p for p in smap.places if maps.tooltip_text(p) == (label or "").strip()), None)
+        if hit and hit.key != chosen:
+            choose(hit.key)
+            st.rerun()
+
+    if rp:
+        with st.container(border=True):
+            st.subheader(rp.place.name)
+            st.caption(f"{KIND_LABELS[rp.place.kind]} · confidence {rp.confidence:.0%}")
+            if rp.place.approximate:
+                st.markdown(f"Approximate location, within {rp.place.precision_km:g} km.")
+            st.text(f"Why here: {rp.reason}")
+            st.text(f"Location source: {rp.place.source}")
+            if rp.runners_up:
+                st.text("Also possible: " + "; ".join(f"{p.name} ({p.country})" for p in rp.runners_up))
+            for sentence in smap.passages(rp):
+                st.text(f"“{sentence.text}”")
+            st.link_button("Show all places", place_url(slug, None))
+
+if smap.figures:
+    st.subheader("Figures")
+    cols = st.columns(3)
+    for i, fig in enumerate(smap.figures):
+        with cols[i % 3].container(border=True):
+            st.markdown(f"**{maps.escape(fig.display)}**".replace("$", "\\$"))
+            st.caption(fig.meaning)
+            st.text(fig.sentence.text)
+            if fig.place_key and smap.place(fig.place_key):
+                st.button(f"Show {smap.place(fig.place_key).name} on the map", key=f"fig-{i}",
+                          on_click=choose, args=(fig.place_key,))
+    bars = comparison(smap.figures)
+    if bars:
+        st.markdown(f"**How the figures compare ({bars[0].unit})**")
+        st.bar_chart(pd.DataFrame({"figure": [b.label for b in bars], bars[0].unit: [b.value for b in bars]}),
+                     x="figure", y=bars[0].unit, horizontal=True)
+
+if smap.unresolved:
+    st.caption("Names not located: " + ", ".join(sorted({m.text for m in smap.unresolved})))

