@@ -8,13 +8,12 @@ from streamlit_folium import st_folium
 
 from storymap import assets, maps
 from storymap.analysis import StoryMap, analyse
-from storymap.articles import load_library, load_story
+from storymap.articles import library_dir, load_library, load_story
 from storymap.figures import comparison
-from storymap.gazetteer import DATA_DIR, KIND_LABELS, default_gazetteer
+from storymap.gazetteer import KIND_LABELS, default_gazetteer
 from storymap.highlight import place_url, text_html
 
 APP_DIR = Path(__file__).resolve().parent.parent
-STORIES = DATA_DIR / "stories"
 
 
 @st.cache_resource(show_spinner="Loading the world gazetteer…")
@@ -32,7 +31,7 @@ def story_map(path: str, mtime: float) -> StoryMap:
     return analyse(load_story(Path(path)), gazetteer())
 
 
-library = load_library(STORIES)
+library = load_library(library_dir())
 if not library:
     st.info("The story library is empty: add a .md or .txt file to data/stories.")
     st.stop()

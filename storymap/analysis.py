@@ -8,8 +8,11 @@ from geopy.geocoders.base import Geocoder
 
 from storymap.articles import Sentence, Story
 from storymap.figures import Figure, extract_figures
-from storymap.gazetteer import Gazetteer, default_gazetteer
+from storymap.gazetteer import CITY, COUNTRY, LANDFORM, REGION, SITE, Gazetteer, default_gazetteer
 from storymap.geoparsing import Mention, ResolvedPlace, geoparse
+
+
+SPECIFICITY = {SITE: 4, CITY: 3, REGION: 2, LANDFORM: 1, COUNTRY: 0}
 
 
 @dataclass
@@ -40,6 +43,6 @@ def analyse(story: Story, gazetteer: Gazetteer | None = None, geocoder: Geocoder
     sentences = story.sentences()
     # Places in reading order: the order a reader meets them.
     places = sorted(parsed.places, key=lambda p: min(m.start for m in p.mentions))
-    spans = [(m.start, m.end, p.key) for p in places for m in p.mentions]
+    spans = [(m.start, m.end, p.key, SPECIFICITY[p.place.kind]) for p in places for m in p.mentions]
     figures = extract_figures(story.text, sentences, spans)
     return StoryMap(story, places, figures, parsed.focus, parsed.unresolved, sentences)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -30,6 +31,12 @@ MAX_STORY_CHARS = 1_000_000
 """About 150,000 words: far beyond any article, small enough to geoparse in seconds."""
 
 FRONT_MATTER_KEYS = ("title", "date", "dateline", "source", "url")
+
+
+def library_dir() -> Path:
+    """The story library: ``STORYMAP_STORIES``, or the bundled ``data/stories``."""
+    default = Path(__file__).resolve().parent.parent / "data" / "stories"
+    return Path(os.environ.get("STORYMAP_STORIES", default))
 
 
 class StoryError(ValueError):

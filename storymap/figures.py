@@ -71,8 +71,13 @@ class Figure:
         return {"money": "value", "percent": "share"}.get(self.kind, self.unit)
 
 
-def extract_figures(text: str, sentences: list[Sentence], mentions: list[tuple[int, int, str]] = ()) -> list[Figure]:
-    """All figures in ``text``, in reading order; ``mentions`` are (start, end, place_key)."""
+def extract_figures(text: str, sentences: list[Sentence], mentions: list[tuple[int, int, str, int]] = ()) -> list[Figure]:
+    """All figures in ``text``, in reading order.
+
+    ``mentions`` are (start, end, place_key, specificity): a figure belongs to the
+    most specific place its sentence names (the mine before its country), the
+    nearest one among equals.
+    """
     figures: list[Figure] = []
     taken: list[tuple[int, int]] = []
     for kind, pattern in _PATTERNS:
@@ -124,8 +129,8 @@ def _value(kind: str, m: re.Match) -> tuple[float, str]:
 
 
 def _nearest_place(sentence: Sentence, at: int, mentions) -> str:
-    inside = [(abs(s - at), key) for s, e, key in mentions if sentence.start <= s < sentence.end]
-    return min(inside)[1] if inside else ""
+    inside = [(-rank, abs(s - at), key) for s, e, key, rank in mentions if sentence.start <= s < sentence.end]
+    return min(inside)[2] if inside else ""
 
 
 @dataclass(frozen=True)

@@ -216,10 +216,16 @@ def _judge(run: list[_Token], i: int, j: int, surface: str, gazetteer: Gazetteer
         return "place"
     if run[i].text.lower() in lowercase_words:
         return "other"  # the same word appears as an ordinary word elsewhere
-    before = [w for w in words[:i] if w not in lexicon.not_places and w not in lexicon.directions]
-    after = [w for w in words[j:] if w not in lexicon.place_words and w not in lexicon.connectors]
-    if before or after:
-        return "person" if not after or after[0] not in lexicon.titles else "other"
+    # A capitalised neighbour that is neither a place word nor a connector makes a
+    # name of which this town is only a part: "Asim Munir", "Jackson Smith".
+    before = words[i - 1] if i > 0 else ""
+    after = words[j] if j < len(words) else ""
+    name_before = before and not {before} & (lexicon.not_places | lexicon.directions | lexicon.connectors)
+    name_after = after and not {after} & (lexicon.place_words | lexicon.connectors)
+    if name_after and after in lexicon.titles:
+        return "other"
+    if name_before or name_after:
+        return "person"
     return "place"
 
 

@@ -1,0 +1,41 @@
+# Two commands do everything on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+PORT ?= 8501
+
+.PHONY: install run test test-fast bench chromium clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Run the app on the embedded defaults (offline gazetteer, SQLite-free reader).
+run: install
+	$(VENV)/bin/streamlit run app.py --server.port $(PORT)
+
+## Debian's Chromium for the browser tests (Playwright drives it; no browser download).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "Chromium is missing: run 'sudo apt-get install chromium'"; exit 1; fi; }
+
+## All tests: unit, AppTest and browser.
+test: install chromium
+	$(PY) -m pytest -q
+
+## Everything but the browser tests.
+test-fast: install
+	$(PY) -m pytest -q -m "not browser"
+
+## Speed and memory figures, printed as a table.
+bench: install
+	$(PY) benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) static/vendor .pytest_cache

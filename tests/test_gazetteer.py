@@ -1,0 +1,56 @@
+import json
+import math
+
+import pytest
+
+from storymap.gazetteer import CURATED_PATH, Place, load_curated, normalize
+
+
+def test_world_gazetteer_knows_small_towns_with_alternate_names(gazetteer):
+    wana = gazetteer.lookup("Wana")[0]
+    assert (wana.country, round(wana.lat, 2), round(wana.lon, 2)) == ("PK", 32.3, 69.57)
+    assert gazetteer.lookup("Wāna")[0].id == wana.id
+
+
+def test_countries_come_from_natural_earth(gazetteer):
+    pakistan = gazetteer.lookup("Pakistan")[0]
+    assert pakistan.kind == "country" and pakistan.country == "PK"
+    assert 24 < pakistan.lat < 37 and 61 < pakistan.lon < 77
+
+
+def test_aliases_and_spelling_variants(gazetteer):
+    assert gazetteer.lookup("US")[0].country == "US"
+    assert gazetteer.lookup("America")[0].kind == "country"
+    mine = gazetteer.lookup("Mohammad Khel")[0]
+    assert mine.id == gazetteer.lookup("Muhammad Khel")[0].id == "cur:muhammad-khel-mine"
+    assert gazetteer.lookup("South Wazīristān")[0].id == "cur:south-waziristan"
+
+
+def test_every_curated_entry_names_its_source_and_precision():
+    raw = json.loads(CURATED_PATH.read_text(encoding="utf-8"))
+    for entry in raw["places"]:
+        assert entry["source"].strip(), entry["id"]
+        assert isinstance(entry["precision_km"], (int, float)), entry["id"]
+    curated = load_curated()
+    mine = next(p for p in curated.places if p.id == "cur:muhammad-khel-mine")
+    assert mine.approximate and mine.admin1 == "North Waziristan"
+
+
+def test_curated_entry_without_source_is_rejected(tmp_path):
+    path = tmp_path / "c.json"
+    path.write_text(json.dumps({"places": [{"id": "x", "name": "X", "kind": "site", "lat": 1, "lon": 2,
+                                            "precision_km": 0}]}))
+    with pytest.raises(ValueError, match="source"):
+        load_curated(path)
+
+
+@pytest.mark.parametrize("lat,lon", [(91, 0), (0, 181), (math.nan, 0), (0, math.inf), ("12", 0)])
+def test_impossible_coordinates_are_refused(lat, lon):
+    with pytest.raises(ValueError):
+        Place("x", "X", "city", lat, lon)
+
+
+def test_normalize_folds_accents_case_dots_and_hyphens():
+    assert normalize("Khyber-Pakhtunkhwa") == normalize("khyber pakhtunkhwa")
+    assert normalize("U.S.") == "us"
+    assert normalize("Wazīristān") == "waziristan"

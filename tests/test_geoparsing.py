@@ -1,0 +1,79 @@
+from geopy.distance import great_circle
+
+from storymap.analysis import analyse
+from storymap.articles import parse_story
+from storymap.geoparsing import find_mentions, geoparse
+
+EXPECTED = {"south-waziristan", "wana", "muhammad-khel-copper-mine", "islamabad", "washington", "white-house",
+            "china", "afghanistan", "columbia", "hindu-kush", "khyber-pakhtunkhwa", "pakistan", "united-states",
+            "north-waziristan", "cadet-college-wana"}
+
+
+def names(text, gazetteer):
+    return [m.text for m in find_mentions(text, gazetteer)[0]]
+
+
+def test_sample_story_finds_every_place_a_reader_expects(sample_map):
+    keys = {p.key for p in sample_map.places}
+    assert EXPECTED <= keys, EXPECTED - keys
+    assert not {"mining", "one", "donald", "trump"} & keys
+
+
+def test_sample_story_places_are_where_they_should_be(sample_map):
+    wana = sample_map.place("wana").place
+    assert great_circle((wana.lat, wana.lon), (32.30, 69.57)).km < 5
+    mine = sample_map.place("muhammad-khel-copper-mine").place
+    miranshah = (33.0006, 70.0712)
+    # Public reporting: North Waziristan, about 35 km from Miranshah, no exact position.
+    assert mine.approximate and great_circle((mine.lat, mine.lon), miranshah).km <= 35 + mine.precision_km
+    columbia = sample_map.place("columbia")
+    assert columbia.place.country == "US" and columbia.place.admin1 == "SC"
+    assert "South Carolina" in columbia.reason
+    assert sample_map.place("washington").place.admin1 == "DC"
+    assert sample_map.place("islamabad").place.country == "PK"
+
+
+def test_each_place_carries_confidence_reason_and_runners_up(sample_map):
+    for rp in sample_map.places:
+        assert 0 < rp.confidence <= 1 and rp.reason
+    washington = sample_map.place("washington")
+    assert washington.runners_up and all(p.name == "Washington" for p in washington.runners_up)
+
+
+def test_people_and_titles_are_not_places(gazetteer):
+    found = names("President Donald Trump met Field Marshal Asim Munir in Islamabad. Trump left.", gazetteer)
+    assert found == ["Islamabad"]
+
+
+def test_organisations_are_not_places(gazetteer):
+    assert names("She studied at Columbia University before moving to Lahore.", gazetteer) == ["Lahore"]
+
+
+def test_common_words_and_months_are_not_places(gazetteer):
+    text = "March was cold. Reading the report, officials said copper prices rose in Karachi."
+    assert names(text, gazetteer) == ["Karachi"]
+
+
+def test_possessives_multiword_and_city_state_patterns(gazetteer):
+    parsed = geoparse("Pakistan's copper went from North Waziristan to Columbia, South Carolina.", gazetteer)
+    by_text = {m.text: m for m in parsed.mentions}
+    assert set(by_text) == {"Pakistan", "North Waziristan", "Columbia"}
+    assert by_text["Columbia"].qualifier == "South Carolina"
+
+
+def test_demonyms_are_evidence_not_places(gazetteer):
+    mentions, demonyms = find_mentions("Afghan traders and Pakistani officers met near Wana.", gazetteer)
+    assert [m.text for m in mentions] == ["Wana"]
+    assert demonyms["AF"] == 1 and demonyms["PK"] == 1
+
+
+def test_story_focus_decides_between_places_of_the_same_name(gazetteer):
+    pk = analyse(parse_story("Officials in Pakistan said Hyderabad and Karachi were calm. Hyderabad traders agreed."),
+                 gazetteer)
+    india = analyse(parse_story("In India, Hyderabad and Bangalore grew fast. Hyderabad is in Telangana."), gazetteer)
+    assert pk.place("hyderabad").place.country == "PK"
+    assert india.place("hyderabad").place.country == "IN"
+
+
+def test_unknown_text_finds_nothing_and_does_not_fail(gazetteer):
+    assert analyse(parse_story("nothing here at all, just lowercase words."), gazetteer).places == []

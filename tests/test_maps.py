@@ -1,0 +1,55 @@
+import re
+
+from storymap import assets
+from storymap.analysis import analyse
+from storymap.articles import parse_story
+from storymap.highlight import text_html
+from storymap.maps import build_map, place_view, popup_html
+
+EVIL = '<script>alert("x")</script><img src=x onerror=alert(1)> ${alert(2)} `tick`'
+
+
+def render(smap, tmp_path, tiles=None):
+    return build_map(smap, assets.publish(tmp_path), tiles=tiles).get_root().render()
+
+
+def test_map_uses_no_cdn(sample_map, tmp_path):
+    html = render(sample_map, tmp_path, tiles="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+    srcs = re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"', html)
+    assert srcs and all(s.startswith("/app/static/vendor/") for s in srcs), srcs
+    assert (tmp_path / "vendor" / "leaflet" / "leaflet.js").stat().st_size > 100_000
+
+
+def test_every_place_is_drawn_and_approximate_ones_as_areas(sample_map, tmp_path):
+    html = render(sample_map, tmp_path)
+    assert html.count("L.marker(") + html.count("L.circle(") == len(sample_map.places)
+    mine = sample_map.place("muhammad-khel-copper-mine").place
+    assert re.search(rf"L\.circle\(\s*\[{mine.lat}, {mine.lon}\][^;]*\"radius\": {mine.precision_km * 1000}", html)
+    wana = sample_map.place("wana").place
+    assert re.search(rf"L\.marker\(\s*\[{wana.lat}, {wana.lon}\]", html)
+    assert "Approximate location" in html and "sm-legend" in html
+
+
+def test_popup_has_name_kind_and_passages(sample_map):
+    popup = popup_html(sample_map, sample_map.place("wana"))
+    assert "<h4>Wana</h4>" in popup and "City or town" in popup
+    assert "Cadet College <b>Wana</b>" in popup or "<b>Wana</b>" in popup
+
+
+def test_script_in_story_text_is_escaped_everywhere(gazetteer, tmp_path):
+    story = parse_story(f"---\ntitle: {EVIL}\n---\nIn Islamabad {EVIL} officials met.\n\nKarachi {EVIL}.")
+    smap = analyse(story, gazetteer)
+    assert smap.place("islamabad")
+    for html in (render(smap, tmp_path), popup_html(smap, smap.place("islamabad")), text_html(smap, "islamabad")):
+        assert "<script>alert" not in html and "<img src=x" not in html
+        assert "${alert" not in html and "`tick`" not in html
+
+
+def test_place_view_suits_the_kind(sample_map):
+    assert place_view(sample_map.place("wana").place)[1] > place_view(sample_map.place("pakistan").place)[1]
+
+
+def test_text_links_each_place_and_marks_passages(sample_map):
+    html = text_html(sample_map, "wana")
+    assert 'href="?story=pakistan-copper&amp;place=wana"' in html
+    assert html.count('<mark class="sm-passage">') == len(sample_map.passages(sample_map.place("wana")))
