@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-st.set_page_config(page_title="Storymap", page_icon=":material/map:", layout="wide")
+st.set_page_config(page_title="Storymap", page_icon="🗺️", layout="wide")
 
-reader = st.Page("pages/reader.py", title="Read a story", icon=":material/map:", default=True)
+reader = st.Page("pages/reader.py", title="Read a story", icon="🗺️", default=True)
 st.navigation([reader]).run()

@@ -93,15 +93,16 @@ with text_col:
 
 with map_col:
     rp = smap.place(chosen)
-    if rp:
-        center, zoom = maps.place_view(rp.place)
-    else:
-        center, zoom = None, None
-    fmap = maps.build_map(smap, vendor_assets(), tiles=maps.tiles_setting())
+    # The map opens on the chosen place, except when the reader chose it on the map
+    # itself: then the map stays as it is (no redraw, the popup stays open).
+    if not st.session_state.pop("chosen-on-map", False):
+        st.session_state[f"focus-{slug}"] = chosen
+    focus = smap.place(st.session_state.get(f"focus-{slug}"))
+    fmap = maps.build_map(smap, vendor_assets(), tiles=maps.tiles_setting(), focus=focus.place if focus else None)
     state = st_folium(
         fmap, key=f"map-{slug}", height=560, use_container_width=True,
         returned_objects=["last_object_clicked_tooltip", "last_object_clicked_count"],
-        center=center, zoom=zoom, feature_group_to_add=maps.highlight(rp) if rp else None,
+        feature_group_to_add=maps.highlight(rp) if rp else None,
     )
     clicks = (state or {}).get("last_object_clicked_count") or 0
     if clicks != st.session_state.get(f"clicks-{slug}", 0):
@@ -109,6 +110,7 @@ with map_col:
         label = state.get("last_object_clicked_tooltip")
         hit = next((p for p in smap.places if maps.tooltip_text(p) == (label or "").strip()), None)
         if hit and hit.key != chosen:
+            st.session_state["chosen-on-map"] = True
             choose(hit.key)
             st.rerun()
 
@@ -131,8 +133,7 @@ if smap.figures:
     cols = st.columns(3)
     for i, fig in enumerate(smap.figures):
         with cols[i % 3].container(border=True):
-            st.markdown(f"**{maps.escape(fig.display)}**".replace("$", "\\$"))
-            st.caption(fig.meaning)
+            st.metric(fig.meaning.capitalize(), fig.display)
             st.text(fig.sentence.text)
             if fig.place_key and smap.place(fig.place_key):
                 st.button(f"Show {smap.place(fig.place_key).name} on the map", key=f"fig-{i}",

@@ -39,6 +39,7 @@ class Assets:
     js: tuple[tuple[str, str], ...]
     css: tuple[tuple[str, str], ...]
     background_url: str | None = None
+    images_url: str | None = None
     inline_js: tuple[str, ...] = ()
     inline_css: tuple[str, ...] = ()
     background: dict | None = None
@@ -60,6 +61,7 @@ def publish(static_dir: Path, base_url: str = STATIC_URL) -> Assets:
         js=(("leaflet", f"{base}/leaflet/leaflet.js"),),
         css=(("leaflet_css", f"{base}/leaflet/leaflet.css"), ("storymap_css", f"{base}/storymap/storymap.css")),
         background_url=f"{base}/storymap/countries.geojson",
+        images_url=f"{base}/leaflet/images/",
     )
 
 

@@ -191,9 +191,14 @@ def place_view(place: Place) -> tuple[tuple[float, float], int]:
     return (place.lat, place.lon), zoom
 
 
-def build_map(story_map: StoryMap, assets: Assets, tiles: str | None = None, height: int = 560) -> folium.Map:
-    """The story's map: every place, a legend, the offline background and optional tiles."""
-    m = folium.Map(tiles=None, zoom_start=2, location=(20, 0), height=height, control_scale=True,
+def build_map(story_map: StoryMap, assets: Assets, tiles: str | None = None, height: int = 560,
+              focus: Place | None = None) -> folium.Map:
+    """The story's map: every place, a legend, the offline background and optional tiles.
+
+    The view opens on ``focus`` when given (a link straight to a place), else on all places.
+    """
+    center, zoom = place_view(focus) if focus is not None else ((20.0, 0.0), 2)
+    m = folium.Map(tiles=None, zoom_start=zoom, location=center, height=height, control_scale=True,
                    world_copy_jump=True)
     m.default_js = list(assets.js)
     m.default_css = list(assets.css)
@@ -201,6 +206,9 @@ def build_map(story_map: StoryMap, assets: Assets, tiles: str | None = None, hei
         m.get_root().header.add_child(Element(f"<script>{code}</script>"), name="leaflet_inline_js")
     for index, code in enumerate(assets.inline_css):
         m.get_root().header.add_child(Element(f"<style>{code}</style>"), name=f"inline_css_{index}")
+    if assets.images_url:
+        # Folium creates each marker with Leaflet's default icon before giving it ours.
+        m.add_child(_Script("L.Icon.Default.imagePath = {{ this.url }};", url=js_string(assets.images_url)))
     m.add_child(_background(assets))
     if tiles:
         folium.TileLayer(tiles, attr=OSM_ATTRIBUTION if tiles == OSM_TILES else "Map tiles",
@@ -210,7 +218,7 @@ def build_map(story_map: StoryMap, assets: Assets, tiles: str | None = None, hei
     kinds = [k for k in KINDS if any(p.place.kind == k for p in story_map.places)]
     if kinds:
         m.add_child(_legend(kinds))
-    if story_map.places:
+    if focus is None and story_map.places:
         lats = [p.place.lat for p in story_map.places]
         lons = [p.place.lon for p in story_map.places]
         m.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], padding=(20, 20))
@@ -223,10 +231,11 @@ def _draw_place(m: folium.Map, story_map: StoryMap, rp: ResolvedPlace) -> None:
     if place.approximate:
         layer = folium.Circle(
             location=(place.lat, place.lon), radius=place.precision_km * 1000, color=color, weight=2,
-            dash_array="6 4", fill=True, fill_color=color, fill_opacity=0.12,
+            dash_array="6 4", fill=True, fill_color=color, fill_opacity=0.12, class_name=f"sm-area sm-{rp.key}",
         )
     else:
-        icon = folium.DivIcon(html=shape_svg(place.kind, 22 if place.kind == COUNTRY else 18),
+        svg = shape_svg(place.kind, 22 if place.kind == COUNTRY else 18)
+        icon = folium.DivIcon(html=f'<div data-place="{escape(rp.key)}">{svg}</div>',
                               icon_size=(22, 22) if place.kind == COUNTRY else (18, 18),
                               icon_anchor=(11, 11) if place.kind == COUNTRY else (9, 9), class_name="sm-icon")
         z = {SITE: 400, CITY: 300, LANDFORM: 200, REGION: 100, COUNTRY: 0}[place.kind]
@@ -237,7 +246,7 @@ def _draw_place(m: folium.Map, story_map: StoryMap, rp: ResolvedPlace) -> None:
 
 
 def highlight(rp: ResolvedPlace) -> folium.FeatureGroup:
-    """A ring around the chosen place; added in place, without redrawing the map."""
+    """A ring around the chosen place; streamlit-folium adds it without redrawing the map."""
     group = folium.FeatureGroup(name="Selected place")
     place = rp.place
     if place.approximate:

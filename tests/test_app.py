@@ -1,0 +1,78 @@
+"""The reader page, driven through Streamlit's AppTest."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "data" / "stories" / "pakistan-copper.md"
+
+
+@pytest.fixture
+def library(tmp_path, monkeypatch):
+    shutil.copy(SAMPLE, tmp_path / "pakistan-copper.md")
+    monkeypatch.setenv("STORYMAP_STORIES", str(tmp_path))
+    monkeypatch.setenv("STORYMAP_TILES", "none")
+    return tmp_path
+
+
+def run(query=None):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def test_reader_shows_story_places_and_figures(library):
+    at = run()
+    assert not at.exception
+    assert "Copper under the frontier" in at.title[0].value
+    assert "South Waziristan, Pakistan" in at.caption[0].value
+    pills = at.get("button_group")[0]
+    labels = set(pills.proto.options[i].content for i in range(len(pills.proto.options)))
+    assert {"Wana", "Muhammad Khel copper mine", "Islamabad", "China", "Hindu Kush"} <= labels
+    figures = {m.value: m.label for m in at.metric}
+    assert figures["22,000 tons of copper"] == "Tons of copper"
+    assert "as much as $8 trillion" in figures and "more than 90%" in figures
+
+
+def test_place_in_the_url_opens_its_detail(library):
+    at = run({"story": "pakistan-copper", "place": "wana"})
+    assert not at.exception
+    assert at.subheader[0].value == "Wana"
+    assert any("Cadet College Wana" in t.value for t in at.text)
+
+
+def test_choosing_a_figure_place_puts_it_in_the_url(library):
+    at = run()
+    button = next(b for b in at.button if "Muhammad Khel" in b.label)
+    at = button.click().run()
+    assert at.query_params["place"] in ("muhammad-khel-copper-mine", ["muhammad-khel-copper-mine"])
+    assert at.subheader[0].value == "Muhammad Khel copper mine"
+
+
+def test_unknown_place_and_story_get_clear_messages(library):
+    at = run({"story": "nope", "place": "atlantis"})
+    assert not at.exception
+    messages = " ".join(w.value for w in at.warning)
+    assert "no story called “nope”" in messages and "no place called “atlantis”" in messages
+
+
+def test_broken_story_is_explained_and_the_rest_still_work(library):
+    (library / "empty.md").write_text("---\ntitle: Empty\n---\n", encoding="utf-8")
+    (library / "huge.txt").write_text("word " * 1_100_000, encoding="utf-8")
+    at = run({"story": "empty"})
+    assert not at.exception
+    assert "no text to map" in at.error[0].value
+    at = run({"story": "huge"})
+    assert "too large" in at.error[0].value
+    at = run({"story": "pakistan-copper"})
+    assert not at.error and "Copper under the frontier" in at.title[0].value
+
+
+def test_empty_library_says_so(tmp_path, monkeypatch):
+    monkeypatch.setenv("STORYMAP_STORIES", str(tmp_path))
+    at = run()
+    assert "library is empty" in at.info[0].value

@@ -1,0 +1,189 @@
+"""What a reader sees: the running app in Debian's Chromium, driven by Playwright.
+
+Every request that leaves this machine is blocked, as on a newsroom laptop with
+no network: the map must still draw, from files the app serves itself.
+"""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "data" / "stories" / "pakistan-copper.md"
+CHROMIUM = os.environ.get("STORYMAP_CHROMIUM", "/usr/bin/chromium")
+EVIL = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2"> `${window.__pwned = 3}`'
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    library = tmp_path_factory.mktemp("stories")
+    shutil.copy(SAMPLE, library / "pakistan-copper.md")
+    (library / "evil.md").write_text(
+        f"---\ntitle: Evil {EVIL}\ndateline: Islamabad\n---\n"
+        f"Officials in Islamabad said {EVIL} nothing.\n\nKarachi stayed calm {EVIL}.\n", encoding="utf-8")
+    port = _free_port()
+    env = dict(os.environ, STORYMAP_STORIES=str(library))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        proc.kill()
+        pytest.fail("The app did not start: " + proc.stdout.read().decode(errors="replace")[-2000:])
+    yield url
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM)
+        yield b
+        b.close()
+
+
+class Visit:
+    """A page with outside requests blocked and recorded."""
+
+    def __init__(self, browser, url):
+        self.page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        self.blocked: list[tuple[str, str]] = []
+        self.failed: list[str] = []
+        self.dialogs: list[str] = []
+        self.page.route("**/*", self._route)
+        self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
+        self.page.on("response", lambda r: r.status >= 400 and self.failed.append(r.url))
+        self.page.goto(url)
+
+    def _route(self, route):
+        host = route.request.url.split("/")[2].split(":")[0]
+        if host in ("127.0.0.1", "localhost"):
+            route.continue_()
+        else:
+            self.blocked.append((route.request.resource_type, route.request.url))
+            route.abort()
+
+    def map_frame(self):
+        self.page.wait_for_selector('iframe[title*="st_folium"]', timeout=30_000)
+        frame = self.page.frame_locator('iframe[title*="st_folium"]')
+        frame.locator(".leaflet-marker-icon").first.wait_for(timeout=30_000)
+        handle = self.page.query_selector('iframe[title*="st_folium"]')
+        return frame, handle.content_frame()
+
+    def close(self):
+        self.page.close()
+
+
+@pytest.fixture
+def visit(browser, server):
+    opened = []
+
+    def open_(path):
+        v = Visit(browser, server + path)
+        opened.append(v)
+        return v
+
+    yield open_
+    for v in opened:
+        v.close()
+
+
+LAYERS_JS = """() => Object.values(window.map._layers)
+    .filter(l => l.getTooltip && l.getTooltip() && l.getLatLng)
+    .map(l => ({tip: l.getTooltip().getContent(), lat: l.getLatLng().lat, lng: l.getLatLng().lng,
+               radius: l.getRadius ? l.getRadius() : null, marker: !!l._icon}))"""
+
+
+def test_map_draws_every_place_offline_with_a_background(visit):
+    v = visit("/?story=pakistan-copper")
+    frame, inner = v.map_frame()
+    layers = inner.evaluate(LAYERS_JS)
+    by_name = {layer["tip"].split(" · ")[0]: layer for layer in layers}
+    assert {"Wana", "Muhammad Khel copper mine", "Islamabad", "China", "Washington", "Hindu Kush"} <= set(by_name)
+    wana = by_name["Wana"]
+    assert wana["marker"] and abs(wana["lat"] - 32.299) < 0.01 and abs(wana["lng"] - 69.5725) < 0.01
+    mine = by_name["Muhammad Khel copper mine"]
+    assert not mine["marker"] and mine["radius"] == 30_000  # approximate: an area, not a pin
+    assert abs(mine["lat"] - 33.03) < 0.01 and abs(mine["lng"] - 69.8) < 0.01
+    # Markers on screen, and the offline background drawn beneath them.
+    assert frame.locator(".leaflet-marker-icon").count() >= 8
+    inner.wait_for_function(
+        "() => document.querySelectorAll('.leaflet-storymap-background-pane path').length > 100", timeout=15_000)
+    assert frame.locator(".sm-legend").inner_text().startswith("Places")
+    # Nothing the map needs came from outside: only tiles were tried (and blocked).
+    assert all(kind == "image" and "tile.openstreetmap.org" in url for kind, url in v.blocked), v.blocked
+    assert not [u for u in v.failed if "/vendor/" in u], v.failed
+
+
+def test_clicking_a_marker_shows_its_passage(visit):
+    v = visit("/?story=pakistan-copper")
+    frame, inner = v.map_frame()
+    inner.evaluate("() => window.map.setView([32.3, 69.57], 11)")
+    frame.locator('[data-place="wana"]').click()
+    popup = frame.locator(".leaflet-popup-content")
+    popup.wait_for(timeout=10_000)
+    text = popup.inner_text()
+    assert "Wana" in text and "City or town" in text and "Cadet College Wana" in text
+    # The page answers the click too: the place's detail and its passages.
+    v.page.get_by_role("heading", name="Wana").wait_for(timeout=15_000)
+    assert "place=wana" in v.page.url
+
+
+def test_choosing_a_place_in_the_text_moves_the_map(visit):
+    v = visit("/?story=pakistan-copper")
+    _, inner = v.map_frame()
+    before = inner.evaluate("() => window.map.getCenter()")
+    v.page.locator('a.sm-place[data-place="islamabad"]').first.click()
+    v.page.wait_for_url("**place=islamabad**", timeout=15_000)
+    _, inner = v.map_frame()
+    deadline = time.time() + 15
+    while time.time() < deadline:
+        center = inner.evaluate("() => window.map.getCenter()")
+        if abs(center["lat"] - 33.72) < 0.05 and abs(center["lng"] - 73.04) < 0.05:
+            break
+        time.sleep(0.3)
+    assert abs(center["lat"] - 33.72) < 0.05 and abs(center["lng"] - 73.04) < 0.05, (before, center)
+    assert v.page.locator("mark.sm-passage").count() >= 1
+
+
+def test_script_in_a_story_runs_nothing(visit):
+    v = visit("/?story=evil")
+    frame, inner = v.map_frame()
+    inner.evaluate("() => window.map.setView([33.7, 73.0], 9)")
+    frame.locator('[data-place="islamabad"]').click()
+    popup = frame.locator(".leaflet-popup-content")
+    popup.wait_for(timeout=10_000)
+    assert "<script>window.__pwned = 1</script>" in popup.inner_text()
+    v.page.get_by_text("Officials in").first.wait_for(timeout=10_000)
+    assert "<script>" in v.page.locator(".sm-text").inner_text()
+    time.sleep(1)
+    assert v.page.evaluate("() => window.__pwned") is None
+    assert inner.evaluate("() => window.__pwned") is None
+    assert v.dialogs == []
