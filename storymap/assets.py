@@ -2,8 +2,7 @@
 
 Leaflet comes from the ``xstatic-leaflet`` package. :func:`publish` copies what
 the browser needs into the app's static folder (Streamlit serves ``static/``
-beside ``app.py`` at ``/app/static/``); :func:`inline` gives the same files'
-contents for a self-contained export.
+beside ``app.py`` at ``/app/static/``).
 """
 
 from __future__ import annotations
@@ -38,11 +37,8 @@ class Assets:
 
     js: tuple[tuple[str, str], ...]
     css: tuple[tuple[str, str], ...]
-    background_url: str | None = None
-    images_url: str | None = None
-    inline_js: tuple[str, ...] = ()
-    inline_css: tuple[str, ...] = ()
-    background: dict | None = None
+    background_url: str
+    images_url: str
 
 
 def publish(static_dir: Path, base_url: str = STATIC_URL) -> Assets:
@@ -62,18 +58,4 @@ def publish(static_dir: Path, base_url: str = STATIC_URL) -> Assets:
         css=(("leaflet_css", f"{base}/leaflet/leaflet.css"), ("storymap_css", f"{base}/storymap/storymap.css")),
         background_url=f"{base}/storymap/countries.geojson",
         images_url=f"{base}/leaflet/images/",
-    )
-
-
-def inline() -> Assets:
-    """Every file's content, for one HTML file that works opened from disk."""
-    import json
-
-    sources = _sources()
-    return Assets(
-        js=(), css=(),
-        inline_js=(sources["leaflet/leaflet.js"].read_text(encoding="utf-8"),),
-        inline_css=(sources["leaflet/leaflet.css"].read_text(encoding="utf-8"),
-                    sources["storymap/storymap.css"].read_text(encoding="utf-8")),
-        background=json.loads(sources["storymap/countries.geojson"].read_text(encoding="utf-8")),
     )

@@ -119,26 +119,24 @@ def _usable_alternate(name: str) -> bool:
 class Gazetteer:
     """Name index over places; lookups return candidates, most likely first."""
 
-    def __init__(self, rows: list[tuple], index: dict[str, tuple[int, ...]], extra: Iterable[Place] = ()):
+    def __init__(self, rows: list[tuple], index: dict[str, tuple[int, ...]]):
         # rows: compact tuples (id, name, kind, lat, lon, country, admin1, population, precision_km, source)
         self._rows = rows
         self._index: dict[str, tuple[int, ...]] = dict(index)
         self._by_id: dict[str, int] = {}
         self._extra: dict[int, Place] = {}
         self.max_tokens = max((k.count(" ") + 1 for k in self._index), default=1)
-        for place in extra:
-            self.add(place)
 
     def __len__(self) -> int:
         return len(self._rows)
 
-    def add(self, place: Place, names: Iterable[str] = ()) -> None:
+    def add(self, place: Place) -> None:
         """Add a place (curated or an editor's) under its name and alternates."""
         row = len(self._rows)
         self._rows.append((place.id,))
         self._extra[row] = place
         self._by_id[place.id] = row
-        for name in {place.name, *place.names, *names}:
+        for name in {place.name, *place.names}:
             key = normalize(name)
             if key:
                 self._index[key] = (row,) + tuple(r for r in self._index.get(key, ()) if r != row)

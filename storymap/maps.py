@@ -16,7 +16,7 @@ import json
 import os
 
 import folium
-from branca.element import Element, MacroElement
+from branca.element import MacroElement
 from jinja2 import Template
 
 from storymap.analysis import StoryMap
@@ -153,23 +153,18 @@ def _legend(kinds: list[str]) -> _Script:
 
 def _background(assets: Assets) -> _Script:
     """Country outlines in a pane beneath the tiles: visible wherever tiles do not load."""
-    source = json.dumps(assets.background) if assets.background is not None else "null"
     return _Script(
         """
         (function (map) {
             var pane = map.createPane('storymap-background');
             pane.style.zIndex = 150;
             var style = {color: '#8a8a8a', weight: 0.7, fillColor: '#f4f1ea', fillOpacity: 1};
-            function draw(data) {
+            fetch({{ this.url }}).then(function (r) { return r.json(); }).then(function (data) {
                 L.geoJSON(data, {pane: 'storymap-background', style: style, interactive: false}).addTo(map);
-            }
-            var inline = {{ this.source }};
-            if (inline) { draw(inline); }
-            else { fetch({{ this.url }}).then(function (r) { return r.json(); }).then(draw); }
+            });
         })({{ this._parent.get_name() }});
         """,
-        source=source.replace("</", "<\\/"),
-        url=js_string(assets.background_url or ""),
+        url=js_string(assets.background_url),
     )
 
 
@@ -202,13 +197,8 @@ def build_map(story_map: StoryMap, assets: Assets, tiles: str | None = None, hei
                    world_copy_jump=True)
     m.default_js = list(assets.js)
     m.default_css = list(assets.css)
-    for code in assets.inline_js:
-        m.get_root().header.add_child(Element(f"<script>{code}</script>"), name="leaflet_inline_js")
-    for index, code in enumerate(assets.inline_css):
-        m.get_root().header.add_child(Element(f"<style>{code}</style>"), name=f"inline_css_{index}")
-    if assets.images_url:
-        # Folium creates each marker with Leaflet's default icon before giving it ours.
-        m.add_child(_Script("L.Icon.Default.imagePath = {{ this.url }};", url=js_string(assets.images_url)))
+    # Folium creates each marker with Leaflet's default icon before giving it ours.
+    m.add_child(_Script("L.Icon.Default.imagePath = {{ this.url }};", url=js_string(assets.images_url)))
     m.add_child(_background(assets))
     if tiles:
         folium.TileLayer(tiles, attr=OSM_ATTRIBUTION if tiles == OSM_TILES else "Map tiles",

@@ -76,3 +76,11 @@ def test_empty_library_says_so(tmp_path, monkeypatch):
     monkeypatch.setenv("STORYMAP_STORIES", str(tmp_path))
     at = run()
     assert "library is empty" in at.info[0].value
+
+
+def test_story_warnings_are_shown_on_the_page(library):
+    (library / "loose.md").write_text("---\ntitle: Loose\ndate: yesterday\n---\nKarachi was calm.",
+                                      encoding="utf-8")
+    at = run({"story": "loose"})
+    assert not at.exception
+    assert any("not a date" in w.value for w in at.warning)

@@ -97,6 +97,15 @@ class Visit:
         handle = self.page.query_selector('iframe[title*="st_folium"]')
         return frame, handle.content_frame()
 
+    def click_place(self, key, center, zoom):
+        """Zoom in as a reader would, click the place's marker, return its popup's text."""
+        frame, inner = self.map_frame()
+        inner.evaluate(f"() => window.map.setView({list(center)}, {zoom})")
+        frame.locator(f'[data-place="{key}"]').click()
+        popup = frame.locator(".leaflet-popup-content")
+        popup.wait_for(timeout=10_000)
+        return popup.inner_text(), inner
+
     def close(self):
         self.page.close()
 
@@ -144,12 +153,7 @@ def test_map_draws_every_place_offline_with_a_background(visit):
 
 def test_clicking_a_marker_shows_its_passage(visit):
     v = visit("/?story=pakistan-copper")
-    frame, inner = v.map_frame()
-    inner.evaluate("() => window.map.setView([32.3, 69.57], 11)")
-    frame.locator('[data-place="wana"]').click()
-    popup = frame.locator(".leaflet-popup-content")
-    popup.wait_for(timeout=10_000)
-    text = popup.inner_text()
+    text, _ = v.click_place("wana", (32.3, 69.57), 11)
     assert "Wana" in text and "City or town" in text and "Cadet College Wana" in text
     # The page answers the click too: the place's detail and its passages.
     v.page.get_by_role("heading", name="Wana").wait_for(timeout=15_000)
@@ -175,12 +179,8 @@ def test_choosing_a_place_in_the_text_moves_the_map(visit):
 
 def test_script_in_a_story_runs_nothing(visit):
     v = visit("/?story=evil")
-    frame, inner = v.map_frame()
-    inner.evaluate("() => window.map.setView([33.7, 73.0], 9)")
-    frame.locator('[data-place="islamabad"]').click()
-    popup = frame.locator(".leaflet-popup-content")
-    popup.wait_for(timeout=10_000)
-    assert "<script>window.__pwned = 1</script>" in popup.inner_text()
+    text, inner = v.click_place("islamabad", (33.7, 73.0), 9)
+    assert "<script>window.__pwned = 1</script>" in text
     v.page.get_by_text("Officials in").first.wait_for(timeout=10_000)
     assert "<script>" in v.page.locator(".sm-text").inner_text()
     time.sleep(1)
