@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+from dataclasses import dataclass, field
 
 from geopy.geocoders.base import Geocoder
 
 from storymap.articles import Sentence, Story
 from storymap.figures import Figure, extract_figures
-from storymap.gazetteer import CITY, COUNTRY, LANDFORM, REGION, SITE, Gazetteer, default_gazetteer
+from storymap.gazetteer import CITY, COUNTRY, LANDFORM, REGION, SITE, Gazetteer, Place, default_gazetteer
 from storymap.geoparsing import Mention, ResolvedPlace, geoparse
 
 
@@ -23,6 +24,7 @@ class StoryMap:
     focus: dict[str, float]
     unresolved: list[Mention]
     sentences: list[Sentence]
+    records: dict = field(default_factory=dict)  # key -> storage.PlaceRecord, when read from storage
 
     def place(self, key: str | None) -> ResolvedPlace | None:
         return next((p for p in self.places if p.key == key), None)
@@ -46,3 +48,39 @@ def analyse(story: Story, gazetteer: Gazetteer | None = None, geocoder: Geocoder
     spans = [(m.start, m.end, p.key, SPECIFICITY[p.place.kind]) for p in places for m in p.mentions]
     figures = extract_figures(story.text, sentences, spans)
     return StoryMap(story, places, figures, parsed.focus, parsed.unresolved, sentences)
+
+
+def stored_places(smap: StoryMap, geocoder_name: str = "OfflineGazetteer") -> list[dict]:
+    """The analysed places as storage values, for editors to review."""
+    located_at = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    out = []
+    for rp in smap.places:
+        p = rp.place
+        out.append({
+            "key": rp.key, "gazetteer_id": p.id, "name": p.name, "kind": p.kind, "lat": p.lat, "lon": p.lon,
+            "country": p.country, "precision_km": p.precision_km, "status": "found",
+            "mentions": [[m.start, m.end, m.text] for m in rp.mentions], "confidence": rp.confidence,
+            "reason": rp.reason, "runners_up": [r.to_dict() for r in rp.runners_up], "note": p.note,
+            "source": p.source, "geocoder": geocoder_name, "located_at": located_at,
+        })
+    return out
+
+
+def from_record(record) -> StoryMap:
+    """A stored story, as editors left it: rejected places are not drawn."""
+    story = record.story()
+    places = []
+    for r in record.places:
+        if r.status == "rejected":
+            continue
+        place = Place(id=r.gazetteer_id or f"db:{r.id}", name=r.name, kind=r.kind, lat=r.lat, lon=r.lon,
+                      country=r.country, precision_km=r.precision_km, source=r.source, note=r.note)
+        mentions = [Mention(start, end, words) for start, end, words in r.mentions]
+        runners = [Place(**{**d, "names": tuple(d.get("names", ()))}) for d in r.runners_up]
+        places.append(ResolvedPlace(r.key, place, mentions, r.confidence, r.reason, runners))
+    sentences = story.sentences()
+    places.sort(key=lambda p: (min((m.start for m in p.mentions), default=len(story.text)), p.key))
+    spans = [(m.start, m.end, p.key, SPECIFICITY[p.place.kind]) for p in places for m in p.mentions]
+    figures = extract_figures(story.text, sentences, spans)
+    records = {r.key: r for r in record.places}
+    return StoryMap(story, places, figures, {}, [], sentences, records)

@@ -1,0 +1,33 @@
+"""The story library: story files on disk seed the store, the store is what readers see."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from storymap.accounts import Editor
+from storymap.analysis import analyse, stored_places
+from storymap.articles import LibraryEntry, load_library
+from storymap.gazetteer import Gazetteer
+from storymap.storage import Storage
+
+SEEDER = Editor("storymap (story files)", via="seed")
+
+
+def sync_files(storage: Storage, directory: Path, gazetteer: Gazetteer | None = None) -> list[LibraryEntry]:
+    """Add every readable story file not yet in the store (geoparsed, places to review).
+
+    Returns the files that could not be read, so the page can say why. Files
+    already in the store are left alone: editors' work is never overwritten.
+    """
+    known = set(storage.slugs())
+    broken = []
+    for entry in load_library(directory):
+        if entry.error:
+            broken.append(entry)
+        elif entry.slug not in known:
+            smap = analyse(entry.story, gazetteer)
+            try:
+                storage.create_story(SEEDER, entry.story, stored_places(smap))
+            except ValueError:
+                pass  # another process seeded it a moment ago
+    return broken

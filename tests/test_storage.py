@@ -1,0 +1,206 @@
+"""Storage: saving, history, undo and two editors racing — against a real SQLite file."""
+
+import io
+import threading
+
+import pytest
+from PIL import Image
+
+from storymap.accounts import Editor
+from storymap.analysis import analyse, from_record, stored_places
+from storymap.articles import parse_story
+from storymap.library import sync_files
+from storymap.storage import ConflictError, Storage
+
+ALICE, BOB = Editor("alice"), Editor("bob")
+
+
+@pytest.fixture
+def store(tmp_path):
+    return Storage(f"sqlite:///{tmp_path / 'test.sqlite3'}")
+
+
+@pytest.fixture
+def seeded(store, sample_map):
+    store.create_story(ALICE, sample_map.story, stored_places(sample_map))
+    return store
+
+
+def mine(store):
+    return next(p for p in store.load("pakistan-copper").places if p.key == "muhammad-khel-copper-mine")
+
+
+def test_a_story_round_trips_through_storage(seeded, sample_map):
+    record = seeded.load("pakistan-copper")
+    assert record.title == sample_map.story.title and record.text == sample_map.story.text
+    assert {p.key for p in record.places} == {p.key for p in sample_map.places}
+    again = from_record(record)
+    assert [p.key for p in again.places] == [p.key for p in sample_map.places]
+    assert again.place("wana").mentions == sample_map.place("wana").mentions
+    assert [(f.kind, f.value) for f in again.figures] == [(f.kind, f.value) for f in sample_map.figures]
+
+
+def test_readers_cannot_change_anything(seeded):
+    place = mine(seeded)
+    for attempt in (lambda: seeded.update_place(None, place.id, place.version, lat=1.0),
+                    lambda: seeded.add_place(None, "pakistan-copper", {"name": "X", "kind": "site", "lat": 1, "lon": 1}),
+                    lambda: seeded.update_story(None, "pakistan-copper", 1, title="Hacked"),
+                    lambda: seeded.undo(None, 1)):
+        with pytest.raises(PermissionError):
+            attempt()
+    assert mine(seeded) == place
+
+
+def test_an_edit_is_recorded_and_can_be_undone(seeded):
+    place = mine(seeded)
+    seeded.update_place(ALICE, place.id, place.version, lat=33.05, lon=69.9, precision_km=10, note="Checked")
+    history = seeded.history("pakistan-copper")
+    change = history[0]
+    assert (change.editor, change.action) == ("alice", "edit place")
+    assert change.before["lat"] == place.lat and change.after["lat"] == 33.05
+    assert change.fields_changed == ["lat", "lon", "note", "precision_km"]
+    undo = seeded.undo(BOB, change.id)
+    assert undo.undoes == change.id and undo.editor == "bob"
+    restored = mine(seeded)
+    assert (restored.lat, restored.lon, restored.note) == (place.lat, place.lon, place.note)
+
+
+def test_undoing_an_older_change_under_a_newer_one_is_refused(seeded):
+    place = mine(seeded)
+    first = seeded.update_place(ALICE, place.id, place.version, note="one")
+    seeded.update_place(BOB, place.id, first.version, note="two")
+    older = seeded.history("pakistan-copper")[1]
+    with pytest.raises(ConflictError, match="changed again"):
+        seeded.undo(ALICE, older.id)
+
+
+def test_second_save_on_the_same_version_is_refused_with_the_other_edit(seeded):
+    place = mine(seeded)
+    seeded.update_place(ALICE, place.id, place.version, lat=33.1)
+    with pytest.raises(ConflictError) as refused:
+        seeded.update_place(BOB, place.id, place.version, lat=32.9)
+    assert refused.value.current.lat == 33.1
+    assert refused.value.change.editor == "alice"
+    assert mine(seeded).lat == 33.1
+
+
+def test_two_editors_racing_in_threads_never_overwrite_silently(seeded, tmp_path):
+    place = mine(seeded)
+    other = Storage(seeded.url)  # a second app process on the same database
+    barrier = threading.Barrier(2)
+    results = {}
+
+    def save(store, editor, lat):
+        barrier.wait()
+        try:
+            results[editor.name] = store.update_place(editor, place.id, place.version, lat=lat)
+        except ConflictError as exc:
+            results[editor.name] = exc
+
+    threads = [threading.Thread(target=save, args=(seeded, ALICE, 33.2)),
+               threading.Thread(target=save, args=(other, BOB, 32.8))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    outcomes = sorted(type(r).__name__ for r in results.values())
+    assert outcomes == ["ConflictError", "PlaceRecord"]
+    winner = next(r for r in results.values() if not isinstance(r, ConflictError))
+    assert mine(seeded).lat == winner.lat
+    assert len([c for c in seeded.history("pakistan-copper") if c.action == "edit place"]) == 1
+
+
+@pytest.mark.parametrize("changes,message", [
+    ({"lat": 91}, "outside the world"), ({"lon": float("nan")}, "not a number"), ({"lat": "north"}, "number"),
+    ({"name": "  "}, "label"), ({"kind": "planet"}, "kind"), ({"precision_km": -1}, "precision"),
+    ({"media_url": "javascript:alert(1)"}, "http"),
+])
+def test_bad_values_are_refused_and_nothing_is_lost(seeded, changes, message):
+    place = mine(seeded)
+    with pytest.raises(ValueError, match=message):
+        seeded.update_place(ALICE, place.id, place.version, **changes)
+    assert mine(seeded) == place
+
+
+def test_added_places_and_free_annotations(seeded):
+    text = seeded.load("pakistan-copper").text
+    start = text.index("a second deposit")
+    added = seeded.add_place(ALICE, "pakistan-copper", {
+        "name": "The second deposit", "kind": "site", "lat": 33.0, "lon": 69.9, "precision_km": 25,
+        "mentions": [[start, start + len("a second deposit"), "a second deposit"]], "note": "<script>x</script>"})
+    assert added.status == "added" and added.note == "<script>x</script>"
+    free = seeded.add_place(ALICE, "pakistan-copper", {"name": "Other site, ten times larger", "kind": "site",
+                                                       "lat": 33.0, "lon": 69.8, "precision_km": 30})
+    assert free.mentions == []
+    with pytest.raises(ValueError, match="not at that place"):
+        seeded.add_place(ALICE, "pakistan-copper", {"name": "Bad", "kind": "site", "lat": 1, "lon": 1,
+                                                    "mentions": [[0, 4, "Nope"]]})
+    drawn = from_record(seeded.load("pakistan-copper"))
+    assert drawn.place(added.key) and drawn.place(free.key)
+
+
+def test_rejected_places_are_not_drawn(seeded):
+    place = mine(seeded)
+    seeded.update_place(ALICE, place.id, place.version, status="rejected")
+    assert from_record(seeded.load("pakistan-copper")).place(place.key) is None
+
+
+def test_text_edit_re_anchors_mentions(seeded):
+    record = seeded.load("pakistan-copper")
+    new_text = "Preface sentence here. " + record.text
+    seeded.update_story(ALICE, "pakistan-copper", record.version, text=new_text)
+    wana = next(p for p in seeded.load("pakistan-copper").places if p.key == "wana")
+    assert all(new_text[s:e] == w for s, e, w in wana.mentions)
+
+
+def test_story_edits_conflict_and_undo(seeded):
+    record = seeded.load("pakistan-copper")
+    seeded.update_story(ALICE, "pakistan-copper", record.version, title="New title")
+    with pytest.raises(ConflictError):
+        seeded.update_story(BOB, "pakistan-copper", record.version, title="Other title")
+    seeded.undo(BOB, seeded.history("pakistan-copper")[0].id)
+    assert seeded.load("pakistan-copper").title == record.title
+
+
+def test_json_export_import_round_trip_is_exact(seeded, tmp_path):
+    place = mine(seeded)
+    seeded.update_place(ALICE, place.id, place.version, note='<img src=x onerror="alert(1)"> & “quotes”')
+    data = seeded.export_json("pakistan-copper")
+    other = Storage(f"sqlite:///{tmp_path / 'other.sqlite3'}")
+    other.import_json(ALICE, data)
+    assert other.export_json("pakistan-copper") == data
+
+
+def test_images_are_checked(seeded):
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), "red").save(buffer, format="PNG")
+    ref = seeded.save_media(ALICE, buffer.getvalue())
+    assert seeded.media(ref.split(":")[1])[0] == "image/png"
+    with pytest.raises(ValueError, match="not an image"):
+        seeded.save_media(ALICE, b"<html>not an image</html>")
+    with pytest.raises(ValueError, match="limit"):
+        seeded.save_media(ALICE, b"\x89PNG" + b"0" * (21 * 1024 * 1024))
+
+
+def test_story_files_seed_the_store_once(store, tmp_path, gazetteer):
+    folder = tmp_path / "stories"
+    folder.mkdir()
+    (folder / "a.md").write_text("---\ntitle: A\n---\nKarachi and Lahore.", encoding="utf-8")
+    (folder / "broken.md").write_text("", encoding="utf-8")
+    broken = sync_files(store, folder, gazetteer)
+    assert [b.slug for b in broken] == ["broken"]
+    record = store.load("a")
+    assert {p.key for p in record.places} == {"karachi", "lahore"}
+    place = record.places[0]
+    store.update_place(ALICE, place.id, place.version, note="kept")
+    sync_files(store, folder, gazetteer)
+    assert store.place(place.id).note == "kept"
+
+
+def test_empty_and_huge_stories_are_refused(store):
+    with pytest.raises(ValueError, match="no text"):
+        store.create_story(ALICE, parse_story("Fine text.").__class__(slug="e", title="E", text="  "), [])
+    huge = parse_story("word. " * 10)
+    huge.text = "x" * 1_000_001
+    with pytest.raises(ValueError, match="too long"):
+        store.create_story(ALICE, huge, [])
