@@ -1,63 +1,42 @@
 """Reader: a story's text beside its map, with its figures."""
 
-from pathlib import Path
-
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from storymap import assets, maps
-from storymap.analysis import StoryMap, analyse
-from storymap.articles import library_dir, load_library, load_story
+from pages._resources import media_url, storage, story_files, story_map, vendor_assets
+from storymap import maps
 from storymap.figures import comparison
-from storymap.gazetteer import KIND_LABELS, default_gazetteer
+from storymap.gazetteer import KIND_LABELS
 from storymap.highlight import place_url, text_html
 
-APP_DIR = Path(__file__).resolve().parent.parent
-
-
-@st.cache_resource(show_spinner="Loading the world gazetteer…")
-def gazetteer():
-    return default_gazetteer()
-
-
-@st.cache_resource
-def vendor_assets() -> assets.Assets:
-    return assets.publish(APP_DIR / "static")
-
-
-@st.cache_resource(show_spinner="Finding the places in this story…", max_entries=64)
-def story_map(path: str, mtime: float) -> StoryMap:
-    return analyse(load_story(Path(path)), gazetteer())
-
-
-library = load_library(library_dir())
-if not library:
+files = story_files()
+store = storage()
+titles = store.titles()
+slugs = list(titles)
+broken = {slug: (name, error) for slug, (name, error, _) in files.items() if error}
+with st.sidebar:
+    if broken:
+        with st.expander(f"{len(broken)} story file(s) could not be read"):
+            for name, error in broken.values():
+                st.text(f"{name}: {error}")
+if not slugs:
     st.info("The story library is empty: add a .md or .txt file to data/stories.")
     st.stop()
 
-slugs = [e.slug for e in library]
 wanted = st.query_params.get("story", slugs[0])
 if wanted not in slugs:
+    if wanted in broken:
+        st.error(f"“{broken[wanted][0]}” cannot be shown. {broken[wanted][1]}")
+        st.stop()
     st.warning(f"There is no story called “{wanted}”; showing the first story instead.")
     wanted = slugs[0]
 with st.sidebar:
-    slug = st.selectbox("Story", slugs, index=slugs.index(wanted),
-                        format_func=lambda s: next(e.title for e in library if e.slug == s))
-    broken = [e for e in library if e.error]
-    if broken:
-        with st.expander(f"{len(broken)} story file(s) could not be read"):
-            for e in broken:
-                st.text(f"{e.path.name}: {e.error}")
+    slug = st.selectbox("Story", slugs, index=slugs.index(wanted), format_func=titles.get)
 if slug != st.query_params.get("story"):
     st.query_params["story"] = slug
 
-entry = next(e for e in library if e.slug == slug)
-if entry.error:
-    st.error(f"“{entry.path.name}” cannot be shown. {entry.error}")
-    st.stop()
-
-smap = story_map(str(entry.path), entry.path.stat().st_mtime)
+smap = story_map(slug)
 story = smap.story
 
 chosen = st.query_params.get("place")
@@ -69,7 +48,7 @@ st.title(story.title)
 byline = " · ".join(x for x in (story.dateline, story.date.strftime("%-d %B %Y") if story.date else "",
                                 story.source) if x)
 st.caption(byline + (f" · [original]({story.url})" if story.url else ""))
-for warning in story.warnings:
+for warning in files.get(slug, ("", None, ()))[2]:
     st.warning(warning)
 
 
@@ -98,7 +77,8 @@ with map_col:
     if not st.session_state.pop("chosen-on-map", False):
         st.session_state[f"focus-{slug}"] = chosen
     focus = smap.place(st.session_state.get(f"focus-{slug}"))
-    fmap = maps.build_map(smap, vendor_assets(), tiles=maps.tiles_setting(), focus=focus.place if focus else None)
+    fmap = maps.build_map(smap, vendor_assets(), tiles=maps.tiles_setting(), focus=focus.place if focus else None,
+                          media_url=media_url())
     state = st_folium(
         fmap, key=f"map-{slug}", height=560, use_container_width=True,
         returned_objects=["last_object_clicked_tooltip", "last_object_clicked_count"],
@@ -119,7 +99,9 @@ with map_col:
             st.subheader(rp.place.name)
             st.caption(f"{KIND_LABELS[rp.place.kind]} · confidence {rp.confidence:.0%}")
             if rp.place.approximate:
-                st.markdown(f"Approximate location, within {rp.place.precision_km:g} km.")
+                st.text(f"Approximate location, within {rp.place.precision_km:g} km.")
+            if rp.place.note:
+                st.text(rp.place.note)
             st.text(f"Why here: {rp.reason}")
             st.text(f"Location source: {rp.place.source}")
             if rp.runners_up:
@@ -143,6 +125,3 @@ if smap.figures:
         st.markdown(f"**How the figures compare ({bars[0].unit})**")
         st.bar_chart(pd.DataFrame({"figure": [b.label for b in bars], bars[0].unit: [b.value for b in bars]}),
                      x="figure", y=bars[0].unit, horizontal=True)
-
-if smap.unresolved:
-    st.caption("Names not located: " + ", ".join(sorted({m.text for m in smap.unresolved})))

@@ -59,3 +59,30 @@ def publish(static_dir: Path, base_url: str = STATIC_URL) -> Assets:
         background_url=f"{base}/storymap/countries.geojson",
         images_url=f"{base}/leaflet/images/",
     )
+
+
+def media_publisher(storage, static_dir: Path, base_url: str = "/app/static/media"):
+    """A function turning a place's image address into one the browser can load.
+
+    Uploaded images live in the database (so every app process sees them) and
+    are written to ``static_dir/media`` on first use; web addresses pass through.
+    """
+    folder = Path(static_dir) / "media"
+    extensions = {"image/png": "png", "image/jpeg": "jpg", "image/gif": "gif", "image/webp": "webp"}
+
+    def publish(ref: str) -> str:
+        if not ref.startswith("media:"):
+            return ref
+        digest = ref.split(":", 1)[1]
+        existing = list(folder.glob(f"{digest}.*")) if folder.exists() else []
+        if existing:
+            return f"{base_url}/{existing[0].name}"
+        mime, data = storage.media(digest)
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{digest}.{extensions[mime]}"
+        tmp = path.with_suffix(".tmp")
+        tmp.write_bytes(data)
+        tmp.replace(path)
+        return f"{base_url}/{path.name}"
+
+    return publish

@@ -16,18 +16,17 @@ SEEDER = Editor("storymap (story files)", via="seed")
 def sync_files(storage: Storage, directory: Path, gazetteer: Gazetteer | None = None) -> list[LibraryEntry]:
     """Add every readable story file not yet in the store (geoparsed, places to review).
 
-    Returns the files that could not be read, so the page can say why. Files
-    already in the store are left alone: editors' work is never overwritten.
+    Returns every file's entry, so the page can say why one could not be read or
+    what was odd about it. Files already in the store are left alone: editors'
+    work is never overwritten.
     """
     known = set(storage.slugs())
-    broken = []
-    for entry in load_library(directory):
-        if entry.error:
-            broken.append(entry)
-        elif entry.slug not in known:
+    entries = load_library(directory)
+    for entry in entries:
+        if entry.story is not None and entry.slug not in known:
             smap = analyse(entry.story, gazetteer)
             try:
                 storage.create_story(SEEDER, entry.story, stored_places(smap))
             except ValueError:
                 pass  # another process seeded it a moment ago
-    return broken
+    return entries

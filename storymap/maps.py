@@ -14,6 +14,7 @@ from __future__ import annotations
 import html
 import json
 import os
+from typing import Callable
 
 import folium
 from branca.element import MacroElement
@@ -73,7 +74,7 @@ def tooltip_text(rp: ResolvedPlace) -> str:
     return f"{rp.place.name} · {KIND_LABELS[rp.place.kind]}"
 
 
-def popup_html(story_map: StoryMap, rp: ResolvedPlace) -> str:
+def popup_html(story_map: StoryMap, rp: ResolvedPlace, media_url: Callable[[str], str] | None = None) -> str:
     place = rp.place
     parts = [f'<div class="sm-popup" data-place="{escape(rp.key)}">',
              f"<h4>{escape(place.name)}</h4>",
@@ -86,7 +87,13 @@ def popup_html(story_map: StoryMap, rp: ResolvedPlace) -> str:
     if len(passages) > MAX_PASSAGES:
         parts.append(f"<div>…and {len(passages) - MAX_PASSAGES} more passages.</div>")
     if place.note:
-        parts.append(f"<div>{escape(place.note)}</div>")
+        parts.append(f'<div class="sm-note">{escape(place.note)}</div>')
+    record = story_map.records.get(rp.key)
+    if record is not None and record.media_url and media_url:
+        parts.append(f'<figure><img src="{escape(media_url(record.media_url))}" alt="{escape(record.media_caption)}">'
+                     f"<figcaption>{escape(record.media_caption)}"
+                     + (f" <small>{escape(record.media_credit)}</small>" if record.media_credit else "")
+                     + "</figcaption></figure>")
     parts.append(f'<div class="sm-source">Location: {escape(place.source or "gazetteer")}</div></div>')
     return "".join(parts)
 
@@ -187,7 +194,7 @@ def place_view(place: Place) -> tuple[tuple[float, float], int]:
 
 
 def build_map(story_map: StoryMap, assets: Assets, tiles: str | None = None, height: int = 560,
-              focus: Place | None = None) -> folium.Map:
+              focus: Place | None = None, media_url: Callable[[str], str] | None = None) -> folium.Map:
     """The story's map: every place, a legend, the offline background and optional tiles.
 
     The view opens on ``focus`` when given (a link straight to a place), else on all places.
@@ -204,7 +211,7 @@ def build_map(story_map: StoryMap, assets: Assets, tiles: str | None = None, hei
         folium.TileLayer(tiles, attr=OSM_ATTRIBUTION if tiles == OSM_TILES else "Map tiles",
                          name="Map tiles", max_zoom=19).add_to(m)
     for rp in sorted(story_map.places, key=lambda p: -p.place.precision_km):
-        _draw_place(m, story_map, rp)
+        _draw_place(m, story_map, rp, media_url)
     kinds = [k for k in KINDS if any(p.place.kind == k for p in story_map.places)]
     if kinds:
         m.add_child(_legend(kinds))
@@ -215,7 +222,7 @@ def build_map(story_map: StoryMap, assets: Assets, tiles: str | None = None, hei
     return m
 
 
-def _draw_place(m: folium.Map, story_map: StoryMap, rp: ResolvedPlace) -> None:
+def _draw_place(m: folium.Map, story_map: StoryMap, rp: ResolvedPlace, media_url) -> None:
     place = rp.place
     color = KIND_STYLE[place.kind]["color"]
     if place.approximate:
@@ -231,7 +238,7 @@ def _draw_place(m: folium.Map, story_map: StoryMap, rp: ResolvedPlace) -> None:
         z = {SITE: 400, CITY: 300, LANDFORM: 200, REGION: 100, COUNTRY: 0}[place.kind]
         layer = folium.Marker(location=(place.lat, place.lon), icon=icon, z_index_offset=z)
     layer.add_child(_Bind("bindTooltip", escape(tooltip_text(rp)), sticky=False))
-    layer.add_child(_Bind("bindPopup", popup_html(story_map, rp), maxWidth=320))
+    layer.add_child(_Bind("bindPopup", popup_html(story_map, rp, media_url), maxWidth=320))
     layer.add_to(m)
 
 

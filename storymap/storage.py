@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (JSON, Boolean, DateTime, Float, ForeignKey, Integer, LargeBinary, String, Text,
-                        UniqueConstraint, create_engine, event, select)
+                        UniqueConstraint, create_engine, event, func, select)
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
@@ -321,12 +321,24 @@ class Storage:
     # reading
 
     def slugs(self) -> list[str]:
+        return list(self.titles())
+
+    def titles(self) -> dict[str, str]:
+        """Every story's slug and title, by slug."""
         with self._sessions() as s:
-            return list(s.scalars(select(StoryRow.slug).order_by(StoryRow.slug)))
+            return dict(s.execute(select(StoryRow.slug, StoryRow.title).order_by(StoryRow.slug)).all())
 
     def version(self, slug: str) -> int | None:
         with self._sessions() as s:
             return s.scalar(select(StoryRow.version).where(StoryRow.slug == slug))
+
+    def revision(self, slug: str) -> int:
+        """The id of the story's latest change: changes whenever anything in it is saved."""
+        with self._sessions() as s:
+            story_id = s.scalar(select(StoryRow.id).where(StoryRow.slug == slug))
+            if story_id is None:
+                raise NotFound(f"There is no story called “{slug}”.")
+            return s.scalar(select(func.max(ChangeRow.id)).where(ChangeRow.story_id == story_id)) or 0
 
     def load(self, slug: str) -> StoryRecord:
         with self._sessions() as s:

@@ -15,6 +15,7 @@ def library(tmp_path, monkeypatch):
     shutil.copy(SAMPLE, tmp_path / "pakistan-copper.md")
     monkeypatch.setenv("STORYMAP_STORIES", str(tmp_path))
     monkeypatch.setenv("STORYMAP_TILES", "none")
+    monkeypatch.setenv("STORYMAP_DATABASE_URL", f"sqlite:///{tmp_path / 'store.sqlite3'}")
     return tmp_path
 
 
@@ -74,6 +75,7 @@ def test_broken_story_is_explained_and_the_rest_still_work(library):
 
 def test_empty_library_says_so(tmp_path, monkeypatch):
     monkeypatch.setenv("STORYMAP_STORIES", str(tmp_path))
+    monkeypatch.setenv("STORYMAP_DATABASE_URL", f"sqlite:///{tmp_path / 'store.sqlite3'}")
     at = run()
     assert "library is empty" in at.info[0].value
 

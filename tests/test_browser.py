@@ -37,7 +37,8 @@ def server(tmp_path_factory):
         f"---\ntitle: Evil {EVIL}\ndateline: Islamabad\n---\n"
         f"Officials in Islamabad said {EVIL} nothing.\n\nKarachi stayed calm {EVIL}.\n", encoding="utf-8")
     port = _free_port()
-    env = dict(os.environ, STORYMAP_STORIES=str(library))
+    env = dict(os.environ, STORYMAP_STORIES=str(library),
+               STORYMAP_DATABASE_URL=f"sqlite:///{library / 'store.sqlite3'}")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],

@@ -187,8 +187,8 @@ def test_story_files_seed_the_store_once(store, tmp_path, gazetteer):
     folder.mkdir()
     (folder / "a.md").write_text("---\ntitle: A\n---\nKarachi and Lahore.", encoding="utf-8")
     (folder / "broken.md").write_text("", encoding="utf-8")
-    broken = sync_files(store, folder, gazetteer)
-    assert [b.slug for b in broken] == ["broken"]
+    entries = sync_files(store, folder, gazetteer)
+    assert [e.slug for e in entries if e.error] == ["broken"]
     record = store.load("a")
     assert {p.key for p in record.places} == {"karachi", "lahore"}
     place = record.places[0]
