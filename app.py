@@ -4,5 +4,6 @@ import streamlit as st
 
 st.set_page_config(page_title="Storymap", page_icon="🗺️", layout="wide")
 
-reader = st.Page("pages/reader.py", title="Read a story", icon="🗺️", default=True)
-st.navigation([reader]).run()
+reader = st.Page("pages/reader.py", title="Read a story", icon=":material/map:", default=True)
+editor = st.Page("pages/editor.py", title="Edit (editors)", icon=":material/edit_location_alt:")
+st.navigation([reader, editor]).run()

@@ -14,6 +14,23 @@ from storymap.storage import Storage, default_url
 APP_DIR = Path(__file__).resolve().parent.parent
 
 
+def through_app_navigation() -> None:
+    """Run every page through app.py's st.navigation.
+
+    Streamlit still treats a folder named ``pages/`` the old way until app.py has
+    run once in the process: a first visit straight to ``/editor`` would run the
+    page alone, with the wrong menu. Rerunning hands the visit to app.py.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
+through_app_navigation()
+
+
 @st.cache_resource(show_spinner="Loading the world gazetteer…")
 def gazetteer():
     return default_gazetteer()

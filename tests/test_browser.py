@@ -20,6 +20,7 @@ pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "stories" / "pakistan-copper.md"
 CHROMIUM = os.environ.get("STORYMAP_CHROMIUM", "/usr/bin/chromium")
+EDITOR_PASSWORD = "copper and cobalt"
 EVIL = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2"> `${window.__pwned = 3}`'
 
 
@@ -37,8 +38,11 @@ def server(tmp_path_factory):
         f"---\ntitle: Evil {EVIL}\ndateline: Islamabad\n---\n"
         f"Officials in Islamabad said {EVIL} nothing.\n\nKarachi stayed calm {EVIL}.\n", encoding="utf-8")
     port = _free_port()
+    from storymap.accounts import hash_password
+
     env = dict(os.environ, STORYMAP_STORIES=str(library),
-               STORYMAP_DATABASE_URL=f"sqlite:///{library / 'store.sqlite3'}")
+               STORYMAP_DATABASE_URL=f"sqlite:///{library / 'store.sqlite3'}",
+               STORYMAP_EDITORS=f"editor={hash_password(EDITOR_PASSWORD, 1000)}")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],
@@ -91,11 +95,12 @@ class Visit:
             self.blocked.append((route.request.resource_type, route.request.url))
             route.abort()
 
-    def map_frame(self):
-        self.page.wait_for_selector('iframe[title*="st_folium"]', timeout=30_000)
-        frame = self.page.frame_locator('iframe[title*="st_folium"]')
+    def map_frame(self, index=0):
+        selector = 'iframe[title*="st_folium"]'
+        self.page.locator(selector).nth(index).wait_for(timeout=30_000)
+        frame = self.page.frame_locator(selector).nth(index)
         frame.locator(".leaflet-marker-icon").first.wait_for(timeout=30_000)
-        handle = self.page.query_selector('iframe[title*="st_folium"]')
+        handle = self.page.locator(selector).nth(index).element_handle()
         return frame, handle.content_frame()
 
     def click_place(self, key, center, zoom):
@@ -103,6 +108,18 @@ class Visit:
         frame, inner = self.map_frame()
         inner.evaluate(f"() => window.map.setView({list(center)}, {zoom})")
         frame.locator(f'[data-place="{key}"]').click()
+        popup = frame.locator(".leaflet-popup-content")
+        popup.wait_for(timeout=10_000)
+        return popup.inner_text(), inner
+
+    def click_place_area(self, key, center):
+        """Click the middle of an approximate place's area; return its popup's text."""
+        frame, inner = self.map_frame()
+        inner.evaluate(f"() => window.map.setView({list(center)}, 9)")
+        time.sleep(0.5)
+        area = frame.locator(f"path.sm-{key}")
+        box = area.bounding_box()
+        area.click(position={"x": box["width"] / 2, "y": box["height"] / 2}, force=True)
         popup = frame.locator(".leaflet-popup-content")
         popup.wait_for(timeout=10_000)
         return popup.inner_text(), inner
@@ -188,3 +205,40 @@ def test_script_in_a_story_runs_nothing(visit):
     assert v.page.evaluate("() => window.__pwned") is None
     assert inner.evaluate("() => window.__pwned") is None
     assert v.dialogs == []
+
+
+def test_an_editor_moves_the_mine_by_clicking_the_map_and_readers_see_it(visit):
+    v = visit("/editor?story=pakistan-copper")
+    page = v.page
+    page.get_by_label("Name").fill("editor")
+    page.get_by_role("textbox", name="Password").fill(EDITOR_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_text("Review a place").wait_for(timeout=20_000)
+    page.locator('[data-testid="stSelectbox"]', has_text="Review a place").click()
+    page.get_by_role("option", name="Muhammad Khel copper mine").click()
+    page.get_by_text("Click the map to set the position.").wait_for(timeout=20_000)
+    frame, inner = v.map_frame(0)
+    editor_map = page.locator('iframe[title*="st_folium"]').first
+    editor_map.scroll_into_view_if_needed()
+    time.sleep(1)
+    box = editor_map.bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.4)
+    latitude = page.get_by_label("Latitude").first
+    deadline = time.time() + 15
+    while time.time() < deadline and latitude.input_value() in ("33.03", ""):
+        time.sleep(0.3)
+    lat, lon = float(latitude.input_value()), float(page.get_by_label("Longitude").first.input_value())
+    assert (lat, lon) != (33.03, 69.8)
+    page.get_by_label("Note (shown to readers)").first.fill("<script>window.__pwned = 9</script> Site visited in 2026")
+    page.get_by_role("button", name="Save", exact=True).first.click()
+    page.get_by_role("tab", name="History").click()
+    page.get_by_text("edit place").first.wait_for(timeout=20_000)
+
+    r = visit("/?story=pakistan-copper&place=muhammad-khel-copper-mine")
+    _, inner = r.map_frame()
+    layers = {layer["tip"].split(" · ")[0]: layer for layer in inner.evaluate(LAYERS_JS)}
+    mine = layers["Muhammad Khel copper mine"]
+    assert abs(mine["lat"] - lat) < 1e-4 and abs(mine["lng"] - lon) < 1e-4
+    text, inner = r.click_place_area("muhammad-khel-copper-mine", (lat, lon))
+    assert "<script>window.__pwned = 9</script> Site visited in 2026" in text
+    assert inner.evaluate("() => window.__pwned") is None and r.page.evaluate("() => window.__pwned") is None

@@ -7,7 +7,7 @@ import pytest
 from PIL import Image
 
 from storymap.accounts import Editor
-from storymap.analysis import analyse, from_record, stored_places
+from storymap.analysis import from_record, stored_places
 from storymap.articles import parse_story
 from storymap.library import sync_files
 from storymap.storage import ConflictError, Storage

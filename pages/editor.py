@@ -1,0 +1,305 @@
+"""Editor: review, correct and annotate the places of a story; edit stories; see and undo history."""
+
+import json
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from pages._resources import gazetteer, media_url, storage, story_files, vendor_assets
+from storymap import maps
+from storymap.analysis import from_record
+from storymap.accounts import Editor, accounts_from_env, authenticate
+from storymap.gazetteer import KIND_LABELS, KINDS
+from storymap.geocoders import OfflineGazetteer, candidates
+from storymap.storage import ACCEPTED, ADDED, FOUND, REJECTED, ConflictError, NotFound
+
+STATUS_LABELS = {FOUND: "Found (not reviewed)", ACCEPTED: "Accepted", REJECTED: "Rejected: not drawn",
+                 ADDED: "Added by an editor"}
+
+
+def accounts() -> dict[str, str]:
+    configured = dict(accounts_from_env())
+    try:
+        configured.update(st.secrets.get("storymap", {}).get("editors", {}))
+    except FileNotFoundError:
+        pass
+    return configured
+
+
+def oidc_editor() -> Editor | None:
+    """An OpenID Connect user whose e-mail the deployment lists as an editor."""
+    try:
+        allowed = set(st.secrets.get("storymap", {}).get("oidc_editors", []))
+        if st.user.is_logged_in and st.user.get("email") in allowed:
+            return Editor(st.user.email, via="oidc")
+    except (FileNotFoundError, AttributeError, KeyError):
+        pass
+    return None
+
+
+def sign_in() -> Editor | None:
+    editor = st.session_state.get("editor") or oidc_editor()
+    if editor:
+        with st.sidebar:
+            st.caption(f"Signed in as {editor.name}")
+            if st.button("Sign out"):
+                st.session_state.pop("editor", None)
+                st.rerun()
+        return editor
+    st.title("Editors")
+    st.write("Readers can read every story; only signed-in editors can change one.")
+    if not accounts():
+        st.info("No editor accounts are set up. Make a password hash with `python -m storymap hash-password` "
+                "and set `STORYMAP_EDITORS='name=HASH'` (or `[storymap.editors]` in Streamlit secrets).")
+    with st.form("sign-in"):
+        name = st.text_input("Name")
+        password = st.text_input("Password", type="password")
+        if st.form_submit_button("Sign in"):
+            editor = authenticate(name, password, accounts())
+            if editor:
+                st.session_state["editor"] = editor
+                st.rerun()
+            st.error("That name and password do not match an editor account.")
+    try:
+        if "auth" in st.secrets:
+            st.button("Sign in with your organisation", on_click=st.login)
+    except FileNotFoundError:
+        pass
+    return None
+
+
+def parse_number(label: str, raw: str) -> float:
+    try:
+        return float(str(raw).strip())
+    except ValueError:
+        raise ValueError(f"The {label} must be a number, not “{raw}”.") from None
+
+
+def forget(prefix: str) -> None:
+    """Drop a form's typed values, so it shows what is saved now."""
+    for key in [k for k in st.session_state if str(k).startswith(f"{prefix}-")]:
+        del st.session_state[key]
+
+
+def show_conflict(exc: ConflictError) -> None:
+    st.error(str(exc))
+    change = exc.change
+    if change:
+        st.write(f"{change.editor} saved at {change.at:%H:%M:%S} ({change.action}):")
+        st.json({"before": change.before, "after": change.after}, expanded=True)
+
+
+editor = sign_in()
+if editor is None:
+    st.stop()
+
+story_files()
+store = storage()
+titles = store.titles()
+if not titles:
+    st.info("There is no story yet.")
+    st.stop()
+slug = st.sidebar.selectbox("Story", list(titles), format_func=titles.get,
+                            index=list(titles).index(st.query_params.get("story")) if st.query_params.get("story") in titles else 0)
+st.query_params["story"] = slug
+record = store.load(slug)
+st.title(f"Edit: {record.title}")
+places_tab, add_tab, story_tab, history_tab, transfer_tab = st.tabs(
+    ["Places", "Add a place", "Story", "History", "Export / import"])
+
+
+def place_form(prefix: str, values: dict) -> dict | None:
+    """Fields shared by correcting and adding a place; returns the new values or None."""
+    kinds = list(KINDS)
+    media = str(values.get("media_url", ""))
+    defaults = {"name": values.get("name", ""), "kind": values.get("kind", "city"), "lat": str(values.get("lat", "")),
+                "lon": str(values.get("lon", "")), "precision": str(values.get("precision_km", 0)),
+                "note": values.get("note", ""), "source": values.get("source", ""),
+                "media-url": "" if media.startswith("media:") else media,
+                "caption": values.get("media_caption", ""), "credit": values.get("media_credit", "")}
+    for field, default in defaults.items():
+        st.session_state.setdefault(f"{prefix}-{field}", default)  # a map click may have set lat/lon already
+    with st.container(border=True):
+        name = st.text_input("Label", key=f"{prefix}-name")
+        kind = st.selectbox("Kind", kinds, format_func=KIND_LABELS.get, key=f"{prefix}-kind")
+        c1, c2, c3 = st.columns(3)
+        lat = c1.text_input("Latitude", key=f"{prefix}-lat")
+        lon = c2.text_input("Longitude", key=f"{prefix}-lon")
+        precision = c3.text_input("Precision (km radius, 0 = exact)", key=f"{prefix}-precision")
+        note = st.text_area("Note (shown to readers)", key=f"{prefix}-note")
+        source = st.text_input("Source of the location", key=f"{prefix}-source")
+        m1, m2 = st.columns(2)
+        image_url = m1.text_input("Image address (http/https)", key=f"{prefix}-media-url")
+        upload = m2.file_uploader("…or upload an image (5 MB at most)", type=None, key=f"{prefix}-upload")
+        caption = m1.text_input("Image caption", key=f"{prefix}-caption")
+        credit = m2.text_input("Image credit", key=f"{prefix}-credit")
+        if not st.button("Save", key=f"{prefix}-save", type="primary"):
+            return None
+    try:
+        out = {"name": name, "kind": kind, "lat": parse_number("latitude", lat),
+               "lon": parse_number("longitude", lon), "precision_km": parse_number("precision", precision),
+               "note": note, "source": source, "media_caption": caption, "media_credit": credit,
+               "media_url": image_url.strip() or values.get("media_url", "")}
+        if upload is not None:
+            out["media_url"] = store.save_media(editor, upload.getvalue())
+        return out
+    except ValueError as exc:
+        st.error(str(exc))
+        return None
+
+
+def pick_on_map(prefix: str, lat: float, lon: float, precision_km: float) -> None:
+    """A small map of the story opened on this place: a click sets the latitude and longitude fields."""
+    from storymap.gazetteer import CITY, SITE, Place
+
+    here = Place("here", "here", SITE if precision_km < 20 else CITY, lat, lon)
+    fmap = maps.build_map(maps_story, vendor_assets(), tiles=maps.tiles_setting(), height=320, focus=here,
+                          media_url=media_url())
+    st.caption("Click the map to set the position.")
+    state = st_folium(fmap, key=f"{prefix}-map", height=320, use_container_width=True,
+                      returned_objects=["last_clicked"])
+    clicked = (state or {}).get("last_clicked")
+    if clicked and clicked != st.session_state.get(f"{prefix}-clicked"):
+        st.session_state[f"{prefix}-clicked"] = clicked
+        st.session_state[f"{prefix}-lat"] = f"{clicked['lat']:.5f}"
+        st.session_state[f"{prefix}-lon"] = f"{clicked['lng']:.5f}"
+        st.rerun()
+
+
+maps_story = from_record(record)
+
+with places_tab:
+    if not record.places:
+        st.info("No places yet: add one.")
+    rows = [{"place": p.name, "kind": KIND_LABELS[p.kind], "status": STATUS_LABELS[p.status],
+             "confidence": f"{p.confidence:.0%}", "lat": p.lat, "lon": p.lon, "mentions": len(p.mentions)}
+            for p in record.places]
+    st.dataframe(rows, hide_index=True, use_container_width=True)
+    by_id = {p.id: p for p in record.places}
+    chosen_id = st.selectbox("Review a place", list(by_id), format_func=lambda i: by_id[i].name, key="review")
+    place = by_id.get(chosen_id)
+    if place:
+        # The form keeps the version it was opened on: if someone saves meanwhile, this
+        # editor's save is refused with their change shown, and nothing typed here is lost.
+        prefix = f"p{place.id}"
+        base = st.session_state.setdefault(f"{prefix}-base", place.version)
+        st.write(f"**{place.name}** — {STATUS_LABELS[place.status]}; confidence {place.confidence:.0%}")
+        if place.reason:
+            st.caption(f"Why: {place.reason}")
+        status_options = [ADDED] if place.status == ADDED else [FOUND, ACCEPTED, REJECTED]
+        status = st.radio("Decision", status_options, index=status_options.index(place.status),
+                          format_func=STATUS_LABELS.get, horizontal=True, key=f"{prefix}-status")
+        if status != place.status:
+            try:
+                store.update_place(editor, place.id, place.version, status=status)
+                forget(prefix)
+                st.rerun()
+            except ConflictError as exc:
+                show_conflict(exc)
+        alternatives = {f"{r['name']} ({r['country']}, {KIND_LABELS[r['kind']]})": r for r in place.runners_up}
+        query = st.text_input("Search the gazetteer for another place", key=f"{prefix}-search")
+        if query:
+            for found in candidates(OfflineGazetteer(gazetteer()), query, limit=8):
+                alternatives[f"{found.name} ({found.country}, {KIND_LABELS[found.kind]}) — search"] = found.to_dict()
+            if not any(k.endswith("— search") for k in alternatives):
+                st.warning(f"Nothing called “{query}” in the gazetteer.")
+        if alternatives:
+            pick = st.selectbox("Use another place instead", ["—"] + list(alternatives), key=f"{prefix}-alt")
+            if pick != "—" and st.button("Use it", key=f"{prefix}-use"):
+                alt = alternatives[pick]
+                try:
+                    store.update_place(editor, place.id, place.version, name=alt["name"], kind=alt["kind"],
+                                       lat=alt["lat"], lon=alt["lon"], precision_km=alt["precision_km"],
+                                       country=alt["country"], gazetteer_id=alt["id"], source=alt["source"],
+                                       geocoder="editor's choice", status=ACCEPTED)
+                    forget(prefix)
+                    st.rerun()
+                except ConflictError as exc:
+                    show_conflict(exc)
+        pick_on_map(prefix, place.lat, place.lon, place.precision_km)
+        new = place_form(prefix, place.values())
+        if new is not None:
+            try:
+                changes = {k: v for k, v in new.items() if v != getattr(place, k)}
+                if changes:
+                    store.update_place(editor, place.id, base,
+                                       **changes, **({"geocoder": "editor"} if {"lat", "lon"} & set(changes) else {}))
+                forget(prefix)
+                st.rerun()
+            except ConflictError as exc:
+                show_conflict(exc)
+                st.button("Discard my changes and load theirs", key=f"{prefix}-reload", on_click=forget,
+                          args=(prefix,))
+            except ValueError as exc:
+                st.error(str(exc))
+
+with add_tab:
+    st.write("Add a place the finder missed, tied to words of the text, or a free annotation tied to none.")
+    words = st.text_input("The words in the text (leave empty for a free annotation)", key="add-words")
+    occurrence = st.number_input("Which occurrence of these words", min_value=1, value=1, step=1, key="add-nth")
+    mentions = []
+    if words:
+        starts = [i for i in range(len(record.text)) if record.text.startswith(words, i)]
+        if len(starts) < occurrence:
+            st.warning(f"“{words}” occurs {len(starts)} time(s) in the text.")
+        else:
+            start = starts[occurrence - 1]
+            mentions = [[start, start + len(words), words]]
+            st.caption(f"…{record.text[max(0, start - 60):start + len(words) + 60]}…")
+    new = place_form("add", {"name": words, "kind": "site", "lat": "", "lon": "", "precision_km": 0})
+    if new is not None:
+        try:
+            new["name"] = new["name"].strip() or words
+            added = store.add_place(editor, slug, {**new, "mentions": mentions, "geocoder": "editor"})
+            forget("add")
+            st.success(f"Added “{added.name}”.")
+        except ValueError as exc:
+            st.error(str(exc))
+
+with story_tab:
+    with st.form(f"story-v{record.version}"):
+        title = st.text_input("Title", record.title)
+        date = st.text_input("Date (YYYY-MM-DD)", record.date or "")
+        dateline = st.text_input("Dateline", record.dateline)
+        source = st.text_input("Source", record.source)
+        url = st.text_input("URL", record.url)
+        text = st.text_area("Text", record.text, height=400)
+        if st.form_submit_button("Save the story"):
+            changes = {k: v for k, v in dict(title=title, date=date or None, dateline=dateline, source=source,
+                                              url=url, text=text).items() if v != getattr(record, k)}
+            try:
+                if changes:
+                    store.update_story(editor, slug, record.version, **changes)
+                st.success("Saved.")
+                st.rerun()
+            except ConflictError as exc:
+                show_conflict(exc)
+            except ValueError as exc:
+                st.error(str(exc))
+
+with history_tab:
+    for change in store.history(slug)[:200]:
+        with st.container(border=True):
+            c1, c2 = st.columns([5, 1])
+            subject = by_id[change.place_id].name if change.place_id in by_id else "the story"
+            c1.write(f"**{change.action}** · {subject} · {change.editor} · {change.at:%Y-%m-%d %H:%M:%S}")
+            if change.before or change.after:
+                c1.json({"before": change.before, "after": change.after}, expanded=False)
+            if change.action != "create story" and c2.button("Undo", key=f"undo-{change.id}"):
+                try:
+                    store.undo(editor, change.id)
+                    st.rerun()
+                except (ConflictError, ValueError, NotFound) as exc:
+                    st.error(str(exc))
+
+with transfer_tab:
+    st.download_button("Download this story as JSON", json.dumps(store.export_json(slug), ensure_ascii=False,
+                                                                   indent=1),
+                       file_name=f"{slug}.storymap.json", mime="application/json")
+    upload = st.file_uploader("Import a story exported from Storymap", type=["json"], key="import-json")
+    if upload is not None and st.button("Import"):
+        try:
+            imported = store.import_json(editor, json.loads(upload.getvalue()))
+            st.success(f"Imported “{imported.title}”.")
+        except (ValueError, KeyError, TypeError) as exc:
+            st.error(f"This file cannot be imported: {exc}")

@@ -1,0 +1,117 @@
+"""The editor page through AppTest: readers change nothing; editors correct, add, undo."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from storymap.accounts import hash_password
+from storymap.storage import Storage
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "data" / "stories" / "pakistan-copper.md"
+
+
+@pytest.fixture
+def env(tmp_path, monkeypatch):
+    shutil.copy(SAMPLE, tmp_path / "pakistan-copper.md")
+    url = f"sqlite:///{tmp_path / 'store.sqlite3'}"
+    monkeypatch.setenv("STORYMAP_STORIES", str(tmp_path))
+    monkeypatch.setenv("STORYMAP_TILES", "none")
+    monkeypatch.setenv("STORYMAP_DATABASE_URL", url)
+    monkeypatch.setenv("STORYMAP_EDITORS", f"alice={hash_password('copper-2026', 1000)}")
+    return url
+
+
+def editor_page(session=None):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.switch_page("pages/editor.py")
+    for key, value in (session or {}).items():
+        at.session_state[key] = value
+    return at.run()
+
+
+def signed_in():
+    at = editor_page()
+    at.text_input[0].input("alice")
+    at.text_input[1].input("copper-2026")
+    return at.button[0].click().run()
+
+
+def test_a_reader_sees_only_the_sign_in_form(env):
+    at = editor_page()
+    assert not at.exception
+    assert [t.label for t in at.text_input] == ["Name", "Password"]
+    assert not at.tabs and not at.radio and not at.text_area
+
+
+def test_a_wrong_password_is_refused(env):
+    at = editor_page()
+    at.text_input[0].input("alice")
+    at.text_input[1].input("nope")
+    at = at.button[0].click().run()
+    assert "do not match" in at.error[0].value
+    assert not at.tabs
+
+
+def test_the_reader_page_offers_no_way_to_change_anything(env):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    assert not at.exception
+    assert not at.text_input and not at.text_area and not at.file_uploader
+    assert all("Save" not in b.label and "Undo" not in b.label for b in at.button)
+
+
+def test_an_editor_corrects_a_place_and_the_history_can_undo_it(env):
+    at = signed_in()
+    assert not at.exception
+    assert at.title[0].value.startswith("Edit: Copper under the frontier")
+    at.selectbox(key="review").select_index(
+        [o for o in at.selectbox(key="review").options].index("Muhammad Khel copper mine")).run()
+    store = Storage(env)
+    mine = next(p for p in store.load("pakistan-copper").places if p.key == "muhammad-khel-copper-mine")
+    prefix = f"p{mine.id}"
+    at.text_input(key=f"{prefix}-lat").input("33.1")
+    at.text_input(key=f"{prefix}-lon").input("north")
+    at = at.button(key=f"{prefix}-save").click().run()
+    assert "must be a number" in at.error[0].value
+    assert store.place(mine.id).lat == mine.lat  # nothing saved
+    at.text_input(key=f"{prefix}-lon").input("69.95")
+    at.text_area(key=f"{prefix}-note").input("<script>alert(1)</script> checked")
+    at = at.button(key=f"{prefix}-save").click().run()
+    saved = store.place(mine.id)
+    assert (saved.lat, saved.lon, saved.note) == (33.1, 69.95, "<script>alert(1)</script> checked")
+    change = store.history("pakistan-copper")[0]
+    assert change.editor == "alice" and change.after["lat"] == 33.1
+    at.button(key=f"undo-{change.id}").click().run()
+    assert store.place(mine.id).lat == mine.lat
+
+
+def test_an_editor_adds_a_place_tied_to_words(env):
+    at = signed_in()
+    at.text_input(key="add-words").input("a second deposit").run()
+    at.text_input(key="add-lat").input("33.0")
+    at.text_input(key="add-lon").input("69.9")
+    at.text_input(key="add-precision").input("20")
+    at = at.button(key="add-save").click().run()
+    assert not at.error, [e.value for e in at.error]
+    added = next(p for p in Storage(env).load("pakistan-copper").places if p.name == "a second deposit")
+    assert added.status == "added" and added.mentions[0][2] == "a second deposit"
+
+
+def test_a_conflicting_save_shows_the_other_edit(env):
+    at = signed_in()
+    at.selectbox(key="review").select_index(
+        [o for o in at.selectbox(key="review").options].index("Wana")).run()
+    store = Storage(env)
+    wana = next(p for p in store.load("pakistan-copper").places if p.key == "wana")
+    from storymap.accounts import Editor
+
+    store.update_place(Editor("bob"), wana.id, wana.version, note="Bob was here")  # bob saves first
+    prefix = f"p{wana.id}"
+    at.text_area(key=f"{prefix}-note").input("Alice's note")
+    at = at.button(key=f"{prefix}-save").click().run()
+    assert "changed by someone else" in at.error[0].value
+    assert store.place(wana.id).note == "Bob was here"
+    assert at.text_area(key=f"{prefix}-note").value == "Alice's note"  # her text is still there
+    assert any("Bob was here" in str(j.value) for j in at.json)
