@@ -7,7 +7,8 @@ from streamlit_folium import st_folium
 
 from pages._resources import gazetteer, media_url, storage, story_files, vendor_assets
 from storymap import maps
-from storymap.analysis import from_record
+from storymap.analysis import analyse, from_record, stored_places
+from storymap.articles import parse_story, slugify
 from storymap.accounts import Editor, accounts_from_env, authenticate
 from storymap.gazetteer import KIND_LABELS, KINDS
 from storymap.geocoders import OfflineGazetteer, candidates
@@ -75,6 +76,17 @@ def parse_number(label: str, raw: str) -> float:
         raise ValueError(f"The {label} must be a number, not “{raw}”.") from None
 
 
+def create_story(editor: Editor, **fields) -> object:
+    """A new story from the form, geoparsed, its places waiting for review."""
+    front = "".join(f"{k}: {v}\n" for k, v in fields.items() if k != "text" and v)
+    story = parse_story(f"---\n{front}---\n{fields['text']}", slug=slugify(fields["title"] or "story"))
+    if not fields["title"].strip():
+        raise ValueError("A story needs a title.")
+    if story.warnings:
+        raise ValueError(" ".join(story.warnings))
+    return store.create_story(editor, story, stored_places(analyse(story, gazetteer())))
+
+
 def forget(prefix: str) -> None:
     """Drop a form's typed values, so it shows what is saved now."""
     for key in [k for k in st.session_state if str(k).startswith(f"{prefix}-")]:
@@ -104,8 +116,8 @@ slug = st.sidebar.selectbox("Story", list(titles), format_func=titles.get,
 st.query_params["story"] = slug
 record = store.load(slug)
 st.title(f"Edit: {record.title}")
-places_tab, add_tab, story_tab, history_tab, transfer_tab = st.tabs(
-    ["Places", "Add a place", "Story", "History", "Export / import"])
+places_tab, add_tab, story_tab, history_tab, transfer_tab, new_tab = st.tabs(
+    ["Places", "Add a place", "Story", "History", "Export / import", "New story"])
 
 
 def place_form(prefix: str, values: dict) -> dict | None:
@@ -303,3 +315,19 @@ with transfer_tab:
             st.success(f"Imported “{imported.title}”.")
         except (ValueError, KeyError, TypeError) as exc:
             st.error(f"This file cannot be imported: {exc}")
+
+with new_tab:
+    with st.form("new-story", clear_on_submit=False):
+        st.write("Write or paste a new story; its places are found when you save it.")
+        title = st.text_input("Title", key="new-title")
+        date = st.text_input("Date (YYYY-MM-DD)", key="new-date")
+        dateline = st.text_input("Dateline", key="new-dateline")
+        source = st.text_input("Source", key="new-source")
+        text = st.text_area("Text", height=300, key="new-text")
+        if st.form_submit_button("Create the story"):
+            try:
+                created = create_story(editor, title=title, date=date, dateline=dateline, source=source, text=text)
+                st.success(f"Created “{created.title}”.")
+                st.link_button("Read it", f"/?story={created.slug}")
+            except ValueError as exc:
+                st.error(str(exc))

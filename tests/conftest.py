@@ -20,3 +20,18 @@ def gazetteer():
 @pytest.fixture(scope="session")
 def sample_map(gazetteer):
     return analyse(load_story(SAMPLE), gazetteer)
+
+
+@pytest.fixture
+def seeded_record_map(tmp_path, sample_map):
+    """The sample story stored, with an editor's note and image on Wana."""
+    from storymap.accounts import Editor
+    from storymap.analysis import from_record, stored_places
+    from storymap.storage import Storage
+
+    store = Storage(f"sqlite:///{tmp_path / 'maps.sqlite3'}")
+    store.create_story(Editor("t"), sample_map.story, stored_places(sample_map))
+    wana = next(p for p in store.load("pakistan-copper").places if p.key == "wana")
+    store.update_place(Editor("t"), wana.id, wana.version, note="<script>note</script>",
+                       media_url="https://example.org/wana.jpg", media_caption="<b>cap</b>", media_credit="Credit & co")
+    return from_record(store.load("pakistan-copper")), "wana"

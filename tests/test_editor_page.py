@@ -115,3 +115,22 @@ def test_a_conflicting_save_shows_the_other_edit(env):
     assert store.place(wana.id).note == "Bob was here"
     assert at.text_area(key=f"{prefix}-note").value == "Alice's note"  # her text is still there
     assert any("Bob was here" in str(j.value) for j in at.json)
+
+
+def test_an_editor_writes_a_new_story_and_its_places_are_found(env):
+    at = signed_in()
+    at.text_input(key="new-title").input("Floods near Peshawar")
+    at.text_input(key="new-date").input("2026-03-01")
+    at.text_area(key="new-text").input("Rivers rose in Peshawar and Charsadda, officials in Islamabad said.")
+    at = at.button(key="FormSubmitter:new-story-Create the story").click().run()
+    assert not at.error, [e.value for e in at.error]
+    record = Storage(env).load("floods-near-peshawar")
+    assert {p.key for p in record.places} >= {"peshawar", "islamabad"}
+    assert record.date == "2026-03-01"
+
+
+def test_a_new_story_without_text_is_refused(env):
+    at = signed_in()
+    at.text_input(key="new-title").input("Empty")
+    at = at.button(key="FormSubmitter:new-story-Create the story").click().run()
+    assert "no text" in at.error[0].value

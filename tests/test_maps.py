@@ -53,3 +53,11 @@ def test_text_links_each_place_and_marks_passages(sample_map):
     html = text_html(sample_map, "wana")
     assert 'href="?story=pakistan-copper&amp;place=wana"' in html
     assert html.count('<mark class="sm-passage">') == len(sample_map.passages(sample_map.place("wana")))
+
+
+def test_popup_shows_an_editors_note_and_image_as_text(seeded_record_map):
+    smap, key = seeded_record_map
+    popup = popup_html(smap, smap.place(key), media_url=lambda ref: "/app/static/media/x.png")
+    assert '<img src="/app/static/media/x.png" alt="&lt;b&gt;cap&lt;/b&gt;">' in popup
+    assert "&lt;script&gt;note&lt;/script&gt;" in popup and "<script>note" not in popup
+    assert "Credit &amp; co" in popup
