@@ -5,8 +5,10 @@ from pathlib import Path
 import streamlit as st
 
 from storymap import assets
+from storymap.accounts import Editor, accounts_from_env, authenticate
 from storymap.analysis import StoryMap, from_record
 from storymap.articles import library_dir
+from storymap.geocoders import chain_from_settings
 from storymap.gazetteer import default_gazetteer
 from storymap.library import sync_files
 from storymap.storage import Storage, default_url
@@ -76,3 +78,68 @@ def story_map(slug: str) -> StoryMap:
 def _story_map(url: str, slug: str, revision: int) -> StoryMap:
     # Keyed by the story's latest change: a save makes a new entry, so readers see it at once.
     return from_record(_storage(url).load(slug))
+
+
+def secret_section(name: str) -> dict:
+    """A section of Streamlit secrets, or nothing when the deployment has no secrets file."""
+    try:
+        return dict(st.secrets.get(name, {}))
+    except FileNotFoundError:
+        return {}
+
+
+def geocoder_chain():
+    """Offline gazetteer, then the online geocoders the deployment configured.
+
+    Returns the chain and, when the settings are wrong, the reason online lookups are off.
+    """
+    try:
+        return chain_from_settings(secret_section("geocoders") or None, gazetteer()), None
+    except ValueError as exc:
+        return chain_from_settings({"STORYMAP_GEOCODERS": ""}, gazetteer()), str(exc)
+
+
+def accounts() -> dict[str, str]:
+    configured = dict(accounts_from_env())
+    configured.update(secret_section("storymap").get("editors", {}))
+    return configured
+
+
+def oidc_editor() -> Editor | None:
+    """An OpenID Connect user whose e-mail the deployment lists as an editor."""
+    allowed = set(secret_section("storymap").get("oidc_editors", []))
+    try:
+        if allowed and st.user.is_logged_in and st.user.get("email") in allowed:
+            return Editor(st.user.email, via="oidc")
+    except (AttributeError, KeyError):
+        pass
+    return None
+
+
+def sign_in(heading: str) -> Editor | None:
+    """The signed-in editor; otherwise the sign-in form under ``heading``, and None."""
+    editor = st.session_state.get("editor") or oidc_editor()
+    if editor:
+        with st.sidebar:
+            st.caption(f"Signed in as {editor.name}")
+            if st.button("Sign out"):
+                st.session_state.pop("editor", None)
+                st.rerun()
+        return editor
+    st.title(heading)
+    st.write("Readers can read every story; only signed-in editors can change one.")
+    if not accounts():
+        st.info("No editor accounts are set up. Make a password hash with `python -m storymap hash-password` "
+                "and set `STORYMAP_EDITORS='name=HASH'` (or `[storymap.editors]` in Streamlit secrets).")
+    with st.form("sign-in"):
+        name = st.text_input("Name")
+        password = st.text_input("Password", type="password")
+        if st.form_submit_button("Sign in"):
+            editor = authenticate(name, password, accounts())
+            if editor:
+                st.session_state["editor"] = editor
+                st.rerun()
+            st.error("That name and password do not match an editor account.")
+    if secret_section("auth"):
+        st.button("Sign in with your organisation", on_click=st.login)
+    return None

@@ -5,68 +5,16 @@ import json
 import streamlit as st
 from streamlit_folium import st_folium
 
-from pages._resources import gazetteer, media_url, storage, story_files, vendor_assets
+from pages._resources import gazetteer, geocoder_chain, media_url, sign_in, storage, story_files, vendor_assets
 from storymap import maps
 from storymap.analysis import analyse, from_record, stored_places
-from storymap.articles import parse_story, slugify
-from storymap.accounts import Editor, accounts_from_env, authenticate
+from storymap.importing import story_from_text
+from storymap.accounts import Editor
 from storymap.gazetteer import KIND_LABELS, KINDS
-from storymap.geocoders import OfflineGazetteer, candidates
 from storymap.storage import ACCEPTED, ADDED, FOUND, REJECTED, ConflictError, NotFound
 
 STATUS_LABELS = {FOUND: "Found (not reviewed)", ACCEPTED: "Accepted", REJECTED: "Rejected: not drawn",
                  ADDED: "Added by an editor"}
-
-
-def accounts() -> dict[str, str]:
-    configured = dict(accounts_from_env())
-    try:
-        configured.update(st.secrets.get("storymap", {}).get("editors", {}))
-    except FileNotFoundError:
-        pass
-    return configured
-
-
-def oidc_editor() -> Editor | None:
-    """An OpenID Connect user whose e-mail the deployment lists as an editor."""
-    try:
-        allowed = set(st.secrets.get("storymap", {}).get("oidc_editors", []))
-        if st.user.is_logged_in and st.user.get("email") in allowed:
-            return Editor(st.user.email, via="oidc")
-    except (FileNotFoundError, AttributeError, KeyError):
-        pass
-    return None
-
-
-def sign_in() -> Editor | None:
-    editor = st.session_state.get("editor") or oidc_editor()
-    if editor:
-        with st.sidebar:
-            st.caption(f"Signed in as {editor.name}")
-            if st.button("Sign out"):
-                st.session_state.pop("editor", None)
-                st.rerun()
-        return editor
-    st.title("Editors")
-    st.write("Readers can read every story; only signed-in editors can change one.")
-    if not accounts():
-        st.info("No editor accounts are set up. Make a password hash with `python -m storymap hash-password` "
-                "and set `STORYMAP_EDITORS='name=HASH'` (or `[storymap.editors]` in Streamlit secrets).")
-    with st.form("sign-in"):
-        name = st.text_input("Name")
-        password = st.text_input("Password", type="password")
-        if st.form_submit_button("Sign in"):
-            editor = authenticate(name, password, accounts())
-            if editor:
-                st.session_state["editor"] = editor
-                st.rerun()
-            st.error("That name and password do not match an editor account.")
-    try:
-        if "auth" in st.secrets:
-            st.button("Sign in with your organisation", on_click=st.login)
-    except FileNotFoundError:
-        pass
-    return None
 
 
 def parse_number(label: str, raw: str) -> float:
@@ -78,10 +26,7 @@ def parse_number(label: str, raw: str) -> float:
 
 def create_story(editor: Editor, **fields) -> object:
     """A new story from the form, geoparsed, its places waiting for review."""
-    front = "".join(f"{k}: {v}\n" for k, v in fields.items() if k != "text" and v)
-    story = parse_story(f"---\n{front}---\n{fields['text']}", slug=slugify(fields["title"] or "story"))
-    if not fields["title"].strip():
-        raise ValueError("A story needs a title.")
+    story = story_from_text(**fields)
     if story.warnings:
         raise ValueError(" ".join(story.warnings))
     return store.create_story(editor, story, stored_places(analyse(story, gazetteer())))
@@ -101,7 +46,7 @@ def show_conflict(exc: ConflictError) -> None:
         st.json({"before": change.before, "after": change.after}, expanded=True)
 
 
-editor = sign_in()
+editor = sign_in("Editors")
 if editor is None:
     st.stop()
 
@@ -179,8 +124,20 @@ def pick_on_map(prefix: str, lat: float, lon: float, precision_km: float) -> Non
 
 
 maps_story = from_record(record)
+search_chain, geocoders_off = geocoder_chain()
 
 with places_tab:
+    if geocoders_off:
+        st.warning(f"Online geocoders are off: {geocoders_off}")
+    if search_chain.online and st.button("Look up names the gazetteer lacks, online", key="online-again"):
+        retry = analyse(record.story(), gazetteer(), chain=search_chain)
+        known = {(p.name, tuple(map(tuple, p.mentions))) for p in record.places}
+        for values in stored_places(retry):
+            if values["geocoder"] != "offline gazetteer" and (values["name"], tuple(map(tuple, values["mentions"]))) not in known:
+                store.add_place(editor, slug, {**values, "status": "found"})
+                st.success(f"Found “{values['name']}” with {values['geocoder']}.")
+        for problem in retry.problems:
+            st.warning(f"“{problem.name}” could not be looked up with {problem.geocoder}: {problem.reason}.")
     if not record.places:
         st.info("No places yet: add one.")
     rows = [{"place": p.name, "kind": KIND_LABELS[p.kind], "status": STATUS_LABELS[p.status],
@@ -211,10 +168,13 @@ with places_tab:
         alternatives = {f"{r['name']} ({r['country']}, {KIND_LABELS[r['kind']]})": r for r in place.runners_up}
         query = st.text_input("Search the gazetteer for another place", key=f"{prefix}-search")
         if query:
-            for found in candidates(OfflineGazetteer(gazetteer()), query, limit=8):
+            for found in search_chain.search(query):
                 alternatives[f"{found.name} ({found.country}, {KIND_LABELS[found.kind]}) — search"] = found.to_dict()
             if not any(k.endswith("— search") for k in alternatives):
-                st.warning(f"Nothing called “{query}” in the gazetteer.")
+                st.warning(f"Nothing called “{query}” in the gazetteer"
+                           + (" or online." if search_chain.online else "."))
+            for problem in search_chain.problems:
+                st.warning(f"{problem.geocoder} could not look up “{problem.name}”: {problem.reason}.")
         if alternatives:
             pick = st.selectbox("Use another place instead", ["—"] + list(alternatives), key=f"{prefix}-alt")
             if pick != "—" and st.button("Use it", key=f"{prefix}-use"):

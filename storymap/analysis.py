@@ -10,7 +10,9 @@ from geopy.geocoders.base import Geocoder
 from storymap.articles import Sentence, Story
 from storymap.figures import Figure, extract_figures
 from storymap.gazetteer import CITY, COUNTRY, LANDFORM, REGION, SITE, Gazetteer, Place, default_gazetteer
-from storymap.geoparsing import Mention, ResolvedPlace, geoparse
+from storymap.articles import slugify
+from storymap.geocoders import GeocoderChain, LookupProblem
+from storymap.geoparsing import Mention, ResolvedPlace, find_unknown_names, geoparse
 
 
 SPECIFICITY = {SITE: 4, CITY: 3, REGION: 2, LANDFORM: 1, COUNTRY: 0}
@@ -25,6 +27,7 @@ class StoryMap:
     unresolved: list[Mention]
     sentences: list[Sentence]
     records: dict = field(default_factory=dict)  # key -> storage.PlaceRecord, when read from storage
+    problems: list = field(default_factory=list)  # LookupProblems of online geocoders
 
     def place(self, key: str | None) -> ResolvedPlace | None:
         return next((p for p in self.places if p.key == key), None)
@@ -38,19 +41,53 @@ class StoryMap:
         return next((p for p in self.places for m in p.mentions if m.start <= offset < m.end), None)
 
 
-def analyse(story: Story, gazetteer: Gazetteer | None = None, geocoder: Geocoder | None = None) -> StoryMap:
-    """Geoparse ``story`` and extract its figures."""
+def analyse(story: Story, gazetteer: Gazetteer | None = None, geocoder: Geocoder | None = None,
+            chain: GeocoderChain | None = None) -> StoryMap:
+    """Geoparse ``story`` and extract its figures.
+
+    With a ``chain`` that has online geocoders, names the gazetteer does not know
+    but the text presents as places ("near Boya") are looked up online; what
+    could not be looked up is listed in ``problems``.
+    """
     gazetteer = gazetteer or default_gazetteer()
     parsed = geoparse(story.text, gazetteer, geocoder, dateline=story.dateline)
+    places = list(parsed.places)
+    problems: list[LookupProblem] = []
+    if chain is not None and chain.online:
+        places += _online_places(story.text, gazetteer, parsed.mentions, parsed.unresolved, chain,
+                                 {p.key for p in places})
+        problems = list(chain.problems)
     sentences = story.sentences()
     # Places in reading order: the order a reader meets them.
-    places = sorted(parsed.places, key=lambda p: min(m.start for m in p.mentions))
+    places = sorted(places, key=lambda p: min(m.start for m in p.mentions))
     spans = [(m.start, m.end, p.key, SPECIFICITY[p.place.kind]) for p in places for m in p.mentions]
     figures = extract_figures(story.text, sentences, spans)
-    return StoryMap(story, places, figures, parsed.focus, parsed.unresolved, sentences)
+    return StoryMap(story, places, figures, parsed.focus, parsed.unresolved, sentences, problems=problems)
 
 
-def stored_places(smap: StoryMap, geocoder_name: str = "OfflineGazetteer") -> list[dict]:
+def _online_places(text: str, gazetteer: Gazetteer, known: list[Mention], unresolved: list[Mention],
+                   chain: GeocoderChain, keys: set[str]) -> list[ResolvedPlace]:
+    found: dict[str, ResolvedPlace] = {}
+    resolved = [m for m in known if m not in unresolved]
+    for mention in sorted(find_unknown_names(text, gazetteer, resolved) + unresolved, key=lambda m: m.start):
+        name = mention.text
+        if name not in found:
+            options = chain.online_only(name)
+            if not options:
+                continue
+            key = slugify(name)
+            while key in keys:
+                key += "-2"
+            keys.add(key)
+            service = options[0].source.split(":")[0]
+            found[name] = ResolvedPlace(key, options[0], [], 0.6,
+                                        f"not in the offline gazetteer; the first answer of {service}",
+                                        options[1:4])
+        found[name].mentions.append(mention)
+    return list(found.values())
+
+
+def stored_places(smap: StoryMap, geocoder_name: str = "offline gazetteer") -> list[dict]:
     """The analysed places as storage values, for editors to review."""
     located_at = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
     out = []
@@ -61,7 +98,8 @@ def stored_places(smap: StoryMap, geocoder_name: str = "OfflineGazetteer") -> li
             "country": p.country, "precision_km": p.precision_km, "status": "found",
             "mentions": [[m.start, m.end, m.text] for m in rp.mentions], "confidence": rp.confidence,
             "reason": rp.reason, "runners_up": [r.to_dict() for r in rp.runners_up], "note": p.note,
-            "source": p.source, "geocoder": geocoder_name, "located_at": located_at,
+            "source": p.source, "located_at": located_at,
+            "geocoder": p.source.split(":")[0] if p.id.startswith("osm:") else geocoder_name,
         })
     return out
 

@@ -27,7 +27,7 @@ from geopy.distance import great_circle
 from geopy.geocoders.base import Geocoder
 
 from storymap.articles import slugify
-from storymap.gazetteer import COUNTRY, DATA_DIR, REGION, Gazetteer, Place, normalize
+from storymap.gazetteer import CITY, COUNTRY, DATA_DIR, REGION, Gazetteer, Place, normalize
 from storymap.geocoders import OfflineGazetteer, candidates
 
 LEXICON_PATH = DATA_DIR / "gazetteer" / "language.json"
@@ -177,6 +177,37 @@ def find_mentions(text: str, gazetteer: Gazetteer, lexicon: Lexicon | None = Non
     return mentions, demonyms
 
 
+_LOCATIVE = {"in", "near", "from", "outside", "at", "to", "toward", "towards", "across", "around", "into",
+             "through", "inside", "beyond", "via"}
+
+
+def find_unknown_names(text: str, gazetteer: Gazetteer, known: list[Mention],
+                       lexicon: Lexicon | None = None) -> list[Mention]:
+    """Capitalised names the gazetteer does not know but the context says are places.
+
+    "near Boya", "outside Spinwam", "the Shawal Valley": a locative word before
+    the name, or a place word at its end. These are what an online geocoder is
+    asked about; everything else stays offline.
+    """
+    lexicon = lexicon or load_lexicon()
+    tokens = _tokens(text)
+    taken = [(m.start, m.end) for m in known]
+    out = []
+    for run in _runs(text, tokens, lexicon):
+        start, end = run[0].start, run[-1].end
+        if any(s < end and start < e for s, e in taken):
+            continue
+        words = [t.lower for t in run]
+        if set(words) & (lexicon.titles | lexicon.org_words) or words[0] in lexicon.not_places:
+            continue
+        before = text[max(0, start - 12) : start].split()
+        locative = bool(before) and before[-1].lower() in _LOCATIVE
+        place_word = len(run) > 1 and words[-1] in lexicon.place_words
+        if (locative or place_word) and not _sentence_initial(text, start):
+            out.append(Mention(start, end, text[start:end]))
+    return out
+
+
 def _sentence_initial(text: str, start: int) -> bool:
     before = text[max(0, start - 4) : start].rstrip(" \"'“‘(")
     return not before or before[-1] in ".!?\n:"
@@ -259,7 +290,8 @@ def resolve(mentions: list[Mention], geocoder: Geocoder, gazetteer: Gazetteer,
         key = (normalize(m.text), m.qualifier)
         if key not in options:
             options[key] = candidates(geocoder, m.text)
-    focus = _focus(mentions, options, demonyms or Counter(), dateline, gazetteer, lexicon)
+    votes, own = _votes(mentions, options, demonyms or Counter(), dateline, gazetteer, lexicon)
+    focus = _shares(votes)
 
     first = {k: _rank(k, opts, focus, gazetteer, anchors=[]) for k, opts in options.items()}
     anchors = [c[0].place for c in first.values()
@@ -275,38 +307,52 @@ def resolve(mentions: list[Mention], geocoder: Geocoder, gazetteer: Gazetteer,
             unresolved.append(m)
             continue
         best = ranked[0]
+        key = (normalize(m.text), m.qualifier)
         if m.initial and _weak(best.place, focus):
             continue  # "One", "Mining": a capitalised first word, and a town nobody expects here
+        if _stray(best.place, _shares(votes - Counter({best.place.country: own[key]})), anchors):
+            unresolved.append(m)  # a hamlet on another continent: better unplaced than misplaced
+            continue
         if best.place.id not in by_place:
-            key = slugify(best.place.name)
-            while key in keys_used:
-                key += "-2"
-            keys_used.add(key)
+            slug = slugify(best.place.name)
+            while slug in keys_used:
+                slug += "-2"
+            keys_used.add(slug)
             by_place[best.place.id] = ResolvedPlace(
-                key=key, place=best.place, mentions=[], confidence=round(_confidence(ranked), 3),
+                key=slug, place=best.place, mentions=[], confidence=round(_confidence(ranked), 3),
                 reason="; ".join(best.reasons), runners_up=[c.place for c in ranked[1:4]],
             )
         by_place[best.place.id].mentions.append(m)
     return Geoparse(mentions, list(by_place.values()), focus, unresolved)
 
 
-def _focus(mentions, options, demonyms: Counter, dateline: str, gazetteer: Gazetteer,
-           lexicon: Lexicon) -> dict[str, float]:
-    """Share of evidence for each country: named countries, demonyms, the dateline."""
+def _votes(mentions, options, demonyms: Counter, dateline: str, gazetteer: Gazetteer,
+           lexicon: Lexicon) -> tuple[Counter, dict]:
+    """Evidence for each country (named countries, places, demonyms, the dateline),
+    and what each name contributed, so a name can be judged by the rest of the story."""
     votes: Counter = Counter()
+    own: dict[tuple[str, str], float] = Counter()
     for m in mentions:
-        opts = options[(normalize(m.text), m.qualifier)]
-        if m.initial and opts and opts[0].kind != COUNTRY:
+        key = (normalize(m.text), m.qualifier)
+        opts = options[key]
+        if not opts or not opts[0].country:
             continue
-        if opts and opts[0].country:
-            votes[opts[0].country] += 2 if opts[0].kind == COUNTRY else 1
+        top = opts[0]
+        small = top.kind == CITY and top.population < 50_000 and not top.id.startswith("cur:")
+        weight = 2.0 if top.kind == COUNTRY else 0.0 if (small and m.initial) else 0.5 if small else 1.0
+        votes[top.country] += weight
+        own[key] += weight
     votes.update({c: n for c, n in demonyms.items()})
     if dateline:
         for m in find_mentions(dateline, gazetteer, lexicon)[0]:
             for place in gazetteer.lookup(m.text)[:1]:
                 votes[place.country] += 3
+    return votes, own
+
+
+def _shares(votes: Counter) -> dict[str, float]:
     total = sum(votes.values())
-    return {c: n / total for c, n in votes.most_common() if c} if total else {}
+    return {c: n / total for c, n in votes.most_common() if c and n} if total else {}
 
 
 def _rank(key: tuple[str, str], opts: list[Place], focus: dict[str, float], gazetteer: Gazetteer,
@@ -358,6 +404,19 @@ def _weak(place: Place, focus: dict[str, float]) -> bool:
     """A small town outside the story's countries: only a capital letter says it is meant."""
     return (place.kind not in (COUNTRY, REGION) and not place.id.startswith("cur:")
             and place.population < 100_000 and focus.get(place.country, 0.0) < 0.1)
+
+
+def _stray(place: Place, focus: dict[str, float], anchors: list[Place]) -> bool:
+    """A small town far from every other place of the story, in a country the rest of it never names.
+
+    ``focus`` is the story's evidence without this name's own votes.
+    """
+    if place.kind != CITY or place.id.startswith("cur:") or place.population >= 50_000:
+        return False
+    others = [a for a in anchors if a.id != place.id]
+    if not others or not focus or focus.get(place.country, 0.0) >= 0.1:
+        return False
+    return min(great_circle((a.lat, a.lon), (place.lat, place.lon)).km for a in others) > 3000
 
 
 def _qualifies(qualifier: Place, place: Place) -> bool:

@@ -1,0 +1,56 @@
+"""Import (editors only): a story from pasted text, a file or a web address, geoparsed on the way in."""
+
+import streamlit as st
+
+from pages._resources import gazetteer, geocoder_chain, sign_in, storage
+from storymap.analysis import analyse, stored_places
+from storymap.articles import StoryError
+from storymap.importing import FetchError, story_from_file, story_from_text, story_from_url
+
+editor = sign_in("Import a story")
+if editor is None:
+    st.stop()
+
+st.title("Import a story")
+how = st.radio("From", ["Pasted text", "A file", "A web address"], horizontal=True)
+story = None
+try:
+    if how == "Pasted text":
+        with st.form("paste"):
+            title = st.text_input("Title")
+            dateline = st.text_input("Dateline")
+            date = st.text_input("Date (YYYY-MM-DD)")
+            text = st.text_area("Text", height=300)
+            if st.form_submit_button("Import"):
+                story = story_from_text(title, text, dateline=dateline, date=date)
+    elif how == "A file":
+        upload = st.file_uploader("A .txt, .md, .html or .docx file", type=["txt", "md", "html", "htm", "docx"])
+        if upload is not None and st.button("Import"):
+            story = story_from_file(upload.name, upload.getvalue())
+    else:
+        url = st.text_input("Address of the article (http or https)")
+        if url and st.button("Import"):
+            with st.spinner("Fetching the page…"):
+                story = story_from_url(url.strip())
+except (StoryError, FetchError) as exc:
+    st.error(str(exc))
+
+if story is not None:
+    for warning in story.warnings:
+        st.warning(warning)
+    chain, off = geocoder_chain()
+    if off:
+        st.warning(f"Online geocoders are off: {off}")
+    taken = set(storage().titles())
+    base, n = story.slug, 2
+    while story.slug in taken:
+        story.slug, n = f"{base}-{n}", n + 1
+    with st.status("Finding the places in the story…", expanded=True) as status:
+        st.write("Looking names up in the offline gazetteer" + (" and online" if chain.online else "") + "…")
+        smap = analyse(story, gazetteer(), chain=chain)
+        st.write(f"Found {len(smap.places)} places and {len(smap.figures)} figures.")
+        record = storage().create_story(editor, story, stored_places(smap))
+        status.update(label=f"Imported “{record.title}”", state="complete")
+    for problem in smap.problems:
+        st.warning(f"“{problem.name}” could not be looked up with {problem.geocoder}: {problem.reason}.")
+    st.page_link("pages/reader.py", label="Open it in the reader", query_params={"story": record.slug})

@@ -1,0 +1,104 @@
+"""Local HTTP servers that speak real protocols, for the online paths (no mocks of geopy)."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+# Answers in Nominatim's /search?format=json shape (addressdetails=1).
+NOMINATIM_PLACES = {
+    "boya": [{
+        "place_id": 1, "licence": "Data © OpenStreetMap contributors, ODbL 1.0.", "osm_type": "node",
+        "osm_id": 5001, "lat": "33.0412", "lon": "69.8815", "class": "place", "type": "village",
+        "place_rank": 19, "importance": 0.21, "addresstype": "village", "name": "Boya",
+        "display_name": "Boya, North Waziristan, Khyber Pakhtunkhwa, Pakistan",
+        "address": {"village": "Boya", "state": "Khyber Pakhtunkhwa", "country": "Pakistan", "country_code": "pk"},
+        "boundingbox": ["33.0212", "33.0612", "69.8615", "69.9015"],
+    }],
+    "shawal valley": [{
+        "place_id": 2, "osm_type": "way", "osm_id": 77, "lat": "32.55", "lon": "69.55", "class": "natural",
+        "type": "valley", "addresstype": "valley", "name": "Shawal Valley", "importance": 0.3,
+        "display_name": "Shawal Valley, Pakistan", "address": {"country_code": "pk"},
+        "boundingbox": ["32.45", "32.65", "69.45", "69.65"],
+    }],
+    "mars base": [{"place_id": 3, "osm_type": "node", "osm_id": 9, "lat": "123.0", "lon": "500.0",
+                   "display_name": "Impossible", "addresstype": "village", "name": "Mars base"}],
+}
+
+
+class NominatimServer:
+    """Answers /search like Nominatim; some names misbehave on purpose."""
+
+    def __init__(self):
+        self.requests: list[dict] = []
+        self.fail: dict[str, str] = {}  # normalised query -> "slow" | "429" | "403" | "garbage"
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_GET(self):
+                parts = urlsplit(self.path)
+                query = parse_qs(parts.query)
+                q = query.get("q", [""])[0].lower()
+                server.requests.append({"q": q, "at": time.monotonic(), "agent": self.headers.get("User-Agent"),
+                                        "path": parts.path, "format": query.get("format", [""])[0]})
+                mode = server.fail.get(q)
+                if mode == "slow":
+                    time.sleep(2.5)
+                if mode in ("429", "403"):
+                    self.send_response(int(mode))
+                    self.end_headers()
+                    return
+                body = b"{not json" if mode == "garbage" else json.dumps(NOMINATIM_PLACES.get(q, [])).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                try:
+                    self.wfile.write(body)
+                except BrokenPipeError:
+                    pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.domain = f"127.0.0.1:{self.httpd.server_port}"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.httpd.shutdown()
+
+
+class WebServer:
+    """Serves fixed pages and redirects: {path: (status, headers, body)}."""
+
+    def __init__(self, routes: dict):
+        routes_ = routes
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_GET(self):
+                status, headers, body = routes_.get(self.path, (404, {}, b"not found"))
+                if callable(body):
+                    body = body()
+                self.send_response(status)
+                for k, v in headers.items():
+                    self.send_header(k, v)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                try:
+                    self.wfile.write(body)
+                except BrokenPipeError:
+                    pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.base = f"http://127.0.0.1:{self.httpd.server_port}"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.httpd.shutdown()
