@@ -141,7 +141,8 @@ with places_tab:
     if not record.places:
         st.info("No places yet: add one.")
     rows = [{"place": p.name, "kind": KIND_LABELS[p.kind], "status": STATUS_LABELS[p.status],
-             "confidence": f"{p.confidence:.0%}", "lat": p.lat, "lon": p.lon, "mentions": len(p.mentions)}
+             "confidence": f"{p.confidence:.0%}", "lat": p.lat, "lon": p.lon, "mentions": len(p.mentions),
+             "placed by": p.geocoder, "when": p.located_at}
             for p in record.places]
     st.dataframe(rows, hide_index=True, use_container_width=True)
     by_id = {p.id: p for p in record.places}

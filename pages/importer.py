@@ -52,5 +52,8 @@ if story is not None:
         record = storage().create_story(editor, story, stored_places(smap))
         status.update(label=f"Imported “{record.title}”", state="complete")
     for problem in smap.problems:
-        st.warning(f"“{problem.name}” could not be looked up with {problem.geocoder}: {problem.reason}.")
+        st.warning(f"“{problem.name}” could not be looked up with {problem.geocoder}: {problem.reason}. "
+                   "The story opens with what the offline gazetteer found; retry from the editor later.")
+    if not smap.problems and not story.warnings:
+        st.switch_page("pages/reader.py", query_params={"story": record.slug})
     st.page_link("pages/reader.py", label="Open it in the reader", query_params={"story": record.slug})
