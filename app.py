@@ -5,6 +5,8 @@ import streamlit as st
 st.set_page_config(page_title="Storymap", page_icon="🗺️", layout="wide")
 
 reader = st.Page("pages/reader.py", title="Read a story", icon=":material/map:", default=True)
+present = st.Page("pages/present.py", title="Present the story", icon=":material/slideshow:")
 editor = st.Page("pages/editor.py", title="Edit (editors)", icon=":material/edit_location_alt:")
 importer = st.Page("pages/importer.py", title="Import (editors)", icon=":material/upload_file:")
-st.navigation([reader, editor, importer]).run()
+# Embedded in another page (?embed=true), the app shows no menu: only the story.
+st.navigation([reader, present, editor, importer], position="hidden" if st.context.is_embedded else "sidebar").run()

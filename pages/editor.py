@@ -32,6 +32,12 @@ def create_story(editor: Editor, **fields) -> object:
     return store.create_story(editor, story, stored_places(analyse(story, gazetteer())))
 
 
+def _int_or_none(value) -> int | None:
+    if value is None or value == "" or (isinstance(value, float) and value != value):
+        return None
+    return int(value)
+
+
 def forget(prefix: str) -> None:
     """Drop a form's typed values, so it shows what is saved now."""
     for key in [k for k in st.session_state if str(k).startswith(f"{prefix}-")]:
@@ -61,8 +67,8 @@ slug = st.sidebar.selectbox("Story", list(titles), format_func=titles.get,
 st.query_params["story"] = slug
 record = store.load(slug)
 st.title(f"Edit: {record.title}")
-places_tab, add_tab, story_tab, history_tab, transfer_tab, new_tab = st.tabs(
-    ["Places", "Add a place", "Story", "History", "Export / import", "New story"])
+places_tab, add_tab, tour_tab, story_tab, history_tab, transfer_tab, new_tab = st.tabs(
+    ["Places", "Add a place", "Tour", "Story", "History", "Export / import", "New story"])
 
 
 def place_form(prefix: str, values: dict) -> dict | None:
@@ -226,6 +232,31 @@ with add_tab:
             added = store.add_place(editor, slug, {**new, "mentions": mentions, "geocoder": "editor"})
             forget("add")
             st.success(f"Added “{added.name}”.")
+        except ValueError as exc:
+            st.error(str(exc))
+
+with tour_tab:
+    st.write("The tour follows the article unless you number the steps. Hidden places stay on the map "
+             "but get no step; a zoom (1–18) overrides the one that suits the kind of place.")
+    shown = [p for p in record.places if p.status != REJECTED]
+    table = [{"id": p.id, "place": p.name, "step": p.tour_order, "hidden": p.tour_hidden, "zoom": p.tour_zoom}
+             for p in shown]
+    edited = st.data_editor(
+        table, key=f"tour-v{sum(p.version for p in shown)}", hide_index=True, disabled=["id", "place"],
+        column_config={"step": st.column_config.NumberColumn("step", min_value=1, step=1),
+                       "zoom": st.column_config.NumberColumn("zoom", min_value=1, max_value=18, step=1),
+                       "id": None})
+    if st.button("Save the tour", key="save-tour"):
+        try:
+            for row, place in zip(edited, shown):
+                changes = {k: v for k, v in {"tour_order": _int_or_none(row["step"]), "tour_hidden": bool(row["hidden"]),
+                                             "tour_zoom": _int_or_none(row["zoom"])}.items()
+                           if v != getattr(place, k)}
+                if changes:
+                    store.update_place(editor, place.id, place.version, **changes)
+            st.rerun()
+        except ConflictError as exc:
+            show_conflict(exc)
         except ValueError as exc:
             st.error(str(exc))
 

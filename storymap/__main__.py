@@ -25,12 +25,61 @@ def _hash_password(_args: argparse.Namespace) -> int:
     return 0
 
 
+def _export(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from storymap.analysis import analyse, from_record
+    from storymap.articles import StoryError
+    from storymap.export import data_uri_media, export
+    from storymap.importing import story_from_file
+    from storymap.storage import NotFound, Storage
+
+    media = None
+    path = Path(args.story)
+    try:
+        if path.suffix and path.exists():
+            story_map = analyse(story_from_file(path.name, path.read_bytes()))
+        else:
+            store = Storage(args.database)
+            story_map = from_record(store.load(args.story))
+            media = data_uri_media(store)
+        text = export(story_map, args.format, media)
+    except NotFound:
+        print(f"storymap: there is no story called “{args.story}” in {args.database or 'the store'}, "
+              "and no such file. Give a story's slug or the path to a story file.", file=sys.stderr)
+        return 2
+    except (StoryError, ValueError, OSError) as exc:
+        print(f"storymap: {exc}", file=sys.stderr)
+        return 1
+    if args.out == "-":
+        sys.stdout.write(text)
+        return 0
+    try:
+        Path(args.out).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        print(f"storymap: cannot write {args.out}: {exc.strerror}", file=sys.stderr)
+        return 1
+    print(f"Wrote {args.out} ({len(text.encode()) / 1024:.0f} KB, {len(story_map.places)} places).", file=sys.stderr)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m storymap", description="Storymap from the command line.")
     commands = parser.add_subparsers(dest="command", required=True)
     hp = commands.add_parser("hash-password", help="make a salted hash for an editor account "
                                                    "(STORYMAP_EDITORS='name=HASH')")
     hp.set_defaults(run=_hash_password)
+    from storymap.export import FORMATS
+
+    ex = commands.add_parser("export", help="write a story as one HTML file, GeoJSON, CSV, KML or StoryMapJS JSON",
+                             description="Export a story: a slug from the store, or a story file "
+                                         "(.md, .txt, .html, .docx) that is geoparsed first.")
+    ex.add_argument("story", help="the story's slug (as in ?story=...) or a path to a story file")
+    ex.add_argument("--format", required=True, choices=FORMATS)
+    ex.add_argument("--out", required=True, help="file to write, or - for standard output")
+    ex.add_argument("--database", default=None,
+                    help="SQLAlchemy URL of the store (default: STORYMAP_DATABASE_URL or the local SQLite file)")
+    ex.set_defaults(run=_export)
     args = parser.parse_args(argv)
     return args.run(args)
 

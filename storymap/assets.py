@@ -2,7 +2,8 @@
 
 Leaflet comes from the ``xstatic-leaflet`` package. :func:`publish` copies what
 the browser needs into the app's static folder (Streamlit serves ``static/``
-beside ``app.py`` at ``/app/static/``).
+beside ``app.py`` at ``/app/static/``); :func:`inline` gives the same files'
+contents for a self-contained export.
 """
 
 from __future__ import annotations
@@ -35,10 +36,15 @@ def _sources() -> dict[str, Path]:
 class Assets:
     """Where the map's scripts, styles and background come from."""
 
-    js: tuple[tuple[str, str], ...]
-    css: tuple[tuple[str, str], ...]
-    background_url: str
-    images_url: str
+    js: tuple[tuple[str, str], ...] = ()
+    css: tuple[tuple[str, str], ...] = ()
+    background_url: str | None = None
+    images_url: str | None = None
+    # For one self-contained file: the same things, inlined.
+    inline_js: tuple[str, ...] = ()
+    inline_css: tuple[str, ...] = ()
+    background: dict | None = None
+    icon_data: dict | None = None  # Leaflet's default marker images as data: URIs
 
 
 def publish(static_dir: Path, base_url: str = STATIC_URL) -> Assets:
@@ -58,6 +64,25 @@ def publish(static_dir: Path, base_url: str = STATIC_URL) -> Assets:
         css=(("leaflet_css", f"{base}/leaflet/leaflet.css"), ("storymap_css", f"{base}/storymap/storymap.css")),
         background_url=f"{base}/storymap/countries.geojson",
         images_url=f"{base}/leaflet/images/",
+    )
+
+
+def inline() -> Assets:
+    """Every file's content, for one HTML file that works opened from disk with no network."""
+    import json
+
+    import base64
+
+    sources = _sources()
+    icons = {option: "data:image/png;base64," + base64.b64encode(sources[f"leaflet/images/{name}"].read_bytes()).decode()
+             for option, name in (("iconUrl", "marker-icon.png"), ("iconRetinaUrl", "marker-icon-2x.png"),
+                                  ("shadowUrl", "marker-shadow.png"))}
+    return Assets(
+        icon_data=icons,
+        inline_js=(sources["leaflet/leaflet.js"].read_text(encoding="utf-8"),),
+        inline_css=(sources["leaflet/leaflet.css"].read_text(encoding="utf-8"),
+                    sources["storymap/storymap.css"].read_text(encoding="utf-8")),
+        background=json.loads(sources["storymap/countries.geojson"].read_text(encoding="utf-8")),
     )
 
 

@@ -32,14 +32,18 @@ def place_url(story_slug: str, place_key: str | None, base: str = "") -> str:
     return f"{base}?{urlencode(params)}"
 
 
-def text_html(story_map: StoryMap, chosen: str | None = None) -> str:
-    """Paragraphs of the story with linked place names, chosen passages marked."""
+def text_html(story_map: StoryMap, chosen: str | None = None, link: bool = True) -> str:
+    """Paragraphs of the story with linked place names, chosen passages marked.
+
+    ``link=False`` (an exported file) points the names at ``#place-key``; the file's
+    own script moves the map.
+    """
     text = story_map.story.text
     marks: list[tuple[int, int, str, str]] = []  # (start, end, open, close)
     for rp in story_map.places:
         color = KIND_STYLE[rp.place.kind]["color"]
         cls = "sm-place sm-chosen" if rp.key == chosen else "sm-place"
-        href = escape(place_url(story_map.story.slug, rp.key))
+        href = escape(place_url(story_map.story.slug, rp.key)) if link else f"#place-{escape(rp.key)}"
         for m in rp.mentions:
             marks.append((m.start, m.end,
                           f'<a class="{cls}" data-place="{escape(rp.key)}" style="--sm-kind:{color}" '

@@ -14,10 +14,11 @@ from __future__ import annotations
 import html
 import json
 import os
+from pathlib import Path
 from typing import Callable
 
 import folium
-from branca.element import MacroElement
+from branca.element import Element, MacroElement
 from jinja2 import Template
 
 from storymap.analysis import StoryMap
@@ -160,18 +161,35 @@ def _legend(kinds: list[str]) -> _Script:
 
 def _background(assets: Assets) -> _Script:
     """Country outlines in a pane beneath the tiles: visible wherever tiles do not load."""
+    inline = json.dumps(assets.background).replace("</", "<\\/") if assets.background is not None else "null"
     return _Script(
         """
         (function (map) {
             var pane = map.createPane('storymap-background');
             pane.style.zIndex = 150;
             var style = {color: '#8a8a8a', weight: 0.7, fillColor: '#f4f1ea', fillOpacity: 1};
-            fetch({{ this.url }}).then(function (r) { return r.json(); }).then(function (data) {
+            function draw(data) {
                 L.geoJSON(data, {pane: 'storymap-background', style: style, interactive: false}).addTo(map);
-            });
+            }
+            var inline = {{ this.inline }};
+            if (inline) { draw(inline); }
+            else { fetch({{ this.url }}).then(function (r) { return r.json(); }).then(draw); }
         })({{ this._parent.get_name() }});
         """,
-        url=js_string(assets.background_url),
+        inline=inline, url=js_string(assets.background_url or ""),
+    )
+
+
+TOUR_JS = Path(__file__).with_name("tour.js")
+
+
+def _tour(steps, start: int) -> _Script:
+    from storymap.tours import steps_json
+
+    return _Script(
+        "{{ this.code }}\nstorymapTour({{ this._parent.get_name() }}, {{ this.steps }}, {start: {{ this.start }}});",
+        code=TOUR_JS.read_text(encoding="utf-8"), steps=steps_json(steps).replace("</", "<\\/"),
+        start=max(0, min(int(start), len(steps) - 1)),
     )
 
 
@@ -193,19 +211,29 @@ def place_view(place: Place) -> tuple[tuple[float, float], int]:
     return (place.lat, place.lon), zoom
 
 
-def build_map(story_map: StoryMap, assets: Assets, tiles: str | None = None, height: int = 560,
-              focus: Place | None = None, media_url: Callable[[str], str] | None = None) -> folium.Map:
+def build_map(story_map: StoryMap, assets: Assets, tiles: str | None = None, height: int | str = 560,
+              focus: Place | None = None, media_url: Callable[[str], str] | None = None,
+              tour: list | None = None, tour_start: int = 0) -> folium.Map:
     """The story's map: every place, a legend, the offline background and optional tiles.
 
-    The view opens on ``focus`` when given (a link straight to a place), else on all places.
+    The view opens on ``focus`` when given (a link straight to a place), else on all
+    places; with ``tour`` steps it carries the guided tour, opened at ``tour_start``.
     """
     center, zoom = place_view(focus) if focus is not None else ((20.0, 0.0), 2)
     m = folium.Map(tiles=None, zoom_start=zoom, location=center, height=height, control_scale=True,
                    world_copy_jump=True)
     m.default_js = list(assets.js)
     m.default_css = list(assets.css)
+    for index, code in enumerate(assets.inline_js):
+        m.get_root().header.add_child(Element(f"<script>{code}</script>"), name=f"inline_js_{index}")
+    for index, code in enumerate(assets.inline_css):
+        m.get_root().header.add_child(Element(f"<style>{code}</style>"), name=f"inline_css_{index}")
     # Folium creates each marker with Leaflet's default icon before giving it ours.
-    m.add_child(_Script("L.Icon.Default.imagePath = {{ this.url }};", url=js_string(assets.images_url)))
+    if assets.images_url:
+        m.add_child(_Script("L.Icon.Default.imagePath = {{ this.url }};", url=js_string(assets.images_url)))
+    elif assets.icon_data:
+        m.add_child(_Script("L.Icon.Default.imagePath = ''; L.Util.extend(L.Icon.Default.prototype.options, "
+                            "{{ this.icons }});", icons=json.dumps(assets.icon_data)))
     m.add_child(_background(assets))
     if tiles:
         folium.TileLayer(tiles, attr=OSM_ATTRIBUTION if tiles == OSM_TILES else "Map tiles",
@@ -215,6 +243,8 @@ def build_map(story_map: StoryMap, assets: Assets, tiles: str | None = None, hei
     kinds = [k for k in KINDS if any(p.place.kind == k for p in story_map.places)]
     if kinds:
         m.add_child(_legend(kinds))
+    if tour:
+        m.add_child(_tour(tour, tour_start))
     if focus is None and story_map.places:
         lats = [p.place.lat for p in story_map.places]
         lons = [p.place.lon for p in story_map.places]

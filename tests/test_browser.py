@@ -242,3 +242,78 @@ def test_an_editor_moves_the_mine_by_clicking_the_map_and_readers_see_it(visit):
     text, inner = r.click_place_area("muhammad-khel-copper-mine", (lat, lon))
     assert "<script>window.__pwned = 9</script> Site visited in 2026" in text
     assert inner.evaluate("() => window.__pwned") is None and r.page.evaluate("() => window.__pwned") is None
+
+
+def tour_state(inner):
+    return inner.evaluate("() => [window.storymapTourApi.index(), window.map.getCenter(), window.map.getZoom()]")
+
+
+def wait_for_step(inner, step, timeout=10):
+    """The step's view once the map has stopped moving."""
+    deadline, last = time.time() + timeout, None
+    while time.time() < deadline:
+        state = tour_state(inner)
+        if state[0] == step and state == last:
+            return state[1], state[2]
+        last = state
+        time.sleep(0.4)
+    raise AssertionError(f"the tour did not settle on step {step}: {tour_state(inner)}")
+
+
+def test_the_tour_steps_with_the_arrow_keys_and_the_map_moves(visit):
+    v = visit("/present?story=pakistan-copper")
+    _, inner = v.map_frame()
+    wait_for_step(inner, 0)
+    places = []
+    for step in (1, 2, 3):
+        v.page.keyboard.press("ArrowRight")
+        places.append(wait_for_step(inner, step))
+    assert len({(round(c["lat"], 2), round(c["lng"], 2)) for c, _ in places}) == 3  # moved every time
+    v.page.keyboard.press("ArrowLeft")
+    back, _ = wait_for_step(inner, 2)
+    assert (round(back["lat"], 2), round(back["lng"], 2)) == (round(places[1][0]["lat"], 2), round(places[1][0]["lng"], 2))
+    panel = v.page.frame_locator('iframe[title*="st_folium"]').first.locator(".sm-tour-panel")
+    assert panel.inner_text().strip() and "3 / " in v.page.frame_locator('iframe[title*="st_folium"]').first.locator(
+        ".sm-tour-counter").inner_text()
+    assert "step=2" in v.page.url  # the address keeps the step
+
+
+def test_a_deep_link_opens_its_step(visit):
+    v = visit("/present?story=pakistan-copper&step=5")
+    _, inner = v.map_frame()
+    center, zoom = wait_for_step(inner, 5)
+    step = inner.evaluate("() => window.storymapTourApi.index()")
+    assert step == 5 and zoom >= 5 and abs(center["lat"]) > 0
+
+
+def test_the_embed_view_has_no_sidebar_or_chrome(visit):
+    v = visit("/present?story=pakistan-copper&embed=true&height=400")
+    v.map_frame()
+    assert v.page.locator('[data-testid="stSidebar"]').count() == 0
+    assert not v.page.get_by_text("Deploy").is_visible()
+    assert v.page.locator("h1").count() == 0
+    assert v.page.locator('iframe[title*="st_folium"]').bounding_box()["height"] <= 420
+
+
+def test_exported_html_works_from_disk_with_the_network_blocked(browser, tmp_path):
+    from storymap.analysis import analyse
+    from storymap.articles import load_story
+    from storymap.export import export
+
+    path = tmp_path / "story.html"
+    path.write_text(export(analyse(load_story(SAMPLE)), "html"), encoding="utf-8")
+    page = browser.new_page(viewport={"width": 1300, "height": 900})
+    outside = []
+    page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:")
+               else (outside.append(r.request.url), r.abort()))
+    page.goto(path.as_uri())
+    page.locator(".leaflet-marker-icon").first.wait_for(timeout=10_000)
+    assert page.locator(".leaflet-marker-icon").count() >= 8
+    assert page.locator(".leaflet-storymap-background-pane path").count() > 100
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("() => window.storymapTourApi.index() === 1")
+    assert page.locator(".sm-tour-panel h3").inner_text() == "Pakistan"
+    page.locator('a.sm-place[data-place="wana"]').first.click()
+    page.wait_for_function("() => document.querySelector('.sm-tour-panel h3').textContent === 'Wana'")
+    assert all("tile.openstreetmap.org" in u for u in outside), outside
+    page.close()

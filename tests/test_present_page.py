@@ -1,0 +1,45 @@
+"""The present page through AppTest."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def env(tmp_path, monkeypatch):
+    shutil.copy(ROOT / "data" / "stories" / "pakistan-copper.md", tmp_path)
+    monkeypatch.setenv("STORYMAP_STORIES", str(tmp_path))
+    monkeypatch.setenv("STORYMAP_TILES", "none")
+    monkeypatch.setenv("STORYMAP_DATABASE_URL", f"sqlite:///{tmp_path / 's.sqlite3'}")
+
+
+def present(query):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.switch_page("pages/present.py")
+    for k, v in query.items():
+        at.query_params[k] = v
+    return at.run()
+
+
+def test_present_page_offers_embed_code_and_downloads(env):
+    at = present({"story": "pakistan-copper"})
+    assert not at.exception
+    assert at.title[0].value.startswith("Copper under the frontier")
+    code = at.code[0].value
+    assert code.startswith('<iframe src="') and "embed=true" in code and 'width="800" height="500"' in code
+    at.number_input[0].set_value(640).run()
+    assert 'width="640"' in at.code[0].value
+    assert [b.proto.label for b in at.get("download_button")] == ["HTML", "GEOJSON", "CSV", "KML", "StoryMapJS"]
+
+
+def test_bad_step_and_story_get_clear_messages(env):
+    at = present({"story": "pakistan-copper", "step": "99"})
+    assert "overview" in at.warning[0].value
+    at = present({"story": "pakistan-copper", "step": "two"})
+    assert "whole numbers" in at.warning[0].value
+    at = present({"story": "nope"})
+    assert "no story called" in at.error[0].value
