@@ -12,7 +12,7 @@ import pytest
 
 from storymap.accounts import Editor
 from storymap.analysis import from_record, stored_places
-from storymap.export import KML_NS, export, places_from_geojson, place_properties, to_geojson, to_storymapjs
+from storymap.export import KML_NS, export, places_from_geojson, place_properties, to_storymapjs
 from storymap.storage import Storage
 from storymap.tours import build_tour
 
