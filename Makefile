@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PORT ?= 8501
 
-.PHONY: install run test test-fast bench chromium clean
+.PHONY: install run test test-fast bench bench-geoparse chromium clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,11 @@ test-fast: install
 ## Speed and memory figures, printed as a table.
 bench: install
 	$(PY) benchmarks/run.py
+
+## Geoparsing accuracy and speed on ../shared/corpora, beside published systems (skips without them).
+bench-geoparse: install
+	$(PY) -m pip install --quiet geotext
+	$(PY) benchmarks/geoparsing.py
 
 clean:
 	rm -rf $(VENV) static/vendor .pytest_cache

@@ -147,8 +147,10 @@ def storymap_predictions(docs, gazetteer) -> tuple[list[list[Toponym]], float]:
     out, started = [], time.process_time()
     for text, _ in docs:
         parsed = geoparse(text, gazetteer)
+        # Recognised but not located (a county the gazetteer lacks) counts for recognition only.
         out.append([Toponym(m.start, m.end, m.text, rp.place.lat, rp.place.lon)
-                    for rp in parsed.places for m in rp.mentions])
+                    for rp in parsed.places for m in rp.mentions]
+                   + [Toponym(m.start, m.end, m.text) for m in parsed.unresolved])
     return out, time.process_time() - started
 
 

@@ -61,6 +61,11 @@ class Mention:
     text: str
     qualifier: str = ""  # "South Carolina" in "Columbia, South Carolina"
     initial: bool = False  # first word of a sentence: its capital letter proves nothing
+    lookup: str = ""  # the name to look up when it differs from the words ("Laurel" for "Laurel County")
+
+    @property
+    def name(self) -> str:
+        return self.lookup or self.text
 
 
 @dataclass
@@ -160,7 +165,7 @@ def find_mentions(text: str, gazetteer: Gazetteer, lexicon: Lexicon | None = Non
             continue
         for i, j in _matches(text, run, gazetteer):
             surface = text[run[i].start : run[j - 1].end]
-            verdict = _judge(run, i, j, surface, gazetteer, lexicon, lowercase_words)
+            verdict = _judge(text, run, i, j, surface, gazetteer, lexicon, lowercase_words)
             if verdict == "person":
                 people.update(t.lower for t in run[i:j])
                 continue
@@ -172,9 +177,31 @@ def find_mentions(text: str, gazetteer: Gazetteer, lexicon: Lexicon | None = Non
                 if qualifier:
                     consumed.add(runs[r_index + 1][0].start)
             initial = _sentence_initial(text, run[i].start)
-            found.append((Mention(run[i].start, run[j - 1].end, surface, qualifier, initial), j - i == 1))
-    mentions = [m for m, single in found if not (single and m.text.lower() in people)]
+            end, lookup = run[j - 1].end, ""
+            # "Laurel County", "Rapides Parish": the unit named after a town; the words are the
+            # county's, the position the town's (close enough to say where the story is).
+            if j < len(run) and words_of(run)[j] in _ADMIN_UNITS:
+                end, lookup = run[j].end, surface
+                surface = text[run[i].start : end]
+            found.append((Mention(run[i].start, end, surface, qualifier, initial, lookup), j - i == 1 and not lookup))
+    # One sense per story: a name seen as a person's is a person's everywhere, unless it is
+    # a country or region ("Jordan" the country stays a place).
+    mentions = [m for m, single in found
+                if not (single and m.text.lower() in people and gazetteer.lookup(m.text)[0].kind == CITY)]
     return mentions, demonyms
+
+
+_ADMIN_UNITS = {"county", "parish", "district", "township", "borough", "province", "prefecture", "governorate"}
+_SPEECH = re.compile(r"\s+(?:said|says|told|added|asked|wrote|testified|explained|argued)\b")
+
+
+def words_of(run: list[_Token]) -> list[str]:
+    return [t.lower for t in run]
+
+
+def _said(text: str, end: int) -> bool:
+    """A name followed by 'said', 'told'...: a person speaking ("Anderson said")."""
+    return bool(_SPEECH.match(text, end))
 
 
 _LOCATIVE = {"in", "near", "from", "outside", "at", "to", "toward", "towards", "across", "around", "into",
@@ -231,11 +258,14 @@ def _matches(text: str, run: list[_Token], gazetteer: Gazetteer):
             i += 1
 
 
-def _judge(run: list[_Token], i: int, j: int, surface: str, gazetteer: Gazetteer,
+def _judge(text: str, run: list[_Token], i: int, j: int, surface: str, gazetteer: Gazetteer,
            lexicon: Lexicon, lowercase_words: set[str]) -> str:
     """'place', 'person' or 'other' for the match run[i:j] in its context."""
     words = [t.lower for t in run]
-    if any(w in lexicon.titles for w in words[:i]):
+    # "President Donald Trump": the words after a title name a person, up to a connector
+    # ("President Bashir of Sudan": Sudan is a place).
+    titled = [k for k, w in enumerate(words[:i]) if w in lexicon.titles]
+    if titled and not any(w in lexicon.connectors for w in words[titled[-1] + 1 : i]):
         return "person"
     top = gazetteer.lookup(surface)[0]
     strong = top.kind in (COUNTRY, REGION) or top.id.startswith("cur:") or j - i > 1
@@ -247,6 +277,9 @@ def _judge(run: list[_Token], i: int, j: int, surface: str, gazetteer: Gazetteer
         return "place"
     if run[i].text.lower() in lowercase_words:
         return "other"  # the same word appears as an ordinary word elsewhere
+    before = text[max(0, run[i].start - 12) : run[i].start].split()
+    if j == len(run) and _said(text, run[j - 1].end) and not (before and before[-1].lower() in _LOCATIVE):
+        return "person"  # "Anderson said" (but "officials in Lincoln said")
     # A capitalised neighbour that is neither a place word nor a connector makes a
     # name of which this town is only a part: "Asim Munir", "Jackson Smith".
     before = words[i - 1] if i > 0 else ""
@@ -287,9 +320,9 @@ def resolve(mentions: list[Mention], geocoder: Geocoder, gazetteer: Gazetteer,
     lexicon = load_lexicon()
     options: dict[tuple[str, str], list[Place]] = {}
     for m in mentions:
-        key = (normalize(m.text), m.qualifier)
+        key = (normalize(m.name), m.qualifier)
         if key not in options:
-            options[key] = candidates(geocoder, m.text)
+            options[key] = candidates(geocoder, m.name)
     votes, own = _votes(mentions, options, demonyms or Counter(), dateline, gazetteer, lexicon)
     focus = _shares(votes)
 
@@ -302,16 +335,22 @@ def resolve(mentions: list[Mention], geocoder: Geocoder, gazetteer: Gazetteer,
     unresolved: list[Mention] = []
     keys_used: set[str] = set()
     for m in mentions:
-        ranked = final[(normalize(m.text), m.qualifier)]
+        ranked = final[(normalize(m.name), m.qualifier)]
         if not ranked:
             unresolved.append(m)
             continue
         best = ranked[0]
-        key = (normalize(m.text), m.qualifier)
+        key = (normalize(m.name), m.qualifier)
         if m.initial and _weak(best.place, focus):
             continue  # "One", "Mining": a capitalised first word, and a town nobody expects here
-        if _stray(best.place, _shares(votes - Counter({best.place.country: own[key]})), anchors):
+        rest = votes - Counter({best.place.country: own[key]})
+        if sum(rest.values()) >= 2 and _stray(best.place, _shares(rest), anchors):
             unresolved.append(m)  # a hamlet on another continent: better unplaced than misplaced
+            continue
+        if m.lookup:
+            # "Laurel County": a unit the gazetteer lacks; a town of that name is no place for it.
+            # Left unplaced, for an online geocoder or an editor.
+            unresolved.append(m)
             continue
         if best.place.id not in by_place:
             slug = slugify(best.place.name)
@@ -333,7 +372,7 @@ def _votes(mentions, options, demonyms: Counter, dateline: str, gazetteer: Gazet
     votes: Counter = Counter()
     own: dict[tuple[str, str], float] = Counter()
     for m in mentions:
-        key = (normalize(m.text), m.qualifier)
+        key = (normalize(m.name), m.qualifier)
         opts = options[key]
         if not opts or not opts[0].country:
             continue

@@ -77,3 +77,23 @@ def test_story_focus_decides_between_places_of_the_same_name(gazetteer):
 
 def test_unknown_text_finds_nothing_and_does_not_fail(gazetteer):
     assert analyse(parse_story("nothing here at all, just lowercase words."), gazetteer).places == []
+
+
+def test_speakers_are_people_but_officials_in_a_town_are_not(gazetteer):
+    assert names("Jackson said the plan would work. Officials in Lahore said so too.", gazetteer) == ["Lahore"]
+
+
+def test_a_title_does_not_swallow_the_place_after_of(gazetteer):
+    assert names("President Bashir of Sudan met officials. Sudan agreed.", gazetteer) == ["Sudan", "Sudan"]
+
+
+def test_units_the_gazetteer_lacks_are_found_but_not_misplaced(gazetteer):
+    parsed = geoparse("Deputies in Laurel County, Kentucky, searched the hills.", gazetteer)
+    assert [m.text for m in parsed.unresolved] == ["Laurel County"]
+    assert all(p.key != "laurel" for p in parsed.places)
+
+
+def test_newspaper_state_abbreviations(gazetteer):
+    parsed = geoparse("The rifles were made in Columbia, S.C., and shipped to Washington, D.C.", gazetteer)
+    columbia = next(p for p in parsed.places if p.key == "columbia")
+    assert (columbia.place.country, columbia.place.admin1) == ("US", "SC")

@@ -27,7 +27,7 @@ def chain(server, tmp_path, gazetteer, **extra):
     return chain_from_settings(settings, gazetteer)
 
 
-STORY = ("Officials in Miranshah said the new road runs near Boya and on through the Shawal Valley "
+STORY = ("Pakistani officials in Miranshah said the new road runs near Boya and on through the Shawal Valley "
          "toward Wana.")
 
 
