@@ -1,8 +1,11 @@
 """Speed and memory of Storymap's core, printed as a table: `make bench`.
 
 Measures the world gazetteer (first build, then warm load from the cache),
-reading the sample story (geoparse + figures), and building the map's HTML for
-synthetic stories of 100, 1,000 and 10,000 places.
+reading the sample story (geoparse + figures), building the map for synthetic
+stories of 100, 1,000 and 10,000 places, and, in headless Chromium, the time
+until such a map shows its markers and a click opens a popup. Beside the map
+figures stands the naive way (a folium.Marker per place) done in the same run,
+as a ratio.
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ from storymap.articles import load_story, parse_story  # noqa: E402
 from storymap.gazetteer import CITY, Place, build_gazetteer, default_gazetteer  # noqa: E402
 from storymap.geoparsing import Mention, ResolvedPlace  # noqa: E402
 from storymap.maps import build_map  # noqa: E402
+
+CHROMIUM = os.environ.get("STORYMAP_CHROMIUM", "/usr/bin/chromium")
 
 
 def timed(fn, repeat=1):
@@ -54,6 +59,59 @@ def synthetic(n: int) -> StoryMap:
     return StoryMap(story, places, [], {}, [], story.sentences())
 
 
+def naive_map(story_map: StoryMap, inline) -> str:
+    """The naive way: one folium.Marker per place, default options (Leaflet inlined to run offline)."""
+    import folium
+    from branca.element import Element
+
+    m = folium.Map(location=(20, 0), zoom_start=2, tiles=None)
+    m.default_js, m.default_css = [], []
+    m.get_root().header.add_child(Element(f"<script>{inline.inline_js[0]}</script>"), name="leaflet")
+    m.get_root().header.add_child(Element(f"<style>{inline.inline_css[0]}</style>"), name="leaflet_css")
+    for rp in story_map.places:
+        folium.Marker((rp.place.lat, rp.place.lon), tooltip=rp.place.name).add_to(m)
+    return m.get_root().render()
+
+
+def browser_rows(pages: dict) -> list[tuple[str, str, str]]:
+    """Time until the markers (or clusters) are on screen, and from a click to its popup."""
+    from playwright.sync_api import sync_playwright
+
+    rows = []
+    with tempfile.TemporaryDirectory() as folder, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM)
+        for n, (ours, naive) in pages.items():
+            times = {}
+            for name, html in (("storymap", ours), ("naive", naive)):
+                path = Path(folder) / f"{name}-{n}.html"
+                path.write_text(html, encoding="utf-8")
+                page = browser.new_page(viewport={"width": 1280, "height": 800})
+                page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort())
+                start = time.perf_counter()
+                page.goto(path.as_uri(), wait_until="load")
+                page.wait_for_function("() => document.querySelectorAll('.leaflet-marker-icon').length > 0 && "
+                                       "!document.querySelector('.leaflet-marker-icon.leaflet-cluster-anim')",
+                                       polling="raf", timeout=120_000)
+                drawn = time.perf_counter() - start
+                marker = page.locator(".leaflet-marker-icon:not(.marker-cluster)").first
+                if marker.count() == 0:  # all clustered at this zoom: open the first cluster
+                    page.locator(".marker-cluster").first.click()
+                    page.wait_for_timeout(600)
+                    marker = page.locator(".leaflet-marker-icon:not(.marker-cluster)").first
+                start = time.perf_counter()
+                marker.click(force=True)
+                target = ".leaflet-popup-content" if name == "storymap" else ".leaflet-tooltip"
+                page.locator(target).first.wait_for(timeout=30_000)
+                times[name] = (drawn, time.perf_counter() - start)
+                page.close()
+            (d, c), (nd, nc) = times["storymap"], times["naive"]
+            rows.append((f"Chromium, {n:,} places: markers on screen", f"{d:.2f} s", f"naive {nd:.2f} s, naive/ours {nd / d:.1f}"))
+            rows.append((f"Chromium, {n:,} places: click to popup", f"{c * 1000:.0f} ms",
+                         f"naive hover tooltip {nc * 1000:.0f} ms"))
+        browser.close()
+    return rows
+
+
 def main() -> None:
     rows = []
     rows.append(("gazetteer: first build (cold cache)", f"{gazetteer_cold():.2f} s", ""))
@@ -68,10 +126,20 @@ def main() -> None:
         vendor = assets.publish(Path(static))
         secs, html = timed(lambda: build_map(smap, vendor).get_root().render(), repeat=5)
         rows.append(("sample story: map HTML", f"{secs * 1000:.0f} ms", f"{len(html) / 1024:.0f} KB"))
-        for n in (100, 1_000, 10_000):
-            story_map = synthetic(n)
-            secs, html = timed(lambda: build_map(story_map, vendor).get_root().render())
-            rows.append((f"map of {n:,} places: build + render", f"{secs:.2f} s", f"{len(html) / 1e6:.1f} MB"))
+    inline = assets.inline()
+    pages = {}
+    for n in (100, 1_000, 10_000):
+        story_map = synthetic(n)
+        secs, html = timed(lambda: build_map(story_map, inline).get_root().render())
+        naive_secs, naive_html = timed(lambda: naive_map(story_map, inline))
+        rows.append((f"map of {n:,} places: build + render", f"{secs:.2f} s",
+                     f"{len(html) / 1e6:.1f} MB (1.4 MB of it the offline outlines); naive {naive_secs:.2f} s, "
+                     f"{len(naive_html) / 1e6:.1f} MB, naive/ours {naive_secs / secs:.1f}"))
+        pages[n] = (html, naive_html)
+    if Path(CHROMIUM).exists():
+        rows += browser_rows(pages)
+    else:
+        rows.append(("browser timings", "skipped", f"no Chromium at {CHROMIUM}"))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     rows.append(("peak memory of this process", f"{peak:.0f} MB", ""))
 

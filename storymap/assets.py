@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import xstatic.pkg.leaflet as xs_leaflet
+import xstatic.pkg.leaflet_markercluster as xs_cluster
 
 from storymap.basemap import countries_geojson_path
 
@@ -21,9 +22,13 @@ STATIC_URL = "/app/static/vendor"
 
 def _sources() -> dict[str, Path]:
     leaflet = Path(xs_leaflet.BASE_DIR)
+    cluster = Path(xs_cluster.BASE_DIR)
     files = {
         "leaflet/leaflet.js": leaflet / "leaflet.js",
         "leaflet/leaflet.css": leaflet / "leaflet.css",
+        "markercluster/leaflet.markercluster.js": cluster / "leaflet.markercluster.js",
+        "markercluster/MarkerCluster.css": cluster / "MarkerCluster.css",
+        "markercluster/MarkerCluster.Default.css": cluster / "MarkerCluster.Default.css",
         "storymap/countries.geojson": countries_geojson_path(),
         "storymap/storymap.css": Path(__file__).with_name("storymap.css"),
     }
@@ -60,8 +65,11 @@ def publish(static_dir: Path, base_url: str = STATIC_URL) -> Assets:
             tmp.replace(dest)
     base = base_url.rstrip("/")
     return Assets(
-        js=(("leaflet", f"{base}/leaflet/leaflet.js"),),
-        css=(("leaflet_css", f"{base}/leaflet/leaflet.css"), ("storymap_css", f"{base}/storymap/storymap.css")),
+        js=(("leaflet", f"{base}/leaflet/leaflet.js"),
+            ("markercluster", f"{base}/markercluster/leaflet.markercluster.js")),
+        css=(("leaflet_css", f"{base}/leaflet/leaflet.css"), ("storymap_css", f"{base}/storymap/storymap.css"),
+             ("markercluster_css", f"{base}/markercluster/MarkerCluster.css"),
+             ("markercluster_default_css", f"{base}/markercluster/MarkerCluster.Default.css")),
         background_url=f"{base}/storymap/countries.geojson",
         images_url=f"{base}/leaflet/images/",
     )
@@ -79,9 +87,11 @@ def inline() -> Assets:
                                   ("shadowUrl", "marker-shadow.png"))}
     return Assets(
         icon_data=icons,
-        inline_js=(sources["leaflet/leaflet.js"].read_text(encoding="utf-8"),),
-        inline_css=(sources["leaflet/leaflet.css"].read_text(encoding="utf-8"),
-                    sources["storymap/storymap.css"].read_text(encoding="utf-8")),
+        inline_js=tuple(sources[n].read_text(encoding="utf-8")
+                        for n in ("leaflet/leaflet.js", "markercluster/leaflet.markercluster.js")),
+        inline_css=tuple(sources[n].read_text(encoding="utf-8")
+                         for n in ("leaflet/leaflet.css", "storymap/storymap.css", "markercluster/MarkerCluster.css",
+                                   "markercluster/MarkerCluster.Default.css")),
         background=json.loads(sources["storymap/countries.geojson"].read_text(encoding="utf-8")),
     )
 

@@ -40,6 +40,8 @@ KIND_STYLE = {
 # Zoom that suits a place of each kind when the reader goes to it.
 KIND_ZOOM = {COUNTRY: 5, REGION: 8, CITY: 11, SITE: 12, LANDFORM: 6}
 MAX_PASSAGES = 3
+CLUSTER_THRESHOLD = 200
+"""Above this many places the map draws one clustered layer, with popups built on demand."""
 
 
 def escape(text: str) -> str:
@@ -222,6 +224,7 @@ def build_map(story_map: StoryMap, assets: Assets, tiles: str | None = None, hei
     center, zoom = place_view(focus) if focus is not None else ((20.0, 0.0), 2)
     m = folium.Map(tiles=None, zoom_start=zoom, location=center, height=height, control_scale=True,
                    world_copy_jump=True)
+    m.options["maxZoom"] = 18  # tiles usually set it; offline there may be none, and clustering needs it
     m.default_js = list(assets.js)
     m.default_css = list(assets.css)
     for index, code in enumerate(assets.inline_js):
@@ -238,8 +241,11 @@ def build_map(story_map: StoryMap, assets: Assets, tiles: str | None = None, hei
     if tiles:
         folium.TileLayer(tiles, attr=OSM_ATTRIBUTION if tiles == OSM_TILES else "Map tiles",
                          name="Map tiles", max_zoom=19).add_to(m)
-    for rp in sorted(story_map.places, key=lambda p: -p.place.precision_km):
-        _draw_place(m, story_map, rp, media_url)
+    if len(story_map.places) > CLUSTER_THRESHOLD:
+        m.add_child(_clustered(story_map))
+    else:
+        for rp in sorted(story_map.places, key=lambda p: -p.place.precision_km):
+            _draw_place(m, story_map, rp, media_url)
     kinds = [k for k in KINDS if any(p.place.kind == k for p in story_map.places)]
     if kinds:
         m.add_child(_legend(kinds))
@@ -250,6 +256,70 @@ def build_map(story_map: StoryMap, assets: Assets, tiles: str | None = None, hei
         lons = [p.place.lon for p in story_map.places]
         m.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], padding=(20, 20))
     return m
+
+
+def _clustered(story_map: StoryMap) -> _Script:
+    """Every place in one marker-cluster layer: clusters keep 10,000 places legible and fast.
+
+    Each place travels as a few plain values; its popup is built when it is opened,
+    from text nodes (so nothing in it is ever parsed as HTML).
+    """
+    sentences = {s.start: i for i, s in enumerate(story_map.sentences)}
+    passages_of = {}
+    for rp in story_map.places:
+        passages_of[rp.key] = [sentences[s.start] for s in story_map.passages(rp)][:MAX_PASSAGES]
+    rows = [[rp.key, rp.place.name, rp.place.kind, round(rp.place.lat, 5), round(rp.place.lon, 5),
+             rp.place.precision_km, passages_of[rp.key], rp.place.source] for rp in story_map.places]
+    icons = {k: f'<div class="sm-kind-{k}">{shape_svg(k, 18)}</div>' for k in KINDS}
+    return _Script(
+        """
+        (function (map) {
+            var rows = {{ this.rows }}, sentences = {{ this.sentences }}, icons = {{ this.icons }};
+            var labels = {{ this.labels }};
+            var made = {};
+            function icon(kind, approx) {
+                var key = kind + (approx ? '~' : '');
+                if (!made[key]) {
+                    made[key] = L.divIcon({html: icons[kind], className: 'sm-icon' + (approx ? ' sm-approx-icon' : ''),
+                                           iconSize: [18, 18], iconAnchor: [9, 9]});
+                }
+                return made[key];
+            }
+            function popup(row) {
+                return function () {
+                    var div = document.createElement('div');
+                    div.className = 'sm-popup';
+                    var h = document.createElement('h4'); h.textContent = row[1]; div.appendChild(h);
+                    var k = document.createElement('div'); k.className = 'sm-kind'; k.textContent = labels[row[2]];
+                    div.appendChild(k);
+                    if (row[5] > 0) {
+                        var a = document.createElement('div'); a.className = 'sm-approx';
+                        a.textContent = 'Approximate location: within ' + row[5] + ' km'; div.appendChild(a);
+                    }
+                    row[6].forEach(function (i) {
+                        var q = document.createElement('blockquote'); q.textContent = sentences[i]; div.appendChild(q);
+                    });
+                    var s = document.createElement('div'); s.className = 'sm-source';
+                    s.textContent = 'Location: ' + row[7]; div.appendChild(s);
+                    return div;
+                };
+            }
+            var group = L.markerClusterGroup({chunkedLoading: true, showCoverageOnHover: false});
+            var markers = rows.map(function (row) {
+                var marker = L.marker([row[3], row[4]], {icon: icon(row[2], row[5] > 0)});
+                marker.bindTooltip(row[1] + ' \u00b7 ' + labels[row[2]]);
+                marker.bindPopup(popup(row), {maxWidth: 320});
+                marker.storymapKey = row[0];
+                return marker;
+            });
+            group.addLayers(markers);
+            map.addLayer(group);
+        })({{ this._parent.get_name() }});
+        """,
+        rows=json.dumps(rows).replace("</", "<\\/"),
+        sentences=json.dumps([s.text for s in story_map.sentences]).replace("</", "<\\/"),
+        icons=json.dumps(icons), labels=json.dumps(KIND_LABELS),
+    )
 
 
 def _draw_place(m: folium.Map, story_map: StoryMap, rp: ResolvedPlace, media_url) -> None:
