@@ -1,5 +1,6 @@
 """Shared fixtures: the real gazetteer and the bundled sample story, loaded once."""
 
+import os
 from pathlib import Path
 
 import pytest
@@ -35,3 +36,31 @@ def seeded_record_map(tmp_path, sample_map):
     store.update_place(Editor("t"), wana.id, wana.version, note="<script>note</script>",
                        media_url="https://example.org/wana.jpg", media_caption="<b>cap</b>", media_credit="Credit & co")
     return from_record(store.load("pakistan-copper")), "wana"
+
+
+POSTGRES_URL = os.environ.get("STORYMAP_TEST_POSTGRES_URL", "")
+
+
+def fresh_postgres_database() -> str:
+    """A new, empty database on the test server; its URL."""
+    import uuid
+
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path):
+    """Each storage test runs on SQLite, and on PostgreSQL when a test server is configured."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'test.sqlite3'}"
+    if not POSTGRES_URL:
+        pytest.skip("PostgreSQL: set STORYMAP_TEST_POSTGRES_URL to a server's URL (.ci/run starts one)")
+    return fresh_postgres_database()

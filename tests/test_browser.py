@@ -30,19 +30,13 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    library = tmp_path_factory.mktemp("stories")
-    shutil.copy(SAMPLE, library / "pakistan-copper.md")
-    (library / "evil.md").write_text(
-        f"---\ntitle: Evil {EVIL}\ndateline: Islamabad\n---\n"
-        f"Officials in Islamabad said {EVIL} nothing.\n\nKarachi stayed calm {EVIL}.\n", encoding="utf-8")
-    port = _free_port()
+def start_server(library: Path, database_url: str):
+    """`streamlit run app.py` on a free port; returns (url, process)."""
     from storymap.accounts import hash_password
 
-    env = dict(os.environ, STORYMAP_STORIES=str(library),
-               STORYMAP_DATABASE_URL=f"sqlite:///{library / 'store.sqlite3'}",
+    env = dict(os.environ, STORYMAP_STORIES=str(library), STORYMAP_DATABASE_URL=database_url,
                STORYMAP_EDITORS=f"editor={hash_password(EDITOR_PASSWORD, 1000)}")
+    port = _free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],
@@ -53,15 +47,28 @@ def server(tmp_path_factory):
     while time.time() < deadline:
         try:
             urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
-            break
+            return url, proc
         except OSError:
             time.sleep(0.3)
-    else:
-        proc.kill()
-        pytest.fail("The app did not start: " + proc.stdout.read().decode(errors="replace")[-2000:])
-    yield url
+    proc.kill()
+    pytest.fail("The app did not start: " + proc.stdout.read().decode(errors="replace")[-2000:])
+
+
+def stop(proc):
     proc.terminate()
     proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    library = tmp_path_factory.mktemp("stories")
+    shutil.copy(SAMPLE, library / "pakistan-copper.md")
+    (library / "evil.md").write_text(
+        f"---\ntitle: Evil {EVIL}\ndateline: Islamabad\n---\n"
+        f"Officials in Islamabad said {EVIL} nothing.\n\nKarachi stayed calm {EVIL}.\n", encoding="utf-8")
+    url, proc = start_server(library, f"sqlite:///{library / 'store.sqlite3'}")
+    yield url
+    stop(proc)
 
 
 @pytest.fixture(scope="module")
@@ -210,13 +217,7 @@ def test_script_in_a_story_runs_nothing(visit):
 def test_an_editor_moves_the_mine_by_clicking_the_map_and_readers_see_it(visit):
     v = visit("/editor?story=pakistan-copper")
     page = v.page
-    page.get_by_label("Name").fill("editor")
-    page.get_by_role("textbox", name="Password").fill(EDITOR_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_text("Review a place").wait_for(timeout=20_000)
-    page.locator('[data-testid="stSelectbox"]', has_text="Review a place").click()
-    page.get_by_role("option", name="Muhammad Khel copper mine").click()
-    page.get_by_text("Click the map to set the position.").wait_for(timeout=20_000)
+    sign_in_and_review(page, "Muhammad Khel copper mine")
     frame, inner = v.map_frame(0)
     editor_map = page.locator('iframe[title*="st_folium"]').first
     editor_map.scroll_into_view_if_needed()
@@ -317,3 +318,39 @@ def test_exported_html_works_from_disk_with_the_network_blocked(browser, tmp_pat
     page.wait_for_function("() => document.querySelector('.sm-tour-panel h3').textContent === 'Wana'")
     assert all("tile.openstreetmap.org" in u for u in outside), outside
     page.close()
+
+
+def sign_in_and_review(page, place):
+    page.get_by_label("Name").fill("editor")
+    page.get_by_role("textbox", name="Password").fill(EDITOR_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_text("Review a place").wait_for(timeout=20_000)
+    page.locator('[data-testid="stSelectbox"]', has_text="Review a place").click()
+    page.get_by_role("option", name=place, exact=True).click()
+    page.get_by_text("Click the map to set the position.").wait_for(timeout=20_000)
+
+
+def test_two_app_processes_share_one_postgresql_database(browser, tmp_path):
+    """The scale-out path: an edit saved through one app process is seen through the other."""
+    from tests.conftest import POSTGRES_URL, fresh_postgres_database
+
+    if not POSTGRES_URL:
+        pytest.skip("PostgreSQL: set STORYMAP_TEST_POSTGRES_URL to a server's URL (.ci/run starts one)")
+    shutil.copy(SAMPLE, tmp_path / "pakistan-copper.md")
+    database = fresh_postgres_database()
+    (first, p1), (second, p2) = start_server(tmp_path, database), start_server(tmp_path, database)
+    try:
+        editor = Visit(browser, f"{first}/editor?story=pakistan-copper")
+        sign_in_and_review(editor.page, "Wana")
+        editor.page.get_by_label("Note (shown to readers)").first.fill("Saved through the first process")
+        editor.page.get_by_role("button", name="Save", exact=True).first.click()
+        editor.page.get_by_role("tab", name="History").click()
+        editor.page.get_by_text("edit place").first.wait_for(timeout=20_000)
+        reader = Visit(browser, f"{second}/?story=pakistan-copper")
+        text, _ = reader.click_place("wana", (32.3, 69.57), 11)
+        assert "Saved through the first process" in text
+        editor.close()
+        reader.close()
+    finally:
+        stop(p1)
+        stop(p2)

@@ -16,8 +16,8 @@ ALICE, BOB = Editor("alice"), Editor("bob")
 
 
 @pytest.fixture
-def store(tmp_path):
-    return Storage(f"sqlite:///{tmp_path / 'test.sqlite3'}")
+def store(database_url):
+    return Storage(database_url)
 
 
 @pytest.fixture
@@ -166,7 +166,7 @@ def test_json_export_import_round_trip_is_exact(seeded, tmp_path):
     place = mine(seeded)
     seeded.update_place(ALICE, place.id, place.version, note='<img src=x onerror="alert(1)"> & “quotes”')
     data = seeded.export_json("pakistan-copper")
-    other = Storage(f"sqlite:///{tmp_path / 'other.sqlite3'}")
+    other = Storage(f"sqlite:///{tmp_path / 'other.sqlite3'}")  # a different store, wherever the first is
     other.import_json(ALICE, data)
     assert other.export_json("pakistan-copper") == data
 
