@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PORT ?= 8501
 
-.PHONY: install run test test-fast bench bench-geoparse chromium clean
+.PHONY: install run test test-fast bench bench-geoparse load chromium clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,10 @@ test-fast: install
 ## Speed and memory figures, printed as a table.
 bench: install
 	$(PY) benchmarks/run.py
+
+## Many readers at once against the app on loopback (READERS=50 by default).
+load: install chromium
+	$(PY) benchmarks/load.py --readers $${READERS:-50}
 
 ## Geoparsing accuracy and speed on ../shared/corpora, beside published systems (skips without them).
 bench-geoparse: install

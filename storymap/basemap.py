@@ -12,8 +12,8 @@ from pathlib import Path
 
 from storymap.gazetteer import cache_dir, natural_earth_path
 
-TOLERANCE_DEG = 0.05
-"""About 5 km: invisible at the zoom of a country, keeps the file near 1 MB."""
+TOLERANCE_DEG = 0.12
+"""About 12 km: invisible at the zoom of a country or region, keeps the file near 0.5 MB."""
 
 
 def countries_geojson_path() -> Path:

@@ -149,6 +149,10 @@ def visit(browser, server):
         v.close()
 
 
+# Country outlines drawn in the background pane (on a canvas: count the outlines, not the pixels).
+BACKGROUND_DRAWN = """() => Object.values(window.map._layers).filter(
+    l => l.feature && l.options.pane === 'storymap-background').length > 100"""
+
 LAYERS_JS = """() => Object.values(window.map._layers)
     .filter(l => l.getTooltip && l.getTooltip() && l.getLatLng)
     .map(l => ({tip: l.getTooltip().getContent(), lat: l.getLatLng().lat, lng: l.getLatLng().lng,
@@ -168,8 +172,8 @@ def test_map_draws_every_place_offline_with_a_background(visit):
     assert abs(mine["lat"] - 33.03) < 0.01 and abs(mine["lng"] - 69.8) < 0.01
     # Markers on screen, and the offline background drawn beneath them.
     assert frame.locator(".leaflet-marker-icon").count() >= 8
-    inner.wait_for_function(
-        "() => document.querySelectorAll('.leaflet-storymap-background-pane path').length > 100", timeout=15_000)
+    inner.wait_for_function(BACKGROUND_DRAWN, timeout=15_000)
+    assert frame.locator(".leaflet-storymap-background-pane canvas").count() == 1
     assert frame.locator(".sm-legend").inner_text().startswith("Places")
     # Nothing the map needs came from outside: only tiles were tried (and blocked).
     assert all(kind == "image" and "tile.openstreetmap.org" in url for kind, url in v.blocked), v.blocked
@@ -310,7 +314,7 @@ def test_exported_html_works_from_disk_with_the_network_blocked(browser, tmp_pat
     page.goto(path.as_uri())
     page.locator(".leaflet-marker-icon").first.wait_for(timeout=10_000)
     assert page.locator(".leaflet-marker-icon").count() >= 8
-    assert page.locator(".leaflet-storymap-background-pane path").count() > 100
+    page.wait_for_function(BACKGROUND_DRAWN.replace("window.map", "Object.values(window).find(v => v instanceof L.Map)"))
     page.keyboard.press("ArrowRight")
     page.wait_for_function("() => window.storymapTourApi.index() === 1")
     assert page.locator(".sm-tour-panel h3").inner_text() == "Pakistan"
