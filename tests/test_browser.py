@@ -113,7 +113,7 @@ class Visit:
     def click_place(self, key, center, zoom):
         """Zoom in as a reader would, click the place's marker, return its popup's text."""
         frame, inner = self.map_frame()
-        inner.evaluate(f"() => window.map.setView({list(center)}, {zoom})")
+        inner.evaluate(f"() => {{ window.map.setView({list(center)}, {zoom}); }}")
         frame.locator(f'[data-place="{key}"]').click()
         popup = frame.locator(".leaflet-popup-content")
         popup.wait_for(timeout=10_000)
@@ -122,7 +122,7 @@ class Visit:
     def click_place_area(self, key, center):
         """Click the middle of an approximate place's area; return its popup's text."""
         frame, inner = self.map_frame()
-        inner.evaluate(f"() => window.map.setView({list(center)}, 9)")
+        inner.evaluate(f"() => {{ window.map.setView({list(center)}, 9); }}")
         time.sleep(0.5)
         area = frame.locator(f"path.sm-{key}")
         box = area.bounding_box()
