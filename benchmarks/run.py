@@ -133,7 +133,7 @@ def main() -> None:
         secs, html = timed(lambda: build_map(story_map, inline).get_root().render())
         naive_secs, naive_html = timed(lambda: naive_map(story_map, inline))
         rows.append((f"map of {n:,} places: build + render", f"{secs:.2f} s",
-                     f"{len(html) / 1e6:.1f} MB (1.4 MB of it the offline outlines); naive {naive_secs:.2f} s, "
+                     f"{len(html) / 1e6:.1f} MB with the offline outlines; naive {naive_secs:.2f} s, "
                      f"{len(naive_html) / 1e6:.1f} MB, naive/ours {naive_secs / secs:.1f}"))
         pages[n] = (html, naive_html)
     if Path(CHROMIUM).exists():

@@ -68,6 +68,16 @@ def _story_files(directory: str, url: str) -> dict[str, tuple[str, str | None, t
     return {e.slug: (e.path.name, e.error, tuple(e.story.warnings) if e.story else ()) for e in entries}
 
 
+def story_titles() -> dict[str, str]:
+    """Every story's slug and title (the story files seeded first); stops the page when there is none."""
+    story_files()
+    titles = storage().titles()
+    if not titles:
+        st.info("The story library is empty: add a .md or .txt file to data/stories, or import one.")
+        st.stop()
+    return titles
+
+
 def story_map(slug: str) -> StoryMap:
     """A stored story as readers see it."""
     store = storage()

@@ -5,7 +5,7 @@ import json
 import streamlit as st
 from streamlit_folium import st_folium
 
-from pages._resources import gazetteer, geocoder_chain, media_url, sign_in, storage, story_files, vendor_assets
+from pages._resources import gazetteer, geocoder_chain, media_url, sign_in, storage, story_titles, vendor_assets
 from storymap import maps
 from storymap.analysis import analyse, from_record, stored_places
 from storymap.importing import story_from_text
@@ -56,12 +56,8 @@ editor = sign_in("Editors")
 if editor is None:
     st.stop()
 
-story_files()
 store = storage()
-titles = store.titles()
-if not titles:
-    st.info("There is no story yet.")
-    st.stop()
+titles = story_titles()
 slug = st.sidebar.selectbox("Story", list(titles), format_func=titles.get,
                             index=list(titles).index(st.query_params.get("story")) if st.query_params.get("story") in titles else 0)
 st.query_params["story"] = slug

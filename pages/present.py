@@ -6,17 +6,13 @@ from urllib.parse import urlencode, urlsplit
 import streamlit as st
 from streamlit_folium import st_folium
 
-from pages._resources import media_url, storage, story_files, story_map, vendor_assets
+from pages._resources import media_url, storage, story_map, story_titles, vendor_assets
 from storymap import maps
 from storymap.export import FORMATS, data_uri_media, export
 from storymap.tours import build_tour
 
-story_files()
 store = storage()
-titles = store.titles()
-if not titles:
-    st.info("The story library is empty.")
-    st.stop()
+titles = story_titles()
 slug = st.query_params.get("story", next(iter(titles)))
 if slug not in titles:
     st.error(f"There is no story called “{slug}”.")

@@ -29,6 +29,18 @@ NOMINATIM_PLACES = {
 }
 
 
+def _send(handler: BaseHTTPRequestHandler, status: int, headers: dict, body: bytes) -> None:
+    handler.send_response(status)
+    for key, value in headers.items():
+        handler.send_header(key, value)
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    try:
+        handler.wfile.write(body)
+    except BrokenPipeError:
+        pass  # the client gave up (a timeout test)
+
+
 class NominatimServer:
     """Answers /search like Nominatim; some names misbehave on purpose."""
 
@@ -51,18 +63,10 @@ class NominatimServer:
                 if mode == "slow":
                     time.sleep(2.5)
                 if mode in ("429", "403"):
-                    self.send_response(int(mode))
-                    self.end_headers()
+                    _send(self, int(mode), {}, b"")
                     return
                 body = b"{not json" if mode == "garbage" else json.dumps(NOMINATIM_PLACES.get(q, [])).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                try:
-                    self.wfile.write(body)
-                except BrokenPipeError:
-                    pass
+                _send(self, 200, {"Content-Type": "application/json"}, body)
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.domain = f"127.0.0.1:{self.httpd.server_port}"
@@ -83,18 +87,7 @@ class WebServer:
                 pass
 
             def do_GET(self):
-                status, headers, body = routes_.get(self.path, (404, {}, b"not found"))
-                if callable(body):
-                    body = body()
-                self.send_response(status)
-                for k, v in headers.items():
-                    self.send_header(k, v)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                try:
-                    self.wfile.write(body)
-                except BrokenPipeError:
-                    pass
+                _send(self, *routes_.get(self.path, (404, {}, b"not found")))
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.base = f"http://127.0.0.1:{self.httpd.server_port}"
