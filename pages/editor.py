@@ -9,6 +9,7 @@ from pages._resources import gazetteer, geocoder_chain, media_url, sign_in, stor
 from storymap import maps
 from storymap.analysis import analyse, from_record, stored_places
 from storymap.importing import story_from_text
+from storymap.library import look_up_online
 from storymap.accounts import Editor
 from storymap.gazetteer import KIND_LABELS, KINDS
 from storymap.storage import ACCEPTED, ADDED, FOUND, REJECTED, ConflictError, NotFound
@@ -132,13 +133,10 @@ with places_tab:
     if geocoders_off:
         st.warning(f"Online geocoders are off: {geocoders_off}")
     if search_chain.online and st.button("Look up names the gazetteer lacks, online", key="online-again"):
-        retry = analyse(record.story(), gazetteer(), chain=search_chain)
-        known = {(p.name, tuple(map(tuple, p.mentions))) for p in record.places}
-        for values in stored_places(retry):
-            if values["geocoder"] != "offline gazetteer" and (values["name"], tuple(map(tuple, values["mentions"]))) not in known:
-                store.add_place(editor, slug, {**values, "status": "found"})
-                st.success(f"Found “{values['name']}” with {values['geocoder']}.")
-        for problem in retry.problems:
+        added, problems = look_up_online(store, editor, slug, search_chain, gazetteer())
+        for place in added:
+            st.success(f"Found “{place.name}” with {place.geocoder}.")
+        for problem in problems:
             st.warning(f"“{problem.name}” could not be looked up with {problem.geocoder}: {problem.reason}.")
     if not record.places:
         st.info("No places yet: add one.")

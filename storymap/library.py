@@ -8,7 +8,8 @@ from storymap.accounts import Editor
 from storymap.analysis import analyse, stored_places
 from storymap.articles import LibraryEntry, load_library
 from storymap.gazetteer import Gazetteer
-from storymap.storage import Storage
+from storymap.geocoders import GeocoderChain, LookupProblem
+from storymap.storage import PlaceRecord, Storage
 
 SEEDER = Editor("storymap (story files)", via="seed")
 
@@ -30,3 +31,20 @@ def sync_files(storage: Storage, directory: Path, gazetteer: Gazetteer | None = 
             except ValueError:
                 pass  # another process seeded it a moment ago
     return entries
+
+
+def look_up_online(storage: Storage, editor: Editor, slug: str, chain: GeocoderChain,
+                   gazetteer: Gazetteer | None = None) -> tuple[list[PlaceRecord], list[LookupProblem]]:
+    """Ask the online geocoders again about a stored story's unplaced names (a retry after a failure).
+
+    Places found are added for review; places already in the story are left alone.
+    """
+    record = storage.load(slug)
+    retry = analyse(record.story(), gazetteer, chain=chain)
+    known = {(p.name, tuple(map(tuple, p.mentions))) for p in record.places}
+    added = []
+    for values in stored_places(retry):
+        fresh = (values["name"], tuple(map(tuple, values["mentions"]))) not in known
+        if values["geocoder"] != "offline gazetteer" and fresh:
+            added.append(storage.add_place(editor, slug, {**values, "status": "found"}))
+    return added, retry.problems

@@ -101,3 +101,23 @@ def test_search_asks_offline_first(nominatim, tmp_path, gazetteer):
     assert geocoders.search("Islamabad")[0].country == "PK"
     assert nominatim.requests == []
     assert geocoders.search("Boya")[0].name == "Boya"
+
+
+def test_a_retry_later_adds_what_the_geocoder_now_finds(nominatim, tmp_path, gazetteer):
+    from storymap.accounts import Editor
+    from storymap.library import look_up_online
+    from storymap.storage import Storage
+
+    store = Storage(f"sqlite:///{tmp_path / 's.sqlite3'}")
+    nominatim.fail["boya"] = "429"
+    story = parse_story(STORY)
+    smap = analyse(story, gazetteer, chain=chain(nominatim, tmp_path, gazetteer))
+    store.create_story(Editor("a"), story, stored_places(smap))
+    assert "boya" not in {p.key for p in store.load("story").places}
+    del nominatim.fail["boya"]
+    time.sleep(1)
+    added, problems = look_up_online(store, Editor("a"), "story", chain(nominatim, tmp_path, gazetteer), gazetteer)
+    assert [p.name for p in added] == ["Boya"] and not problems
+    assert added[0].geocoder == "Nominatim" and added[0].status == "found"
+    again, _ = look_up_online(store, Editor("a"), "story", chain(nominatim, tmp_path, gazetteer), gazetteer)
+    assert again == []  # nothing added twice
