@@ -142,15 +142,19 @@ def score(predicted: list[list[Toponym]], gold: list[list[Toponym]]) -> Score:
 
 
 def storymap_predictions(docs, gazetteer) -> tuple[list[list[Toponym]], float]:
-    from storymap.geoparsing import geoparse
+    from storymap.geoparsing import demonym_mentions, geoparse
 
+    countries = {code: (p.lat, p.lon) for code, p in gazetteer.countries().items()}
     out, started = [], time.process_time()
     for text, _ in docs:
         parsed = geoparse(text, gazetteer)
-        # Recognised but not located (a county the gazetteer lacks) counts for recognition only.
+        # Recognised but not located (a county the gazetteer lacks) counts for recognition only;
+        # a demonym ("Russian") is a reference to its country, as both corpora annotate it.
         out.append([Toponym(m.start, m.end, m.text, rp.place.lat, rp.place.lon)
                     for rp in parsed.places for m in rp.mentions]
-                   + [Toponym(m.start, m.end, m.text) for m in parsed.unresolved])
+                   + [Toponym(m.start, m.end, m.text) for m in parsed.unresolved]
+                   + [Toponym(m.start, m.end, m.text, *countries[code])
+                      for m, code in demonym_mentions(text, parsed.mentions) if code in countries])
     return out, time.process_time() - started
 
 

@@ -156,6 +156,13 @@ class Gazetteer:
         rows = self._index.get(normalize(name), ())
         return [self._place(r) for r in rows]
 
+    def countries(self) -> dict[str, Place]:
+        """Every country by its ISO 3166 alpha-2 code."""
+        if not hasattr(self, "_countries"):
+            self._countries = {row[5]: self._place(i) for i, row in enumerate(self._rows)
+                               if len(row) > 2 and row[2] == COUNTRY and row[5]}
+        return self._countries
+
     def get(self, place_id: str) -> Place:
         return self._place(self._row_for_id(place_id))
 

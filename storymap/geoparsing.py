@@ -49,7 +49,39 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
     data = json.loads(Path(path).read_text(encoding="utf-8"))
     sets = {k: frozenset(w.lower() for w in data[k]) for k in
             ("titles", "org_words", "place_words", "directions", "connectors", "not_places")}
-    return Lexicon(**sets, demonyms={k.lower(): v for k, v in data["demonyms"].items()})
+    demonyms = _country_demonyms()
+    demonyms.update({k.lower(): v for k, v in data["demonyms"].items()})  # ours decide
+    return Lexicon(**sets, demonyms=demonyms)
+
+
+def _country_demonyms() -> dict[str, str]:
+    """'Russian' -> RU, 'Pakistanis' -> PK: every country's demonym (countryinfo) and its plural."""
+    from countryinfo import CountryInfo
+
+    out = {}
+    for info in CountryInfo.all().values():
+        code = (info.get("ISO") or {}).get("alpha2", "")
+        for word in (info.get("demonym") or "").split(","):
+            word = word.strip().lower()
+            if code and word and " " not in word:
+                out.setdefault(word, code)
+                if word[-1] in "ni":
+                    out.setdefault(word + "s", code)
+    return out
+
+
+def find_demonyms(text: str, lexicon: Lexicon | None = None) -> list[tuple[Mention, str]]:
+    """Words like 'Afghan' or 'Pakistanis': each with the country it points to."""
+    lexicon = lexicon or load_lexicon()
+    return [(Mention(t.start, t.end, t.text), lexicon.demonyms[t.lower]) for t in _tokens(text)
+            if t.capitalised and lexicon.demonyms.get(t.lower)]
+
+
+def demonym_mentions(text: str, places: list[Mention], lexicon: Lexicon | None = None) -> list[tuple[Mention, str]]:
+    """The demonyms that are not part of a place's name ('Dominican' in 'Dominican Republic')."""
+    taken = [(m.start, m.end) for m in places]
+    return [(m, code) for m, code in find_demonyms(text, lexicon)
+            if not any(s <= m.start < e for s, e in taken)]
 
 
 @dataclass(frozen=True)
@@ -137,7 +169,7 @@ def _runs(text: str, tokens: list[_Token], lexicon: Lexicon) -> list[list[_Token
 
     for tok in tokens:
         joined = bool(current) and text[current[-1].end : tok.start] == " " and not current[-1].possessive
-        if tok.capitalised and tok.lower not in lexicon.demonyms:
+        if tok.capitalised:
             if not joined:
                 close()
             current.append(tok)
@@ -153,8 +185,7 @@ def find_mentions(text: str, gazetteer: Gazetteer, lexicon: Lexicon | None = Non
     """Mentions of places in ``text``, and the countries its demonyms point to."""
     lexicon = lexicon or load_lexicon()
     tokens = _tokens(text)
-    demonyms = Counter(lexicon.demonyms[t.lower] for t in tokens
-                       if t.lower in lexicon.demonyms and t.capitalised and lexicon.demonyms[t.lower])
+    demonyms = Counter(code for _, code in find_demonyms(text, lexicon))
     lowercase_words = {t.text for t in tokens if t.text.islower()}
     found: list[tuple[Mention, bool]] = []  # (mention, single common-name token)
     people: set[str] = set()
@@ -284,7 +315,8 @@ def _judge(text: str, run: list[_Token], i: int, j: int, surface: str, gazetteer
     # name of which this town is only a part: "Asim Munir", "Jackson Smith".
     before = words[i - 1] if i > 0 else ""
     after = words[j] if j < len(words) else ""
-    name_before = before and not {before} & (lexicon.not_places | lexicon.directions | lexicon.connectors)
+    name_before = before and before not in lexicon.demonyms and \
+        not {before} & (lexicon.not_places | lexicon.directions | lexicon.connectors)
     name_after = after and not {after} & (lexicon.place_words | lexicon.connectors)
     if name_after and after in lexicon.titles:
         return "other"
@@ -323,6 +355,9 @@ def resolve(mentions: list[Mention], geocoder: Geocoder, gazetteer: Gazetteer,
         key = (normalize(m.name), m.qualifier)
         if key not in options:
             options[key] = candidates(geocoder, m.name)
+            code = lexicon.demonyms.get(m.name.lower())
+            if not options[key] and code and code in gazetteer.countries():
+                options[key] = [gazetteer.countries()[code]]  # "Russian" names Russia
     votes, own = _votes(mentions, options, demonyms or Counter(), dateline, gazetteer, lexicon)
     focus = _shares(votes)
 

@@ -97,3 +97,13 @@ def test_newspaper_state_abbreviations(gazetteer):
     parsed = geoparse("The rifles were made in Columbia, S.C., and shipped to Washington, D.C.", gazetteer)
     columbia = next(p for p in parsed.places if p.key == "columbia")
     assert (columbia.place.country, columbia.place.admin1) == ("US", "SC")
+
+
+def test_demonyms_from_every_country_but_not_inside_a_name(gazetteer):
+    from storymap.geoparsing import demonym_mentions
+
+    text = "Aid reached the Dominican Republic, and Russian and Sri Lankan crews helped. Pakistanis cheered."
+    mentions, demonyms = find_mentions(text, gazetteer)
+    assert [m.text for m in mentions] == ["Dominican Republic"]
+    assert [(m.text, code) for m, code in demonym_mentions(text, mentions)] == [
+        ("Russian", "RU"), ("Pakistanis", "PK")]
