@@ -364,7 +364,12 @@ def resolve(mentions: list[Mention], geocoder: Geocoder, gazetteer: Gazetteer,
     first = {k: _rank(k, opts, focus, gazetteer, anchors=[]) for k, opts in options.items()}
     anchors = [c[0].place for c in first.values()
                if c and c[0].place.kind != COUNTRY and _confidence(c) >= 0.8 and c[0].place.precision_km < 100]
-    final = {k: _rank(k, opts, focus, gazetteer, anchors) for k, opts in options.items()}
+    # Within a country, the story's state or province: "Alexandria" in a story about Louisiana.
+    regional = Counter((c[0].place.country, c[0].place.admin1) for c in first.values()
+                       if c and c[0].place.kind != COUNTRY and c[0].place.admin1 and _confidence(c) >= 0.8)
+    total = sum(regional.values())
+    regions = {k: n / total for k, n in regional.items()} if total >= 2 else {}
+    final = {k: _rank(k, opts, focus, gazetteer, anchors, regions) for k, opts in options.items()}
 
     by_place: dict[str, ResolvedPlace] = {}
     unresolved: list[Mention] = []
@@ -430,7 +435,7 @@ def _shares(votes: Counter) -> dict[str, float]:
 
 
 def _rank(key: tuple[str, str], opts: list[Place], focus: dict[str, float], gazetteer: Gazetteer,
-          anchors: list[Place]) -> list[_Choice]:
+          anchors: list[Place], regions: dict | None = None) -> list[_Choice]:
     name, qualifier = key
     qualifying = gazetteer.lookup(qualifier)[:3] if qualifier else []
     choices = []
@@ -456,6 +461,10 @@ def _rank(key: tuple[str, str], opts: list[Place], focus: dict[str, float], gaze
             score += 1.0
             if len(opts) > 1:
                 reasons.append(f"the gazetteer's first of {len(opts)} places with this name")
+        regional = (regions or {}).get((place.country, place.admin1), 0.0) if place.kind != COUNTRY else 0.0
+        if regional:
+            score += 5.0 * regional
+            reasons.append(f"in the same state or province as {regional:.0%} of the story's places")
         share = focus.get(place.country, 0.0)
         if share:
             score += 4.0 * share
