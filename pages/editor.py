@@ -45,6 +45,13 @@ def forget(prefix: str) -> None:
         del st.session_state[key]
 
 
+def forget_story(slug: str) -> None:
+    """Drop the story form's typed values and the version it was opened on."""
+    st.session_state.pop(f"story-base-{slug}", None)
+    for key in [k for k in st.session_state if str(k).startswith(f"story-field-{slug}-")]:
+        del st.session_state[key]
+
+
 def show_conflict(exc: ConflictError) -> None:
     st.error(str(exc))
     change = exc.change
@@ -255,23 +262,29 @@ with tour_tab:
             st.error(str(exc))
 
 with story_tab:
-    with st.form(f"story-v{record.version}"):
-        title = st.text_input("Title", record.title)
-        date = st.text_input("Date (YYYY-MM-DD)", record.date or "")
-        dateline = st.text_input("Dateline", record.dateline)
-        source = st.text_input("Source", record.source)
-        url = st.text_input("URL", record.url)
-        text = st.text_area("Text", record.text, height=400)
+    # As with places: the form keeps the version it was opened on, so a racing save is refused
+    # with the other edit shown, and the text typed here stays in the form.
+    story_base = st.session_state.setdefault(f"story-base-{slug}", record.version)
+    with st.form(f"story-{slug}"):
+        key = f"story-field-{slug}-"
+        title = st.text_input("Title", record.title, key=key + "title")
+        date = st.text_input("Date (YYYY-MM-DD)", record.date or "", key=key + "date")
+        dateline = st.text_input("Dateline", record.dateline, key=key + "dateline")
+        source = st.text_input("Source", record.source, key=key + "source")
+        url = st.text_input("URL", record.url, key=key + "url")
+        text = st.text_area("Text", record.text, height=400, key=key + "text")
         if st.form_submit_button("Save the story"):
             changes = {k: v for k, v in dict(title=title, date=date or None, dateline=dateline, source=source,
                                               url=url, text=text).items() if v != getattr(record, k)}
             try:
                 if changes:
-                    store.update_story(editor, slug, record.version, **changes)
+                    store.update_story(editor, slug, story_base, **changes)
+                st.session_state.pop(f"story-base-{slug}", None)
                 st.success("Saved.")
-                st.rerun()
             except ConflictError as exc:
                 show_conflict(exc)
+                st.button("Discard my changes and load theirs", key=f"story-reload-{slug}", on_click=forget_story,
+                          args=(slug,))
             except ValueError as exc:
                 st.error(str(exc))
 

@@ -134,3 +134,17 @@ def test_a_new_story_without_text_is_refused(env):
     at.text_input(key="new-title").input("Empty")
     at = at.button(key="FormSubmitter:new-story-Create the story").click().run()
     assert "no text" in at.error[0].value
+
+
+def test_a_racing_story_edit_is_refused_and_the_typed_title_kept(env):
+    from storymap.accounts import Editor
+
+    at = signed_in()
+    store = Storage(env)
+    record = store.load("pakistan-copper")
+    store.update_story(Editor("bob"), "pakistan-copper", record.version, title="Bob's title")
+    at.text_input(key="story-field-pakistan-copper-title").input("Alice's title")
+    at = at.button(key="FormSubmitter:story-pakistan-copper-Save the story").click().run()
+    assert "changed by someone else" in at.error[0].value
+    assert store.load("pakistan-copper").title == "Bob's title"
+    assert at.text_input(key="story-field-pakistan-copper-title").value == "Alice's title"
