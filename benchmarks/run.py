@@ -112,6 +112,53 @@ def browser_rows(pages: dict) -> list[tuple[str, str, str]]:
     return rows
 
 
+def app_rows() -> list[tuple[str, str, str]]:
+    """The running app: the sample story from a cold start, a click answered in the page, memory."""
+    import shutil
+
+    from playwright.sync_api import sync_playwright
+
+    from tests.test_browser import start_server, stop
+
+    os.environ["STORYMAP_TILES"] = "none"
+    folder = Path(tempfile.mkdtemp())
+    shutil.copy(ROOT / "data" / "stories" / "pakistan-copper.md", folder)
+    launched = time.perf_counter()
+    base, proc = start_server(folder, f"sqlite:///{folder / 'store.sqlite3'}")
+    rows = []
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM)
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.goto(f"{base}/?story=pakistan-copper")
+            frame = page.frame_locator('iframe[title*="st_folium"]').first
+            frame.locator(".leaflet-marker-icon").nth(7).wait_for(timeout=120_000)
+            rows.append(("app: sample story drawn, from a cold start", f"{time.perf_counter() - launched:.1f} s",
+                         "process start, store seeded, story geoparsed, map drawn"))
+            start = time.perf_counter()
+            page.reload()
+            frame.locator(".leaflet-marker-icon").nth(7).wait_for(timeout=60_000)
+            rows.append(("app: sample story drawn, warm", f"{time.perf_counter() - start:.2f} s", "a new visit"))
+            inner = page.locator('iframe[title*="st_folium"]').first.element_handle().content_frame()
+            inner.evaluate("() => { window.map.setView([32.3, 69.57], 11); }")
+            page.wait_for_timeout(500)
+            start = time.perf_counter()
+            frame.locator('[data-place="wana"]').click()
+            frame.locator(".leaflet-popup-content").wait_for(timeout=10_000)
+            popup = time.perf_counter() - start
+            page.get_by_role("heading", name="Wana").wait_for(timeout=30_000)
+            rows.append(("app: click on a marker to its passage", f"{(time.perf_counter() - start) * 1000:.0f} ms",
+                         f"popup on the map after {popup * 1000:.0f} ms; then the page's detail panel"))
+            browser.close()
+        status = Path(f"/proc/{proc.pid}/status")
+        if status.exists():
+            peak = next(line.split()[1] for line in status.read_text().splitlines() if line.startswith("VmHWM"))
+            rows.append(("app process peak memory", f"{int(peak) / 1024:.0f} MB", "after the visits above"))
+    finally:
+        stop(proc)
+    return rows
+
+
 def main() -> None:
     rows = []
     rows.append(("gazetteer: first build (cold cache)", f"{gazetteer_cold():.2f} s", ""))
@@ -138,6 +185,7 @@ def main() -> None:
         pages[n] = (html, naive_html)
     if Path(CHROMIUM).exists():
         rows += browser_rows(pages)
+        rows += app_rows()
     else:
         rows.append(("browser timings", "skipped", f"no Chromium at {CHROMIUM}"))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
