@@ -37,9 +37,6 @@ class StoryMap:
         starts = {m.start for m in place.mentions}
         return [s for s in self.sentences if any(s.start <= a < s.end for a in starts)]
 
-    def place_at(self, offset: int) -> ResolvedPlace | None:
-        return next((p for p in self.places for m in p.mentions if m.start <= offset < m.end), None)
-
 
 def analyse(story: Story, gazetteer: Gazetteer | None = None, geocoder: Geocoder | None = None,
             chain: GeocoderChain | None = None) -> StoryMap:

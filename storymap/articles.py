@@ -161,10 +161,6 @@ class LibraryEntry:
     story: Story | None = None
     error: str | None = None
 
-    @property
-    def title(self) -> str:
-        return self.story.title if self.story else self.path.name
-
 
 def load_library(directory: Path) -> list[LibraryEntry]:
     """Every story file in ``directory``; a broken file never hides the others."""

@@ -89,10 +89,6 @@ class Place:
     def approximate(self) -> bool:
         return self.precision_km > 0
 
-    @property
-    def kind_label(self) -> str:
-        return KIND_LABELS[self.kind]
-
     def to_dict(self) -> dict:
         data = asdict(self)
         data["names"] = list(self.names)
@@ -162,9 +158,6 @@ class Gazetteer:
             self._countries = {row[5]: self._place(i) for i, row in enumerate(self._rows)
                                if len(row) > 2 and row[2] == COUNTRY and row[5]}
         return self._countries
-
-    def get(self, place_id: str) -> Place:
-        return self._place(self._row_for_id(place_id))
 
     def _row_for_id(self, place_id: str) -> int:
         if place_id not in self._by_id and len(self._by_id) < len(self._rows):

@@ -328,10 +328,6 @@ class Storage:
         with self._sessions() as s:
             return dict(s.execute(select(StoryRow.slug, StoryRow.title).order_by(StoryRow.slug)).all())
 
-    def version(self, slug: str) -> int | None:
-        with self._sessions() as s:
-            return s.scalar(select(StoryRow.version).where(StoryRow.slug == slug))
-
     def revision(self, slug: str) -> int:
         """The id of the story's latest change: changes whenever anything in it is saved."""
         with self._sessions() as s:
