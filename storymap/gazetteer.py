@@ -115,13 +115,15 @@ def _usable_alternate(name: str) -> bool:
 class Gazetteer:
     """Name index over places; lookups return candidates, most likely first."""
 
-    def __init__(self, rows: list[tuple], index: dict[str, tuple[int, ...]]):
+    def __init__(self, rows: list[tuple], index: dict[str, tuple[int, ...]], max_tokens: int = 1):
+        """Takes ownership of ``rows`` and ``index`` (fresh from the cache): they are not copied."""
         # rows: compact tuples (id, name, kind, lat, lon, country, admin1, population, precision_km, source)
         self._rows = rows
-        self._index: dict[str, tuple[int, ...]] = dict(index)
+        self._index = index
         self._by_id: dict[str, int] = {}
         self._extra: dict[int, Place] = {}
-        self.max_tokens = max((k.count(" ") + 1 for k in self._index), default=1)
+        self._countries: dict[str, Place] | None = None
+        self.max_tokens = max_tokens
 
     def __len__(self) -> int:
         return len(self._rows)
@@ -154,7 +156,7 @@ class Gazetteer:
 
     def countries(self) -> dict[str, Place]:
         """Every country by its ISO 3166 alpha-2 code."""
-        if not hasattr(self, "_countries"):
+        if self._countries is None:
             self._countries = {row[5]: self._place(i) for i, row in enumerate(self._rows)
                                if len(row) > 2 and row[2] == COUNTRY and row[5]}
         return self._countries
@@ -177,7 +179,7 @@ class Gazetteer:
 
 # --- the world part -------------------------------------------------------
 
-WORLD_FORMAT = 6
+WORLD_FORMAT = 7
 
 
 def _world_cache_path() -> Path:
@@ -267,7 +269,7 @@ AP_STATE_ABBREVIATIONS = {
 }
 
 
-def build_world() -> tuple[list[tuple], dict[str, tuple[int, ...]]]:
+def build_world() -> tuple[list[tuple], dict[str, tuple[int, ...]], int]:
     rows: list[tuple] = []
     index: dict[str, list[int]] = defaultdict(list)
 
@@ -290,10 +292,10 @@ def build_world() -> tuple[list[tuple], dict[str, tuple[int, ...]]]:
         k: tuple(sorted(v, key=lambda r: (rank[rows[r][2]], normalize(rows[r][1]) != k, -rows[r][7])))
         for k, v in index.items()
     }
-    return rows, ordered
+    return rows, ordered, max(k.count(" ") + 1 for k in ordered)
 
 
-def load_world() -> tuple[list[tuple], dict[str, tuple[int, ...]]]:
+def load_world() -> tuple[list[tuple], dict[str, tuple[int, ...]], int]:
     """The compiled world index, built on first use and then read from the cache."""
     path = _world_cache_path()
     if path.exists():
@@ -337,8 +339,7 @@ def load_curated(path: Path = CURATED_PATH) -> Curated:
 
 
 def build_gazetteer(curated: Curated | None = None, world: bool = True) -> Gazetteer:
-    rows, index = load_world() if world else ([], {})
-    gazetteer = Gazetteer(list(rows), index)
+    gazetteer = Gazetteer(*load_world()) if world else Gazetteer([], {})
     curated = curated or load_curated()
     for place in curated.places:
         gazetteer.add(place)
