@@ -56,7 +56,7 @@ def synthetic(n: int) -> StoryMap:
     story = parse_story("Synthetic story.")
     places = [ResolvedPlace(f"p{i}", Place(f"x:{i}", f"Place {i}", CITY, rng.uniform(-60, 70), rng.uniform(-180, 180)),
                             [Mention(0, 9, "Synthetic")], 1.0, "synthetic") for i in range(n)]
-    return StoryMap(story, places, [], {}, [], story.sentences())
+    return StoryMap(story, places, [], story.sentences())
 
 
 def naive_map(story_map: StoryMap, inline) -> str:

@@ -7,11 +7,10 @@ from dataclasses import dataclass, field
 
 from geopy.geocoders.base import Geocoder
 
-from storymap.articles import Sentence, Story
+from storymap.articles import Sentence, Story, slugify
 from storymap.figures import Figure, extract_figures
 from storymap.gazetteer import CITY, COUNTRY, LANDFORM, REGION, SITE, Gazetteer, Place, default_gazetteer
-from storymap.articles import slugify
-from storymap.geocoders import GeocoderChain, LookupProblem
+from storymap.geocoders import OFFLINE, GeocoderChain, LookupProblem
 from storymap.geoparsing import Mention, ResolvedPlace, find_unknown_names, geoparse
 
 
@@ -23,9 +22,9 @@ class StoryMap:
     story: Story
     places: list[ResolvedPlace]
     figures: list[Figure]
-    focus: dict[str, float]
-    unresolved: list[Mention]
     sentences: list[Sentence]
+    focus: dict[str, float] = field(default_factory=dict)
+    unresolved: list[Mention] = field(default_factory=list)
     records: dict = field(default_factory=dict)  # key -> storage.PlaceRecord, when read from storage
     problems: list = field(default_factory=list)  # LookupProblems of online geocoders
 
@@ -54,12 +53,16 @@ def analyse(story: Story, gazetteer: Gazetteer | None = None, geocoder: Geocoder
         places += _online_places(story.text, gazetteer, parsed.mentions, parsed.unresolved, chain,
                                  {p.key for p in places})
         problems = list(chain.problems)
+    return _story_map(story, places, focus=parsed.focus, unresolved=parsed.unresolved, problems=problems)
+
+
+def _story_map(story: Story, places: list[ResolvedPlace], **extra) -> StoryMap:
+    """Places in reading order (the order a reader meets them), with the story's figures."""
+    places = sorted(places, key=lambda p: (min((m.start for m in p.mentions), default=len(story.text)), p.key))
     sentences = story.sentences()
-    # Places in reading order: the order a reader meets them.
-    places = sorted(places, key=lambda p: min(m.start for m in p.mentions))
     spans = [(m.start, m.end, p.key, SPECIFICITY[p.place.kind]) for p in places for m in p.mentions]
     figures = extract_figures(story.text, sentences, spans)
-    return StoryMap(story, places, figures, parsed.focus, parsed.unresolved, sentences, problems=problems)
+    return StoryMap(story, places, figures, sentences=sentences, **extra)
 
 
 def _online_places(text: str, gazetteer: Gazetteer, known: list[Mention], unresolved: list[Mention],
@@ -84,7 +87,7 @@ def _online_places(text: str, gazetteer: Gazetteer, known: list[Mention], unreso
     return list(found.values())
 
 
-def stored_places(smap: StoryMap, geocoder_name: str = "offline gazetteer") -> list[dict]:
+def stored_places(smap: StoryMap, geocoder_name: str = OFFLINE) -> list[dict]:
     """The analysed places as storage values, for editors to review."""
     located_at = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
     out = []
@@ -113,9 +116,4 @@ def from_record(record) -> StoryMap:
         mentions = [Mention(start, end, words) for start, end, words in r.mentions]
         runners = [Place(**{**d, "names": tuple(d.get("names", ()))}) for d in r.runners_up]
         places.append(ResolvedPlace(r.key, place, mentions, r.confidence, r.reason, runners))
-    sentences = story.sentences()
-    places.sort(key=lambda p: (min((m.start for m in p.mentions), default=len(story.text)), p.key))
-    spans = [(m.start, m.end, p.key, SPECIFICITY[p.place.kind]) for p in places for m in p.mentions]
-    figures = extract_figures(story.text, sentences, spans)
-    records = {r.key: r for r in record.places}
-    return StoryMap(story, places, figures, {}, [], sentences, records)
+    return _story_map(story, places, records={r.key: r for r in record.places})

@@ -16,6 +16,8 @@ import json
 import xml.etree.ElementTree as ET
 from typing import Callable
 
+from branca.element import Element
+
 from storymap import assets
 from storymap.analysis import StoryMap
 from storymap.gazetteer import KIND_LABELS
@@ -49,8 +51,8 @@ def to_html(story_map: StoryMap, media_url: Callable[[str], str] | None = None) 
         f'<div class="card"><b>{escape(f.display)}</b><div>{escape(f.meaning)}</div>'
         f'<p>{escape(f.sentence.text)}</p></div>' for f in story_map.figures)
     byline = " · ".join(x for x in (story.dateline, story.date.isoformat() if story.date else "", story.source) if x)
-    figure.header.add_child(_raw(f"<title>{escape(story.title)}</title>"), name="title")
-    figure.header.add_child(_raw("""<style>
+    figure.header.add_child(Element(f"<title>{escape(story.title)}</title>"), name="title")
+    figure.header.add_child(Element("""<style>
       html, body { margin: 0; height: 100%; font: 15px/1.5 system-ui, sans-serif; }
       .sm-page { display: flex; height: 100vh; }
       .sm-story { width: 40%; overflow: auto; padding: 16px 24px; box-sizing: border-box; }
@@ -75,12 +77,6 @@ def to_html(story_map: StoryMap, media_url: Callable[[str], str] | None = None) 
       }});
     </script>"""
     return html.replace("</body>", f"</div></div>{names_move_map}</body>", 1)
-
-
-def _raw(markup: str):
-    from branca.element import Element
-
-    return Element(markup)
 
 
 def place_properties(story_map: StoryMap) -> list[dict]:

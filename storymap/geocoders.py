@@ -31,6 +31,10 @@ from storymap.gazetteer import (CITY, COUNTRY, LANDFORM, REGION, SITE, Gazetteer
                                 default_gazetteer, normalize)
 
 
+OFFLINE = "offline gazetteer"
+"""How a place placed by the offline gazetteer records its geocoder."""
+
+
 class _NoNetwork(BaseSyncAdapter):
     """The offline geocoder's adapter: it never opens a connection (nor builds an SSL context)."""
 

@@ -70,10 +70,11 @@ def _country_demonyms() -> dict[str, str]:
     return out
 
 
-def find_demonyms(text: str, lexicon: Lexicon | None = None) -> list[tuple[Mention, str]]:
+def find_demonyms(text: str, lexicon: Lexicon | None = None,
+                  tokens: list[_Token] | None = None) -> list[tuple[Mention, str]]:
     """Words like 'Afghan' or 'Pakistanis': each with the country it points to."""
     lexicon = lexicon or load_lexicon()
-    return [(Mention(t.start, t.end, t.text), lexicon.demonyms[t.lower]) for t in _tokens(text)
+    return [(Mention(t.start, t.end, t.text), lexicon.demonyms[t.lower]) for t in tokens or _tokens(text)
             if t.capitalised and lexicon.demonyms.get(t.lower)]
 
 
@@ -185,7 +186,7 @@ def find_mentions(text: str, gazetteer: Gazetteer, lexicon: Lexicon | None = Non
     """Mentions of places in ``text``, and the countries its demonyms point to."""
     lexicon = lexicon or load_lexicon()
     tokens = _tokens(text)
-    demonyms = Counter(code for _, code in find_demonyms(text, lexicon))
+    demonyms = Counter(code for _, code in find_demonyms(text, lexicon, tokens))
     lowercase_words = {t.text for t in tokens if t.text.islower()}
     found: list[tuple[Mention, bool]] = []  # (mention, single common-name token)
     people: set[str] = set()
@@ -255,7 +256,7 @@ def find_unknown_names(text: str, gazetteer: Gazetteer, known: list[Mention],
         start, end = run[0].start, run[-1].end
         if any(s < end and start < e for s, e in taken):
             continue
-        words = [t.lower for t in run]
+        words = words_of(run)
         if set(words) & (lexicon.titles | lexicon.org_words) or words[0] in lexicon.not_places:
             continue
         before = text[max(0, start - 12) : start].split()
@@ -292,7 +293,7 @@ def _matches(text: str, run: list[_Token], gazetteer: Gazetteer):
 def _judge(text: str, run: list[_Token], i: int, j: int, surface: str, gazetteer: Gazetteer,
            lexicon: Lexicon, lowercase_words: set[str]) -> str:
     """'place', 'person' or 'other' for the match run[i:j] in its context."""
-    words = [t.lower for t in run]
+    words = words_of(run)
     # "President Donald Trump": the words after a title name a person, up to a connector
     # ("President Bashir of Sudan": Sudan is a place).
     titled = [k for k, w in enumerate(words[:i]) if w in lexicon.titles]

@@ -8,7 +8,7 @@ from storymap.accounts import Editor
 from storymap.analysis import analyse, stored_places
 from storymap.articles import LibraryEntry, load_library
 from storymap.gazetteer import Gazetteer
-from storymap.geocoders import GeocoderChain, LookupProblem
+from storymap.geocoders import OFFLINE, GeocoderChain, LookupProblem
 from storymap.storage import PlaceRecord, Storage
 
 SEEDER = Editor("storymap (story files)", via="seed")
@@ -45,6 +45,6 @@ def look_up_online(storage: Storage, editor: Editor, slug: str, chain: GeocoderC
     added = []
     for values in stored_places(retry):
         fresh = (values["name"], tuple(map(tuple, values["mentions"]))) not in known
-        if values["geocoder"] != "offline gazetteer" and fresh:
+        if values["geocoder"] != OFFLINE and fresh:
             added.append(storage.add_place(editor, slug, {**values, "status": "found"}))
     return added, retry.problems

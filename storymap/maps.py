@@ -91,12 +91,7 @@ def popup_html(story_map: StoryMap, rp: ResolvedPlace, media_url: Callable[[str]
         parts.append(f"<div>…and {len(passages) - MAX_PASSAGES} more passages.</div>")
     if place.note:
         parts.append(f'<div class="sm-note">{escape(place.note)}</div>')
-    record = story_map.records.get(rp.key)
-    if record is not None and record.media_url and media_url:
-        parts.append(f'<figure><img src="{escape(media_url(record.media_url))}" alt="{escape(record.media_caption)}">'
-                     f"<figcaption>{escape(record.media_caption)}"
-                     + (f" <small>{escape(record.media_credit)}</small>" if record.media_credit else "")
-                     + "</figcaption></figure>")
+    parts.append(media_html(story_map.records.get(rp.key), media_url))
     parts.append(f'<div class="sm-source">Location: {escape(place.source or "gazetteer")}</div></div>')
     return "".join(parts)
 
@@ -110,6 +105,15 @@ def _marked(text: str, offset: int, rp: ResolvedPlace) -> str:
             pos = b
     out.append(escape(text[pos:]))
     return "".join(out)
+
+
+def media_html(record, media_url: Callable[[str], str] | None) -> str:
+    """An editor's image with its caption and credit, escaped; nothing when there is none."""
+    if record is None or not record.media_url or media_url is None:
+        return ""
+    credit = f" <small>{escape(record.media_credit)}</small>" if record.media_credit else ""
+    return (f'<figure><img src="{escape(media_url(record.media_url))}" alt="{escape(record.media_caption)}">'
+            f"<figcaption>{escape(record.media_caption)}{credit}</figcaption></figure>")
 
 
 class _Bind(MacroElement):

@@ -15,7 +15,7 @@ from typing import Callable
 from storymap.analysis import StoryMap
 from storymap.gazetteer import KIND_LABELS
 from storymap.geoparsing import ResolvedPlace
-from storymap.maps import escape, place_view
+from storymap.maps import escape, media_html, place_view
 
 
 @dataclass(frozen=True)
@@ -71,10 +71,7 @@ def build_tour(story_map: StoryMap, media_url: Callable[[str], str] | None = Non
                     parts.append(f'<div class="sm-figure"><b>{escape(fig.display)}</b> {escape(fig.meaning)}</div>')
         if rp.place.note:
             parts.append(f'<div class="sm-note">{escape(rp.place.note)}</div>')
-        if record is not None and record.media_url and media_url:
-            parts.append(f'<figure><img src="{escape(media_url(record.media_url))}" alt="{escape(record.media_caption)}">'
-                         f"<figcaption>{escape(record.media_caption)} <small>{escape(record.media_credit)}</small>"
-                         "</figcaption></figure>")
+        parts.append(media_html(record, media_url))
         steps.append(Step(len(steps), rp.key, rp.place.name, lat, lon, zoom, "".join(parts)))
     return steps
 
