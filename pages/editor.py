@@ -45,11 +45,20 @@ def forget(prefix: str) -> None:
         del st.session_state[key]
 
 
-def forget_story(slug: str) -> None:
-    """Drop the story form's typed values and the version it was opened on."""
-    st.session_state.pop(f"story-base-{slug}", None)
-    for key in [k for k in st.session_state if str(k).startswith(f"story-field-{slug}-")]:
-        del st.session_state[key]
+def save(write, prefix: str) -> bool:
+    """Run one save. A conflict shows the other edit and offers to drop what was typed under
+    ``prefix``; a bad value shows why. After a save the form forgets its typing and its version."""
+    try:
+        write()
+    except ConflictError as exc:
+        show_conflict(exc)
+        st.button("Discard my changes and load theirs", key=f"{prefix}-reload", on_click=forget, args=(prefix,))
+        return False
+    except ValueError as exc:
+        st.error(str(exc))
+        return False
+    forget(prefix)
+    return True
 
 
 def show_conflict(exc: ConflictError) -> None:
@@ -166,13 +175,9 @@ with places_tab:
         status_options = [ADDED] if place.status == ADDED else [FOUND, ACCEPTED, REJECTED]
         status = st.radio("Decision", status_options, index=status_options.index(place.status),
                           format_func=STATUS_LABELS.get, horizontal=True, key=f"{prefix}-status")
-        if status != place.status:
-            try:
-                store.update_place(editor, place.id, place.version, status=status)
-                forget(prefix)
-                st.rerun()
-            except ConflictError as exc:
-                show_conflict(exc)
+        if status != place.status and save(lambda: store.update_place(editor, place.id, place.version,
+                                                                       status=status), prefix):
+            st.rerun()
         alternatives = {f"{r['name']} ({r['country']}, {KIND_LABELS[r['kind']]})": r for r in place.runners_up}
         query = st.text_input("Search the gazetteer for another place", key=f"{prefix}-search")
         if query:
@@ -187,31 +192,20 @@ with places_tab:
             pick = st.selectbox("Use another place instead", ["—"] + list(alternatives), key=f"{prefix}-alt")
             if pick != "—" and st.button("Use it", key=f"{prefix}-use"):
                 alt = alternatives[pick]
-                try:
-                    store.update_place(editor, place.id, place.version, name=alt["name"], kind=alt["kind"],
-                                       lat=alt["lat"], lon=alt["lon"], precision_km=alt["precision_km"],
-                                       country=alt["country"], gazetteer_id=alt["id"], source=alt["source"],
-                                       geocoder="editor's choice", status=ACCEPTED)
-                    forget(prefix)
+                if save(lambda: store.update_place(
+                        editor, place.id, place.version, name=alt["name"], kind=alt["kind"], lat=alt["lat"],
+                        lon=alt["lon"], precision_km=alt["precision_km"], country=alt["country"],
+                        gazetteer_id=alt["id"], source=alt["source"], geocoder="editor's choice",
+                        status=ACCEPTED), prefix):
                     st.rerun()
-                except ConflictError as exc:
-                    show_conflict(exc)
         pick_on_map(prefix, place.lat, place.lon, place.precision_km)
         new = place_form(prefix, place.values())
         if new is not None:
-            try:
-                changes = {k: v for k, v in new.items() if v != getattr(place, k)}
-                if changes:
-                    store.update_place(editor, place.id, base,
-                                       **changes, **({"geocoder": "editor"} if {"lat", "lon"} & set(changes) else {}))
-                forget(prefix)
+            changes = {k: v for k, v in new.items() if v != getattr(place, k)}
+            if {"lat", "lon"} & set(changes):
+                changes["geocoder"] = "editor"
+            if save(lambda: changes and store.update_place(editor, place.id, base, **changes), prefix):
                 st.rerun()
-            except ConflictError as exc:
-                show_conflict(exc)
-                st.button("Discard my changes and load theirs", key=f"{prefix}-reload", on_click=forget,
-                          args=(prefix,))
-            except ValueError as exc:
-                st.error(str(exc))
 
 with add_tab:
     st.write("Add a place the finder missed, tied to words of the text, or a free annotation tied to none.")
@@ -247,46 +241,34 @@ with tour_tab:
         column_config={"step": st.column_config.NumberColumn("step", min_value=1, step=1),
                        "zoom": st.column_config.NumberColumn("zoom", min_value=1, max_value=18, step=1),
                        "id": None})
-    if st.button("Save the tour", key="save-tour"):
-        try:
-            for row, place in zip(edited, shown):
-                changes = {k: v for k, v in {"tour_order": _int_or_none(row["step"]), "tour_hidden": bool(row["hidden"]),
-                                             "tour_zoom": _int_or_none(row["zoom"])}.items()
-                           if v != getattr(place, k)}
-                if changes:
-                    store.update_place(editor, place.id, place.version, **changes)
-            st.rerun()
-        except ConflictError as exc:
-            show_conflict(exc)
-        except ValueError as exc:
-            st.error(str(exc))
+    def save_tour() -> None:
+        for row, place in zip(edited, shown):
+            changes = {k: v for k, v in {"tour_order": _int_or_none(row["step"]), "tour_hidden": bool(row["hidden"]),
+                                         "tour_zoom": _int_or_none(row["zoom"])}.items() if v != getattr(place, k)}
+            if changes:
+                store.update_place(editor, place.id, place.version, **changes)
+
+    if st.button("Save the tour", key="save-tour") and save(save_tour, "tour"):
+        st.rerun()
 
 with story_tab:
     # As with places: the form keeps the version it was opened on, so a racing save is refused
     # with the other edit shown, and the text typed here stays in the form.
-    story_base = st.session_state.setdefault(f"story-base-{slug}", record.version)
-    with st.form(f"story-{slug}"):
-        key = f"story-field-{slug}-"
-        title = st.text_input("Title", record.title, key=key + "title")
-        date = st.text_input("Date (YYYY-MM-DD)", record.date or "", key=key + "date")
-        dateline = st.text_input("Dateline", record.dateline, key=key + "dateline")
-        source = st.text_input("Source", record.source, key=key + "source")
-        url = st.text_input("URL", record.url, key=key + "url")
-        text = st.text_area("Text", record.text, height=400, key=key + "text")
-        if st.form_submit_button("Save the story"):
-            changes = {k: v for k, v in dict(title=title, date=date or None, dateline=dateline, source=source,
-                                              url=url, text=text).items() if v != getattr(record, k)}
-            try:
-                if changes:
-                    store.update_story(editor, slug, story_base, **changes)
-                st.session_state.pop(f"story-base-{slug}", None)
-                st.success("Saved.")
-            except ConflictError as exc:
-                show_conflict(exc)
-                st.button("Discard my changes and load theirs", key=f"story-reload-{slug}", on_click=forget_story,
-                          args=(slug,))
-            except ValueError as exc:
-                st.error(str(exc))
+    story_key = f"story-{slug}"
+    story_base = st.session_state.setdefault(f"{story_key}-base", record.version)
+    with st.form(story_key):
+        title = st.text_input("Title", record.title, key=f"{story_key}-title")
+        date = st.text_input("Date (YYYY-MM-DD)", record.date or "", key=f"{story_key}-date")
+        dateline = st.text_input("Dateline", record.dateline, key=f"{story_key}-dateline")
+        source = st.text_input("Source", record.source, key=f"{story_key}-source")
+        url = st.text_input("URL", record.url, key=f"{story_key}-url")
+        text = st.text_area("Text", record.text, height=400, key=f"{story_key}-text")
+        submitted = st.form_submit_button("Save the story")
+    if submitted:
+        changes = {k: v for k, v in dict(title=title, date=date or None, dateline=dateline, source=source,
+                                          url=url, text=text).items() if v != getattr(record, k)}
+        if save(lambda: changes and store.update_story(editor, slug, story_base, **changes), story_key):
+            st.rerun()
 
 with history_tab:
     for change in store.history(slug)[:200]:
