@@ -41,10 +41,7 @@ if story is not None:
     chain, off = geocoder_chain()
     if off:
         st.warning(f"Online geocoders are off: {off}")
-    taken = set(storage().titles())
-    base, n = story.slug, 2
-    while story.slug in taken:
-        story.slug, n = f"{base}-{n}", n + 1
+    story.slug = storage().free_slug(story.slug)
     with st.status("Finding the places in the story…", expanded=True) as status:
         st.write("Looking names up in the offline gazetteer" + (" and online" if chain.online else "") + "…")
         smap = analyse(story, gazetteer(), chain=chain)

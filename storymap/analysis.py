@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from geopy.geocoders.base import Geocoder
 
-from storymap.articles import Sentence, Story, slugify
+from storymap.articles import Sentence, Story, free_name, slugify
 from storymap.figures import Figure, extract_figures
 from storymap.gazetteer import CITY, COUNTRY, LANDFORM, REGION, SITE, Gazetteer, Place, default_gazetteer
 from storymap.geocoders import OFFLINE, GeocoderChain, LookupProblem
@@ -75,9 +75,7 @@ def _online_places(text: str, gazetteer: Gazetteer, known: list[Mention], unreso
             options = chain.online_only(name)
             if not options:
                 continue
-            key = slugify(name)
-            while key in keys:
-                key += "-2"
+            key = free_name(slugify(name), keys)
             keys.add(key)
             service = options[0].source.split(":")[0]
             found[name] = ResolvedPlace(key, options[0], [], 0.6,

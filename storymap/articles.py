@@ -81,6 +81,14 @@ def slugify(value: str) -> str:
     return value or "story"
 
 
+def free_name(name: str, taken: set[str]) -> str:
+    """``name``, or ``name-2``, ``name-3``... whichever is not taken (slugs, place keys)."""
+    base, n = name, 2
+    while name in taken:
+        name, n = f"{base}-{n}", n + 1
+    return name
+
+
 def decode_bytes(raw: bytes) -> tuple[str, str | None]:
     """Decode story bytes; returns the text and a warning when we had to guess."""
     if raw.startswith(codecs.BOM_UTF8):

@@ -26,7 +26,7 @@ from pathlib import Path
 from geopy.distance import great_circle
 from geopy.geocoders.base import Geocoder
 
-from storymap.articles import slugify
+from storymap.articles import free_name, slugify
 from storymap.gazetteer import CITY, COUNTRY, DATA_DIR, REGION, Gazetteer, Place, normalize
 from storymap.geocoders import OfflineGazetteer, candidates
 
@@ -394,9 +394,7 @@ def resolve(mentions: list[Mention], geocoder: Geocoder, gazetteer: Gazetteer,
             unresolved.append(m)
             continue
         if best.place.id not in by_place:
-            slug = slugify(best.place.name)
-            while slug in keys_used:
-                slug += "-2"
+            slug = free_name(slugify(best.place.name), keys_used)
             keys_used.add(slug)
             by_place[best.place.id] = ResolvedPlace(
                 key=slug, place=best.place, mentions=[], confidence=round(_confidence(ranked), 3),

@@ -26,7 +26,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sess
 from sqlalchemy.orm.exc import StaleDataError
 
 from storymap.accounts import Editor
-from storymap.articles import MAX_STORY_CHARS, Story, StoryError, slugify
+from storymap.articles import MAX_STORY_CHARS, Story, StoryError, free_name, slugify
 from storymap.gazetteer import KINDS, check_coordinates
 
 FOUND, ACCEPTED, REJECTED, ADDED = "found", "accepted", "rejected", "added"
@@ -328,6 +328,10 @@ class Storage:
         with self._sessions() as s:
             return dict(s.execute(select(StoryRow.slug, StoryRow.title).order_by(StoryRow.slug)).all())
 
+    def free_slug(self, slug: str) -> str:
+        """``slug``, or ``slug-2``, ``slug-3``... whichever no story has yet."""
+        return free_name(slug, set(self.titles()))
+
     def revision(self, slug: str) -> int:
         """The id of the story's latest change: changes whenever anything in it is saved."""
         with self._sessions() as s:
@@ -413,10 +417,7 @@ class Storage:
 
     def _add_place(self, s: Session, editor: Editor, story_id: int, values: dict, action: str) -> PlaceRow:
         taken = set(s.scalars(select(PlaceRow.key).where(PlaceRow.story_id == story_id)))
-        key = values.pop("key", None) or slugify(values["name"])
-        base, n = key, 2
-        while key in taken:
-            key, n = f"{base}-{n}", n + 1
+        key = free_name(values.pop("key", None) or slugify(values["name"]), taken)
         row = PlaceRow(story_id=story_id, key=key, **values)
         s.add(row)
         s.flush()
