@@ -23,7 +23,7 @@ import pickle
 import re
 import unicodedata
 from collections import defaultdict
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import metadata, resources
 from pathlib import Path
@@ -90,18 +90,27 @@ class Place:
         return self.precision_km > 0
 
     def to_dict(self) -> dict:
-        data = asdict(self)
+        data = dict(self.__dict__)  # flat fields: no need for asdict's deep copy
         data["names"] = list(self.names)
         return data
 
 
+_SPACED = re.compile(r"[\-\u2010\u2011\u2013\u2014_/]")
+_DROPPED = re.compile(r"[.'\u2019\u2018`ʻʿʾ]")
+_BLANKS = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=1 << 16)
 def normalize(name: str) -> str:
-    """Key for name lookups: no accents, case, dots, apostrophes or hyphens."""
-    text = unicodedata.normalize("NFKD", name)
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    text = re.sub(r"[\-\u2010\u2011\u2013\u2014_/]", " ", text)
-    text = re.sub(r"[.'\u2019\u2018`ʻʿʾ]", "", text)
-    return re.sub(r"\s+", " ", text).strip()
+    """Key for name lookups: no accents, case, dots, apostrophes or hyphens.
+
+    Cached: a story asks for the same few hundred names many times over.
+    """
+    if not name.isascii():
+        text = unicodedata.normalize("NFKD", name)
+        name = "".join(c for c in text if not unicodedata.combining(c))
+    text = _DROPPED.sub("", _SPACED.sub(" ", name.lower()))
+    return _BLANKS.sub(" ", text).strip()
 
 
 def _usable_alternate(name: str) -> bool:
@@ -121,7 +130,10 @@ class Gazetteer:
         self._rows = rows
         self._index = index
         self._by_id: dict[str, int] = {}
-        self._extra: dict[int, Place] = {}
+        self._extra: dict[int, Place] = {}  # curated and editors' places, by row
+        # Names already looked up, as Places: a story asks for the same names again and again,
+        # and "Washington" has dozens of rows. Bounded by the names the index holds.
+        self._answers: dict[str, tuple[Place, ...]] = {}
         self._countries: dict[str, Place] | None = None
         self.max_tokens = max_tokens
 
@@ -138,6 +150,7 @@ class Gazetteer:
             key = normalize(name)
             if key:
                 self._index[key] = (row,) + tuple(r for r in self._index.get(key, ()) if r != row)
+                self._answers.pop(key, None)
                 self.max_tokens = max(self.max_tokens, key.count(" ") + 1)
 
     def alias(self, name: str, place_id: str) -> None:
@@ -145,14 +158,21 @@ class Gazetteer:
         row = self._row_for_id(place_id)
         key = normalize(name)
         self._index[key] = (row,) + tuple(r for r in self._index.get(key, ()) if r != row)
+        self._answers.pop(key, None)
         self.max_tokens = max(self.max_tokens, key.count(" ") + 1)
 
     def __contains__(self, name: str) -> bool:
         return normalize(name) in self._index
 
     def lookup(self, name: str) -> list[Place]:
-        rows = self._index.get(normalize(name), ())
-        return [self._place(r) for r in rows]
+        key = normalize(name)
+        answer = self._answers.get(key)
+        if answer is None:
+            rows = self._index.get(key)
+            if not rows:
+                return []
+            answer = self._answers[key] = tuple(self._place(r) for r in rows)
+        return list(answer)
 
     def countries(self) -> dict[str, Place]:
         """Every country by its ISO 3166 alpha-2 code."""
@@ -171,10 +191,7 @@ class Gazetteer:
             raise KeyError(f"No place with id {place_id!r} in the gazetteer.") from None
 
     def _place(self, row: int) -> Place:
-        if row in self._extra:
-            return self._extra[row]
-        pid, name, kind, lat, lon, country, admin1, population, precision, source = self._rows[row]
-        return Place(pid, name, kind, lat, lon, country, admin1, population, precision, source)
+        return self._extra.get(row) or Place(*self._rows[row])
 
 
 # --- the world part -------------------------------------------------------

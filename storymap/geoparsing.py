@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from geopy.distance import great_circle
 from geopy.geocoders.base import Geocoder
 
 from storymap.articles import free_name, slugify
@@ -130,55 +129,86 @@ class Geoparse:
 _TOKEN = re.compile(r"(?:[A-Z]\.){2,}|[^\W\d_]+(?:['’\-][^\W\d_]+)*")
 
 
-@dataclass(frozen=True)
 class _Token:
-    start: int
-    end: int
-    text: str
-    possessive: bool
+    """A word of the text; a plain class with slots, since a story has thousands of them."""
 
-    @property
-    def lower(self) -> str:
-        return self.text.lower()
+    __slots__ = ("start", "end", "text", "possessive", "lower", "capitalised")
 
-    @property
-    def capitalised(self) -> bool:
-        return self.text[0].isupper()
+    def __init__(self, start: int, end: int, text: str, possessive: bool):
+        self.start, self.end, self.text, self.possessive = start, end, text, possessive
+        self.lower = text.lower()
+        self.capitalised = text[0].isupper()
 
 
 def _tokens(text: str) -> list[_Token]:
+    """The capitalised words of ``text`` (``_TOKEN``'s words, less the lowercase ones).
+
+    Lowercase words are not needed as tokens: the gap they leave between two
+    capitalised words is what breaks a run of names. Skipping them inside the
+    regular-expression engine is most of the speed of recognition.
+    """
     out = []
-    for m in _TOKEN.finditer(text):
-        word, end, possessive = m.group(), m.end(), False
+    for m in _CAPITALISED.finditer(text):
+        word = m.group()
+        end, possessive = m.end(), False
         if len(word) > 2 and word[-2:] in ("'s", "’s"):
             word, end, possessive = word[:-2], end - 2, True
         out.append(_Token(m.start(), end, word, possessive))
     return out
 
 
+_LETTER = r"[^\W\d_]"
+_UPPER = "".join(re.escape(c) for c in map(chr, range(0x10000)) if c.isupper() and re.match(_LETTER, c))
+# The first letter comes before the look back (not inside a word, nor after "post-"), so the
+# engine can jump from capital to capital.
+_CAPITALISED = re.compile(
+    rf"(?:[A-Z]\.){{2,}}|[{_UPPER}](?<!{_LETTER}.)(?<!{_LETTER}['’\-].){_LETTER}*(?:['’\-]{_LETTER}+)*")
+
+
+def _used_lowercase(text: str, word: str) -> bool:
+    """Whether ``word`` also appears in ``text`` in lowercase, as a word of its own ("reading")."""
+    return _lowercase_pattern(word.lower()).search(text) is not None
+
+
+@lru_cache(maxsize=4096)
+def _lowercase_pattern(word: str) -> re.Pattern:
+    # The word itself comes first, so the engine scans for it as a literal.
+    w = re.escape(word)
+    return re.compile(rf"{w}(?<!{_LETTER}{w})(?<!{_LETTER}['’\-]{w})"
+                      rf"(?!{_LETTER}|-{_LETTER}|['’](?!s(?!{_LETTER})){_LETTER})")
+
+
+_WORD = re.compile(r"\S+")
+
+
+@lru_cache(maxsize=8)
+def _connector_gap(connectors: frozenset[str]) -> re.Pattern:
+    """A gap of connectors between two capitalised words: " of ", " de la "."""
+    listed = "|".join(re.escape(w) for w in sorted(connectors, key=len, reverse=True))
+    return re.compile(rf" (?:(?:{listed}) )+")
+
+
 def _runs(text: str, tokens: list[_Token], lexicon: Lexicon) -> list[list[_Token]]:
     """Maximal runs of capitalised words, joined by single spaces or connectors."""
     runs: list[list[_Token]] = []
     current: list[_Token] = []
-
-    def close() -> None:
-        while current and not current[-1].capitalised:
-            current.pop()
-        if current:
-            runs.append(list(current))
-        current.clear()
-
+    connector_gap = _connector_gap(lexicon.connectors)
     for tok in tokens:
-        joined = bool(current) and text[current[-1].end : tok.start] == " " and not current[-1].possessive
-        if tok.capitalised:
-            if not joined:
-                close()
-            current.append(tok)
-        elif joined and tok.lower in lexicon.connectors:
-            current.append(tok)
-        else:
-            close()
-    close()
+        if current and not current[-1].possessive:
+            start = current[-1].end
+            if text[start : tok.start] == " ":
+                current.append(tok)
+                continue
+            if connector_gap.fullmatch(text, start, tok.start):
+                current.extend(_Token(m.start(), m.end(), m.group(), False)
+                               for m in _WORD.finditer(text, start, tok.start))
+                current.append(tok)
+                continue
+        if current:
+            runs.append(current)
+        current = [tok]
+    if current:
+        runs.append(current)
     return runs
 
 
@@ -187,7 +217,6 @@ def find_mentions(text: str, gazetteer: Gazetteer, lexicon: Lexicon | None = Non
     lexicon = lexicon or load_lexicon()
     tokens = _tokens(text)
     demonyms = Counter(code for _, code in find_demonyms(text, lexicon, tokens))
-    lowercase_words = {t.text for t in tokens if t.text.islower()}
     found: list[tuple[Mention, bool]] = []  # (mention, single common-name token)
     people: set[str] = set()
     consumed: set[int] = set()  # start offsets of runs used as qualifiers
@@ -197,7 +226,7 @@ def find_mentions(text: str, gazetteer: Gazetteer, lexicon: Lexicon | None = Non
             continue
         for i, j in _matches(text, run, gazetteer):
             surface = text[run[i].start : run[j - 1].end]
-            verdict = _judge(text, run, i, j, surface, gazetteer, lexicon, lowercase_words)
+            verdict = _judge(text, run, i, j, surface, gazetteer, lexicon)
             if verdict == "person":
                 people.update(t.lower for t in run[i:j])
                 continue
@@ -291,7 +320,7 @@ def _matches(text: str, run: list[_Token], gazetteer: Gazetteer):
 
 
 def _judge(text: str, run: list[_Token], i: int, j: int, surface: str, gazetteer: Gazetteer,
-           lexicon: Lexicon, lowercase_words: set[str]) -> str:
+           lexicon: Lexicon) -> str:
     """'place', 'person' or 'other' for the match run[i:j] in its context."""
     words = words_of(run)
     # "President Donald Trump": the words after a title name a person, up to a connector
@@ -307,7 +336,7 @@ def _judge(text: str, run: list[_Token], i: int, j: int, surface: str, gazetteer
         return "other"  # "Columbia University", "Washington Post"
     if strong:
         return "place"
-    if run[i].text.lower() in lowercase_words:
+    if _used_lowercase(text, run[i].text):
         return "other"  # the same word appears as an ordinary word elsewhere
     before = text[max(0, run[i].start - 12) : run[i].start].split()
     if j == len(run) and _said(text, run[j - 1].end) and not (before and before[-1].lower() in _LOCATIVE):
@@ -344,7 +373,11 @@ def _qualifier(text: str, last: _Token, following: list[_Token], gazetteer: Gaze
 class _Choice:
     place: Place
     score: float
-    reasons: list[str]
+    reasons: list[tuple]  # (template, *values): formatted only for the choice that wins
+
+    @property
+    def reason(self) -> str:
+        return "; ".join(template.format(*values) for template, *values in self.reasons)
 
 
 def resolve(mentions: list[Mention], geocoder: Geocoder, gazetteer: Gazetteer,
@@ -398,7 +431,7 @@ def resolve(mentions: list[Mention], geocoder: Geocoder, gazetteer: Gazetteer,
             keys_used.add(slug)
             by_place[best.place.id] = ResolvedPlace(
                 key=slug, place=best.place, mentions=[], confidence=round(_confidence(ranked), 3),
-                reason="; ".join(best.reasons), runners_up=[c.place for c in ranked[1:4]],
+                reason=best.reason, runners_up=[c.place for c in ranked[1:4]],
             )
         by_place[best.place.id].mentions.append(m)
     return Geoparse(mentions, list(by_place.values()), focus, unresolved)
@@ -439,46 +472,46 @@ def _rank(key: tuple[str, str], opts: list[Place], focus: dict[str, float], gaze
     qualifying = gazetteer.lookup(qualifier)[:3] if qualifier else []
     choices = []
     for rank, place in enumerate(opts):
-        reasons: list[str] = []
+        reasons: list[tuple] = []
         if place.kind == COUNTRY:
             score = 8.0
-            reasons.append("a country")
+            reasons.append(("a country",))
         elif place.id.startswith("cur:"):
             score = 7.0
-            reasons.append("curated entry")
+            reasons.append(("curated entry",))
         elif place.kind == REGION:
             score = 5.0
-            reasons.append("a region")
+            reasons.append(("a region",))
         else:
             score = 1.0 + math.log10(place.population + 10)
-            reasons.append(f"population {place.population:,}" if place.population else "a named place")
+            reasons.append(("population {:,}", place.population) if place.population else ("a named place",))
         if normalize(place.name) == name:
             score += 2.0
         else:
-            reasons.append(f"also known as {name!r}")
+            reasons.append(("also known as {!r}", name))
         if rank == 0:
             score += 1.0
             if len(opts) > 1:
-                reasons.append(f"the gazetteer's first of {len(opts)} places with this name")
+                reasons.append(("the gazetteer's first of {} places with this name", len(opts)))
         regional = (regions or {}).get((place.country, place.admin1), 0.0) if place.kind != COUNTRY else 0.0
         if regional:
             score += 5.0 * regional
-            reasons.append(f"in the same state or province as {regional:.0%} of the story's places")
+            reasons.append(("in the same state or province as {:.0%} of the story's places", regional))
         share = focus.get(place.country, 0.0)
         if share:
             score += 4.0 * share
-            reasons.append(f"in {place.country}, {share:.0%} of the story's country evidence")
+            reasons.append(("in {}, {:.0%} of the story's country evidence", place.country, share))
         if any(_qualifies(q, place) for q in qualifying):
             score += 6.0
-            reasons.append(f"matches “{qualifier}”")
-        near = [a for a in anchors if a.id != place.id and great_circle((a.lat, a.lon), (place.lat, place.lon)).km < 300]
+            reasons.append(("matches “{}”", qualifier))
+        near = [a for a in anchors if abs(a.lat - place.lat) < 2.7 and a.id != place.id and _km(a, place) < 300]
         if near:
             score += 2.0
-            reasons.append(f"near {near[0].name}")
+            reasons.append(("near {}", near[0].name))
         choices.append(_Choice(place, score, reasons))
     choices.sort(key=lambda c: -c.score)
     if len(choices) == 1:
-        choices[0].reasons.insert(0, "the only place with this name")
+        choices[0].reasons.insert(0, ("the only place with this name",))
     return choices
 
 
@@ -498,7 +531,14 @@ def _stray(place: Place, focus: dict[str, float], anchors: list[Place]) -> bool:
     others = [a for a in anchors if a.id != place.id]
     if not others or not focus or focus.get(place.country, 0.0) >= 0.1:
         return False
-    return min(great_circle((a.lat, a.lon), (place.lat, place.lon)).km for a in others) > 3000
+    return min(_km(a, place) for a in others) > 3000
+
+
+def _km(a: Place, b: Place) -> float:
+    """Great-circle distance (what geopy's great_circle gives, without its Point parsing per call)."""
+    lat1, lat2, dlon = math.radians(a.lat), math.radians(b.lat), math.radians(b.lon - a.lon)
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin(dlon / 2) ** 2
+    return 2 * 6371.009 * math.asin(min(1.0, math.sqrt(h)))
 
 
 def _qualifies(qualifier: Place, place: Place) -> bool:
