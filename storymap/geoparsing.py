@@ -166,16 +166,39 @@ _CAPITALISED = re.compile(
 
 
 def _used_lowercase(text: str, word: str) -> bool:
-    """Whether ``word`` also appears in ``text`` in lowercase, as a word of its own ("reading")."""
-    return _lowercase_pattern(word.lower()).search(text) is not None
+    """Whether ``word`` also appears in ``text`` in lowercase, as a word of its own ("reading").
+
+    A plain substring search with the word's edges checked by hand: a pattern
+    compiled per word would cost more than the search, once per new word.
+    """
+    word = word.lower()
+    at = text.find(word)
+    while at >= 0:
+        end = at + len(word)
+        if _word_starts(text, at) and _word_ends(text, end):
+            return True
+        at = text.find(word, at + 1)
+    return False
 
 
-@lru_cache(maxsize=4096)
-def _lowercase_pattern(word: str) -> re.Pattern:
-    # The word itself comes first, so the engine scans for it as a literal.
-    w = re.escape(word)
-    return re.compile(rf"{w}(?<!{_LETTER}{w})(?<!{_LETTER}['’\-]{w})"
-                      rf"(?!{_LETTER}|-{_LETTER}|['’](?!s(?!{_LETTER})){_LETTER})")
+def _word_starts(text: str, at: int) -> bool:
+    """Not inside a word, nor after "post-" or "d'"."""
+    before = text[max(0, at - 2) : at]
+    if not before or not before[-1].isalpha() and before[-1] not in "'’-":
+        return True
+    return not before[-1].isalpha() and (len(before) < 2 or not before[0].isalpha())
+
+
+def _word_ends(text: str, end: int) -> bool:
+    """Followed by no letter, no "-word", no "'word" (a possessive "'s" is fine)."""
+    after = text[end : end + 3]
+    if not after or not after[0].isalpha() and after[0] not in "'’-":
+        return True
+    if after[0].isalpha():
+        return False
+    if len(after) < 2 or not after[1].isalpha():
+        return True  # "reading-" or "reading' ", punctuation that ends it
+    return after[0] in "'’" and after[1] == "s" and (len(after) < 3 or not after[2].isalpha())
 
 
 _WORD = re.compile(r"\S+")

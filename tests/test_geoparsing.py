@@ -54,6 +54,14 @@ def test_common_words_and_months_are_not_places(gazetteer):
     assert names(text, gazetteer) == ["Karachi"]
 
 
+def test_a_town_that_is_also_a_word_of_the_story_is_not_taken(gazetteer):
+    # "Orange" is a town only while the story never uses "orange" as a word of its own.
+    assert names("Officials in Orange met. The orange was cold.", gazetteer) == []
+    assert names("Officials in Orange met. The orange's peel was cold.", gazetteer) == []
+    assert names("Officials in Orange met. The oranges were cold.", gazetteer) == ["Orange"]
+    assert names("Officials in Orange met. A blood-orange, an orange-ish tint.", gazetteer) == ["Orange"]
+
+
 def test_possessives_multiword_and_city_state_patterns(gazetteer):
     parsed = geoparse("Pakistan's copper went from North Waziristan to Columbia, South Carolina.", gazetteer)
     by_text = {m.text: m for m in parsed.mentions}
