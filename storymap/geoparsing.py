@@ -126,8 +126,6 @@ class Geoparse:
 
 # --- recognition ----------------------------------------------------------
 
-_TOKEN = re.compile(r"(?:[A-Z]\.){2,}|[^\W\d_]+(?:['’\-][^\W\d_]+)*")
-
 
 class _Token:
     """A word of the text; a plain class with slots, since a story has thousands of them."""
@@ -141,7 +139,7 @@ class _Token:
 
 
 def _tokens(text: str) -> list[_Token]:
-    """The capitalised words of ``text`` (``_TOKEN``'s words, less the lowercase ones).
+    """The capitalised words of ``text``, and initials ("U.S.", "W.Va.").
 
     Lowercase words are not needed as tokens: the gap they leave between two
     capitalised words is what breaks a run of names. Skipping them inside the
@@ -162,7 +160,7 @@ _UPPER = "".join(re.escape(c) for c in map(chr, range(0x10000)) if c.isupper() a
 # The first letter comes before the look back (not inside a word, nor after "post-"), so the
 # engine can jump from capital to capital.
 _CAPITALISED = re.compile(
-    rf"(?:[A-Z]\.){{2,}}|[{_UPPER}](?<!{_LETTER}.)(?<!{_LETTER}['’\-].){_LETTER}*(?:['’\-]{_LETTER}+)*")
+    rf"[A-Z]\.(?:[A-Z][a-z]?\.)+|[{_UPPER}](?<!{_LETTER}.)(?<!{_LETTER}['’\-].){_LETTER}*(?:['’\-]{_LETTER}+)*")
 
 
 def _used_lowercase(text: str, word: str) -> bool:

@@ -96,9 +96,26 @@ def test_a_title_does_not_swallow_the_place_after_of(gazetteer):
 
 
 def test_units_the_gazetteer_lacks_are_found_but_not_misplaced(gazetteer):
-    parsed = geoparse("Deputies in Laurel County, Kentucky, searched the hills.", gazetteer)
-    assert [m.text for m in parsed.unresolved] == ["Laurel County"]
-    assert all(p.key != "laurel" for p in parsed.places)
+    # A governorate named after its city: the city's point is no place for the whole unit.
+    parsed = geoparse("Police in Hama Governorate said the road was closed.", gazetteer)
+    assert [m.text for m in parsed.unresolved] == ["Hama Governorate"]
+    assert all(p.key != "hama" for p in parsed.places)
+
+
+def test_us_counties_are_placed_as_areas_in_their_state(gazetteer):
+    # Nineteen states have a Madison County; the qualifier says which, and a county is an area.
+    parsed = geoparse("Deputies in Madison County, Kentucky, searched the hills.", gazetteer)
+    county = next(p.place for p in parsed.places if p.key == "madison-county")
+    assert (county.country, county.admin1, county.kind) == ("US", "KY", "region")
+    assert county.approximate and "ZIP code" in county.source
+    assert great_circle((county.lat, county.lon), (37.72, -84.28)).km < county.precision_km  # Richmond, its seat
+
+
+def test_continents_and_more_state_abbreviations(gazetteer):
+    parsed = geoparse("Miners from Charleston, W.Va., flew to Europe.", gazetteer)
+    by_key = {p.key: p.place for p in parsed.places}
+    assert (by_key["charleston"].country, by_key["charleston"].admin1) == ("US", "WV")
+    assert by_key["europe"].approximate and by_key["europe"].precision_km >= 1000
 
 
 def test_newspaper_state_abbreviations(gazetteer):
