@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PORT ?= 8501
 
-.PHONY: install run test test-fast bench bench-geoparse load chromium clean
+.PHONY: install run test test-fast bench bench-geoparse train-ranker load chromium clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,10 @@ load: install chromium
 bench-geoparse: install
 	$(PY) -m pip install --quiet geotext
 	$(PY) benchmarks/geoparsing.py
+
+## Fit the resolver's weights on TR-News, report them on LGL, write data/gazetteer/ranker.json.
+train-ranker: install
+	$(PY) benchmarks/train_ranker.py
 
 clean:
 	rm -rf $(VENV) static/vendor .pytest_cache

@@ -390,6 +390,37 @@ def _qualifier(text: str, last: _Token, following: list[_Token], gazetteer: Gaze
 # --- resolution -----------------------------------------------------------
 
 
+RANKER_PATH = DATA_DIR / "gazetteer" / "ranker.json"
+
+
+@dataclass(frozen=True)
+class Weights:
+    """How much each piece of evidence counts when choosing among places of one name.
+
+    The shipped values are trained (``benchmarks/train_ranker.py``) and read
+    from ``data/gazetteer/ranker.json``; these defaults are the hand-set ones.
+    """
+
+    country: float = 8.0  # the candidate is a country
+    curated: float = 7.0  # ... one of our curated entries
+    region: float = 5.0  # ... a state, county or continent
+    town: float = 1.0  # ... a town, plus `population` per tenfold inhabitants
+    population: float = 1.0
+    own_name: float = 2.0  # the name is the place's own, not an alternate one
+    first_listed: float = 1.0  # the gazetteer lists it first for this name
+    same_region: float = 5.0  # times the share of the story's places in its state or province
+    country_focus: float = 4.0  # times the share of the story's evidence for its country
+    qualifier: float = 6.0  # "City, State" names its state or country
+    near: float = 2.0  # within 300 km of a place the story is sure of
+
+
+@lru_cache(maxsize=4)
+def load_weights(path: Path = RANKER_PATH) -> Weights:
+    if not Path(path).exists():
+        return Weights()
+    return Weights(**json.loads(Path(path).read_text(encoding="utf-8"))["weights"])
+
+
 @dataclass
 class _Choice:
     place: Place
@@ -402,9 +433,10 @@ class _Choice:
 
 
 def resolve(mentions: list[Mention], geocoder: Geocoder, gazetteer: Gazetteer,
-            demonyms: Counter | None = None, dateline: str = "") -> Geoparse:
+            demonyms: Counter | None = None, dateline: str = "", weights: Weights | None = None) -> Geoparse:
     """Choose a place for every mention, using the whole story as evidence."""
     lexicon = load_lexicon()
+    w = weights or load_weights()
     options: dict[tuple[str, str], list[Place]] = {}
     for m in mentions:
         key = (normalize(m.name), m.qualifier)
@@ -413,18 +445,23 @@ def resolve(mentions: list[Mention], geocoder: Geocoder, gazetteer: Gazetteer,
             code = lexicon.demonyms.get(m.name.lower())
             if not options[key] and code and code in gazetteer.countries():
                 options[key] = [gazetteer.countries()[code]]  # "Russian" names Russia
-    votes, own = _votes(mentions, options, demonyms or Counter(), dateline, gazetteer, lexicon)
+    odds = {k: _country_odds(_rank(k, opts, {}, gazetteer, w, anchors=[])) for k, opts in options.items()}
+    votes, own = _votes(mentions, options, odds, demonyms or Counter(), dateline, gazetteer, lexicon)
     focus = _shares(votes)
+    # A name is judged by the rest of the story: its own vote would only confirm its first guess
+    # ("Hyderabad" voting for India in a story about Pakistan).
+    others = {k: _shares(votes - own[k]) if k in own else focus for k in options}
 
-    first = {k: _rank(k, opts, focus, gazetteer, anchors=[]) for k, opts in options.items()}
+    first = {k: _rank(k, opts, others[k], gazetteer, w, anchors=[]) for k, opts in options.items()}
     anchors = [c[0].place for c in first.values()
                if c and c[0].place.kind != COUNTRY and _confidence(c) >= 0.8 and c[0].place.precision_km < 100]
     # Within a country, the story's state or province: "Alexandria" in a story about Louisiana.
-    regional = Counter((c[0].place.country, c[0].place.admin1) for c in first.values()
-                       if c and c[0].place.kind != COUNTRY and c[0].place.admin1 and _confidence(c) >= 0.8)
-    total = sum(regional.values())
-    regions = {k: n / total for k, n in regional.items()} if total >= 2 else {}
-    final = {k: _rank(k, opts, focus, gazetteer, anchors, regions) for k, opts in options.items()}
+    regional = {k: (c[0].place.country, c[0].place.admin1) for k, c in first.items()
+                if c and c[0].place.kind != COUNTRY and c[0].place.admin1 and _confidence(c) >= 0.8}
+    counts = Counter(regional.values())
+    final = {k: _rank(k, opts, others[k], gazetteer, w, anchors,
+                      _region_shares(counts - Counter([regional[k]]) if k in regional else counts))
+             for k, opts in options.items()}
 
     by_place: dict[str, ResolvedPlace] = {}
     unresolved: list[Mention] = []
@@ -438,7 +475,7 @@ def resolve(mentions: list[Mention], geocoder: Geocoder, gazetteer: Gazetteer,
         key = (normalize(m.name), m.qualifier)
         if m.initial and _weak(best.place, focus):
             continue  # "One", "Mining": a capitalised first word, and a town nobody expects here
-        rest = votes - Counter({best.place.country: own[key]})
+        rest = votes - own.get(key, Counter())
         if sum(rest.values()) >= 2 and _stray(best.place, _shares(rest), anchors):
             unresolved.append(m)  # a hamlet on another continent: better unplaced than misplaced
             continue
@@ -458,22 +495,27 @@ def resolve(mentions: list[Mention], geocoder: Geocoder, gazetteer: Gazetteer,
     return Geoparse(mentions, list(by_place.values()), focus, unresolved)
 
 
-def _votes(mentions, options, demonyms: Counter, dateline: str, gazetteer: Gazetteer,
-           lexicon: Lexicon) -> tuple[Counter, dict]:
+def _votes(mentions, options, odds: dict, demonyms: Counter, dateline: str, gazetteer: Gazetteer,
+           lexicon: Lexicon) -> tuple[Counter, dict[tuple[str, str], Counter]]:
     """Evidence for each country (named countries, places, demonyms, the dateline),
-    and what each name contributed, so a name can be judged by the rest of the story."""
+    and what each name contributed, so a name can be judged by the rest of the story.
+
+    A name votes for the countries its places could be in, by how likely each
+    place is on its own ("Hyderabad" splits its vote between India and Pakistan).
+    """
     votes: Counter = Counter()
-    own: dict[tuple[str, str], float] = Counter()
+    own: dict[tuple[str, str], Counter] = {}
     for m in mentions:
         key = (normalize(m.name), m.qualifier)
         opts = options[key]
-        if not opts or not opts[0].country:
+        if not opts:
             continue
         top = opts[0]
         small = top.kind == CITY and top.population < 50_000 and not top.id.startswith("cur:")
         weight = 2.0 if top.kind == COUNTRY else 0.0 if (small and m.initial) else 0.5 if small else 1.0
-        votes[top.country] += weight
-        own[key] += weight
+        share = Counter({country: weight * p for country, p in odds[key].items()})
+        votes.update(share)
+        own.setdefault(key, Counter()).update(share)
     votes.update({c: n for c, n in demonyms.items()})
     if dateline:
         for m in find_mentions(dateline, gazetteer, lexicon)[0]:
@@ -482,12 +524,32 @@ def _votes(mentions, options, demonyms: Counter, dateline: str, gazetteer: Gazet
     return votes, own
 
 
+def _country_odds(ranked: list[_Choice]) -> dict[str, float]:
+    """How likely each country is for a name, from its candidates' scores alone."""
+    if not ranked:
+        return {}
+    top = ranked[0].score
+    weights = [(c.place.country, math.exp(c.score - top)) for c in ranked]
+    total = sum(x for _, x in weights)
+    odds: Counter = Counter()
+    for country, x in weights:
+        if country:
+            odds[country] += x / total
+    return odds
+
+
+def _region_shares(counts: Counter) -> dict:
+    """Each state's share of the story's sure places, once there are two to go on."""
+    total = sum(counts.values())
+    return {k: n / total for k, n in counts.items()} if total >= 2 else {}
+
+
 def _shares(votes: Counter) -> dict[str, float]:
     total = sum(votes.values())
     return {c: n / total for c, n in votes.most_common() if c and n} if total else {}
 
 
-def _rank(key: tuple[str, str], opts: list[Place], focus: dict[str, float], gazetteer: Gazetteer,
+def _rank(key: tuple[str, str], opts: list[Place], focus: dict[str, float], gazetteer: Gazetteer, w: Weights,
           anchors: list[Place], regions: dict | None = None) -> list[_Choice]:
     name, qualifier = key
     qualifying = gazetteer.lookup(qualifier)[:3] if qualifier else []
@@ -495,39 +557,39 @@ def _rank(key: tuple[str, str], opts: list[Place], focus: dict[str, float], gaze
     for rank, place in enumerate(opts):
         reasons: list[tuple] = []
         if place.kind == COUNTRY:
-            score = 8.0
+            score = w.country
             reasons.append(("a country",))
         elif place.id.startswith("cur:"):
-            score = 7.0
+            score = w.curated
             reasons.append(("curated entry",))
         elif place.kind == REGION:
-            score = 5.0
+            score = w.region
             reasons.append(("a region",))
         else:
-            score = 1.0 + math.log10(place.population + 10)
+            score = w.town + w.population * math.log10(place.population + 10)
             reasons.append(("population {:,}", place.population) if place.population else ("a named place",))
         if normalize(place.name) == name:
-            score += 2.0
+            score += w.own_name
         else:
             reasons.append(("also known as {!r}", name))
         if rank == 0:
-            score += 1.0
+            score += w.first_listed
             if len(opts) > 1:
                 reasons.append(("the gazetteer's first of {} places with this name", len(opts)))
         regional = (regions or {}).get((place.country, place.admin1), 0.0) if place.kind != COUNTRY else 0.0
         if regional:
-            score += 5.0 * regional
+            score += w.same_region * regional
             reasons.append(("in the same state or province as {:.0%} of the story's places", regional))
         share = focus.get(place.country, 0.0)
         if share:
-            score += 4.0 * share
+            score += w.country_focus * share
             reasons.append(("in {}, {:.0%} of the story's country evidence", place.country, share))
         if any(_qualifies(q, place) for q in qualifying):
-            score += 6.0
+            score += w.qualifier
             reasons.append(("matches “{}”", qualifier))
         near = [a for a in anchors if abs(a.lat - place.lat) < 2.7 and a.id != place.id and _km(a, place) < 300]
         if near:
-            score += 2.0
+            score += w.near
             reasons.append(("near {}", near[0].name))
         choices.append(_Choice(place, score, reasons))
     choices.sort(key=lambda c: -c.score)

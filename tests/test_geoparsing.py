@@ -132,3 +132,23 @@ def test_demonyms_from_every_country_but_not_inside_a_name(gazetteer):
     assert [m.text for m in mentions] == ["Dominican Republic"]
     assert [(m.text, code) for m, code in demonym_mentions(text, mentions)] == [
         ("Russian", "RU"), ("Pakistanis", "PK")]
+
+
+def test_a_name_is_judged_by_the_rest_of_the_story(gazetteer):
+    # Hyderabad alone is the Indian city (the larger); in a story about Pakistan it is Sindh's,
+    # and its own first guess must not outvote the story. Islamabad stays the capital, not the
+    # Kashmiri town that shares the name.
+    assert [(p.name, p.place.country) for p in geoparse("Floods hit Hyderabad.", gazetteer).places] == \
+        [("Hyderabad", "IN")]
+    parsed = geoparse("Pakistan said floods hit Hyderabad. Officials in Islamabad sent boats.", gazetteer)
+    assert {p.name: p.place.country for p in parsed.places} == {"Pakistan": "PK", "Hyderabad": "PK", "Islamabad": "PK"}
+
+
+def test_trained_weights_ship_with_their_provenance():
+    import json
+
+    from storymap.geoparsing import RANKER_PATH, Weights, load_weights
+
+    data = json.loads(RANKER_PATH.read_text())
+    assert "train_ranker.py" in data["trained_on"] and data["acc161"]["held_out_corpus"]
+    assert load_weights() == Weights(**data["weights"]) and load_weights().country_focus > 0
