@@ -79,20 +79,25 @@ with map_col:
     focus = smap.place(st.session_state.get(f"focus-{slug}"))
     fmap = maps.build_map(smap, vendor_assets(), tiles=maps.tiles_setting(), focus=focus.place if focus else None,
                           media_url=media_url())
-    state = st_folium(
-        fmap, key=f"map-{slug}", height=560, use_container_width=True,
-        returned_objects=["last_object_clicked_tooltip", "last_object_clicked_count"],
-        feature_group_to_add=maps.highlight(rp) if rp else None,
-    )
-    clicks = (state or {}).get("last_object_clicked_count") or 0
-    if clicks != st.session_state.get(f"clicks-{slug}", 0):
+
+    def clicked_on_map() -> None:
+        """Runs before the rerun a marker click causes, so that one rerun shows the place."""
+        state = st.session_state.get(f"map-{slug}") or {}
+        clicks = state.get("last_object_clicked_count") or 0
+        if clicks == st.session_state.get(f"clicks-{slug}", 0):
+            return
         st.session_state[f"clicks-{slug}"] = clicks
-        label = state.get("last_object_clicked_tooltip")
-        hit = next((p for p in smap.places if maps.tooltip_text(p) == (label or "").strip()), None)
-        if hit and hit.key != chosen:
+        label = (state.get("last_object_clicked_tooltip") or "").strip()
+        hit = next((p for p in smap.places if maps.tooltip_text(p) == label), None)
+        if hit and hit.key != st.query_params.get("place"):
             st.session_state["chosen-on-map"] = True
             choose(hit.key)
-            st.rerun()
+
+    st_folium(
+        fmap, key=f"map-{slug}", height=560, use_container_width=True,
+        returned_objects=["last_object_clicked_tooltip", "last_object_clicked_count"],
+        feature_group_to_add=maps.highlight(rp) if rp else None, on_change=clicked_on_map,
+    )
 
     if rp:
         with st.container(border=True):

@@ -187,6 +187,7 @@ def test_clicking_a_marker_shows_its_passage(visit):
     # The page answers the click too: the place's detail and its passages.
     v.page.get_by_role("heading", name="Wana").wait_for(timeout=15_000)
     assert "place=wana" in v.page.url
+    assert v.page.locator("mark.sm-passage").count() >= 1  # and the text marks what it says about Wana
 
 
 def test_choosing_a_place_in_the_text_moves_the_map(visit):
