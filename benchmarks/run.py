@@ -159,6 +159,125 @@ def app_rows() -> list[tuple[str, str, str]]:
     return rows
 
 
+def atlas_story(folder: Path, n: int) -> Path:
+    """A story naming ``n`` distinct large cities, one sentence each: a long investigation's worth of places."""
+    from storymap.gazetteer import CITY
+    from storymap.geoparsing import load_lexicon
+
+    gaz, lexicon = default_gazetteer(), load_lexicon()
+    names, seen = [], set()
+    rows = sorted((r for r in gaz._rows if len(r) > 2 and r[2] == CITY and r[7] > 150_000), key=lambda r: -r[7])
+    for row in rows:
+        name = row[1]
+        key = name.lower()
+        if not name.isalpha() or key in seen or key in lexicon.not_places or key in lexicon.demonyms:
+            continue
+        if gaz.lookup(name)[0].id == row[0]:
+            seen.add(key)
+            names.append(name)
+        if len(names) == n:
+            break
+    path = folder / "atlas.md"
+    path.write_text("---\ntitle: An atlas of copper towns\n---\n"
+                    + "\n\n".join(f"Copper traders met in {name} this week." for name in names), encoding="utf-8")
+    return path
+
+
+def page_rows(n: int = 1_000) -> list[tuple[str, str, str]]:
+    """Storymap's reader page against the naive Streamlit page, on the same story of ``n`` places:
+    time until the map is drawn, and from a click on a marker to its text in the page."""
+    import json
+    import shutil
+    import socket
+    import urllib.request
+
+    from playwright.sync_api import sync_playwright
+
+    from tests.test_browser import start_server, stop
+
+    os.environ["STORYMAP_TILES"] = "none"
+    folder = Path(tempfile.mkdtemp())
+    story = analyse(load_story(atlas_story(folder, n)), default_gazetteer())
+    target = story.places[len(story.places) // 2]
+    (folder / "naive.json").write_text(json.dumps([
+        {"name": rp.place.name, "lat": rp.place.lat, "lon": rp.place.lon,
+         "text": " ".join(s.text for s in story.passages(rp))} for rp in story.places]), encoding="utf-8")
+    base, app = start_server(folder, f"sqlite:///{folder / 'store.sqlite3'}")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        naive_port = sock.getsockname()[1]
+    naive = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "benchmarks" / "naive_page.py"), "--server.port",
+         str(naive_port), "--server.address", "127.0.0.1", "--server.headless", "true",
+         "--server.enableStaticServing", "false"],
+        cwd=ROOT, env=dict(os.environ, STORYMAP_NAIVE_PLACES=str(folder / "naive.json"),
+                           STORYMAP_NAIVE_VENDOR=f"{base}{assets.STATIC_URL}"),
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(200):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{naive_port}/_stcore/health", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.2)
+    pages = {
+        "storymap": (f"{base}/?story=atlas", "() => document.querySelectorAll('.leaflet-marker-icon').length > 0 && "
+                     "!document.querySelector('.leaflet-cluster-anim')"),
+        "naive": (f"http://127.0.0.1:{naive_port}/",
+                  f"() => document.querySelectorAll('path.leaflet-interactive').length >= {len(story.places)}"),
+    }
+    times = {}
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM)
+            for name, (url, drawn) in pages.items():
+                page = browser.new_page(viewport={"width": 1400, "height": 1000})
+                page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("http://127.0.0.1")
+                           else r.abort())
+                page.goto(url)  # once, so both are measured warm
+                page.frame_locator('iframe[title*="st_folium"]').first.locator(".leaflet-container").wait_for(
+                    state="attached", timeout=120_000)
+                start = time.perf_counter()
+                page.reload()
+                frame = page.locator('iframe[title*="st_folium"]').first
+                frame.wait_for(timeout=120_000)
+                inner = frame.element_handle().content_frame()
+                inner.wait_for_function(drawn, polling="raf", timeout=120_000)
+                drawn_s = time.perf_counter() - start
+                inner.evaluate(f"() => {{ window.map.setView([{target.place.lat}, {target.place.lon}], 12); }}")
+                frame.scroll_into_view_if_needed()
+                page.wait_for_timeout(800)
+                box = frame.bounding_box()
+                # Where the target's marker is drawn (an icon, or an SVG circle), in the frame.
+                rect = inner.evaluate(f"""() => {{
+                    for (const layer of Object.values(window.map._layers)) {{
+                        const el = layer._icon || layer._path;
+                        if (el && layer.getLatLng && layer.getLatLng().distanceTo([{target.place.lat}, {target.place.lon}]) < 50) {{
+                            const r = el.getBoundingClientRect();
+                            return [r.x + r.width / 2, r.y + r.height / 2];
+                        }}
+                    }}
+                    return null;
+                }}""")
+                start = time.perf_counter()
+                page.mouse.click(box["x"] + rect[0], box["y"] + rect[1])
+                page.get_by_role("heading", name=target.place.name).wait_for(timeout=60_000)
+                times[name] = (drawn_s, time.perf_counter() - start)
+                page.close()
+            browser.close()
+    finally:
+        stop(app)
+        naive.terminate()
+        naive.wait(timeout=10)
+        shutil.rmtree(folder, ignore_errors=True)
+    (d, c), (nd, nc) = times["storymap"], times["naive"]
+    return [
+        (f"app, story of {len(story.places):,} places: map drawn", f"{d:.2f} s",
+         f"naive page {nd:.2f} s, naive/ours {nd / d:.1f}"),
+        (f"app, story of {len(story.places):,} places: click to text in page", f"{c * 1000:.0f} ms",
+         f"naive page {nc * 1000:.0f} ms, naive/ours {nc / c:.1f}"),
+    ]
+
+
 def main() -> None:
     rows = []
     rows.append(("gazetteer: first build (cold cache)", f"{gazetteer_cold():.2f} s", ""))
@@ -186,6 +305,7 @@ def main() -> None:
     if Path(CHROMIUM).exists():
         rows += browser_rows(pages)
         rows += app_rows()
+        rows += page_rows()
     else:
         rows.append(("browser timings", "skipped", f"no Chromium at {CHROMIUM}"))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -10,6 +10,8 @@ from storymap.figures import comparison
 from storymap.gazetteer import KIND_LABELS
 from storymap.highlight import place_url, text_html
 
+MAX_PILLS = 40  # more places than this are found by typing, not by scanning buttons
+
 files = story_files()
 store = storage()
 titles = store.titles()
@@ -60,8 +62,13 @@ def choose(key: str | None) -> None:
 
 
 keys = [p.key for p in smap.places]
-picked = st.pills("Places in this story", keys, default=chosen, key=f"pills-{slug}-{chosen}",
-                  format_func=lambda k: smap.place(k).name)
+if len(keys) <= MAX_PILLS:
+    picked = st.pills("Places in this story", keys, default=chosen, key=f"pills-{slug}-{chosen}",
+                      format_func=lambda k: smap.place(k).name)
+else:  # an atlas of hundreds of places: a list to search, not a wall of buttons above the map
+    picked = st.selectbox(f"Find one of the {len(keys):,} places in this story", keys,
+                          index=keys.index(chosen) if chosen else None, key=f"find-{slug}-{chosen}",
+                          placeholder="Type a place name", format_func=lambda k: smap.place(k).name)
 if picked != chosen:
     choose(picked)
     st.rerun()

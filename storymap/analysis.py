@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from geopy.geocoders.base import Geocoder
 
@@ -29,12 +31,26 @@ class StoryMap:
     problems: list = field(default_factory=list)  # LookupProblems of online geocoders
 
     def place(self, key: str | None) -> ResolvedPlace | None:
-        return next((p for p in self.places if p.key == key), None)
+        return self._by_key.get(key)
 
     def passages(self, place: ResolvedPlace) -> list[Sentence]:
         """The sentences that mention ``place``, in reading order."""
-        starts = {m.start for m in place.mentions}
-        return [s for s in self.sentences if any(s.start <= a < s.end for a in starts)]
+        found = set()
+        for m in place.mentions:
+            i = bisect_right(self._sentence_starts, m.start) - 1
+            if i >= 0 and m.start < self.sentences[i].end:
+                found.add(i)
+        return [self.sentences[i] for i in sorted(found)]
+
+    # A story map is built once and then only read: these indexes make an atlas of
+    # thousands of places as quick to look through as a short story.
+    @cached_property
+    def _by_key(self) -> dict[str, ResolvedPlace]:
+        return {p.key: p for p in self.places}
+
+    @cached_property
+    def _sentence_starts(self) -> list[int]:
+        return [s.start for s in self.sentences]
 
 
 def analyse(story: Story, gazetteer: Gazetteer | None = None, geocoder: Geocoder | None = None,

@@ -86,3 +86,21 @@ def test_story_warnings_are_shown_on_the_page(library):
     at = run({"story": "loose"})
     assert not at.exception
     assert any("not a date" in w.value for w in at.warning)
+
+
+BIG_CITIES = ("Karachi Lahore Tokyo Delhi Shanghai Cairo Mumbai Beijing Dhaka Osaka Istanbul Kinshasa Lagos Manila "
+              "Tianjin Moscow Lima Bangkok Seoul Nagoya Chennai Bogota Jakarta London Tehran Baghdad Riyadh Santiago "
+              "Madrid Nairobi Toronto Berlin Kabul Rome Casablanca Algiers Ankara Sydney Melbourne Hanoi Dubai Yangon "
+              "Accra Havana Tashkent Baku").split()
+
+
+def test_a_story_of_many_places_offers_a_search_instead_of_a_wall_of_buttons(library):
+    text = "\n\n".join(f"Copper traders met in {city} this week." for city in BIG_CITIES)
+    (library / "atlas.md").write_text(f"---\ntitle: Atlas\n---\n{text}\n", encoding="utf-8")
+    at = run({"story": "atlas"})
+    assert not at.exception and not at.get("button_group")
+    finder = next(s for s in at.selectbox if "places in this story" in s.label)
+    assert len(finder.options) >= 41 and finder.value is None
+    at = finder.select("tokyo").run()
+    assert at.query_params["place"] in ("tokyo", ["tokyo"])
+    assert at.subheader[0].value == "Tokyo"
