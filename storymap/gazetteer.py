@@ -18,6 +18,7 @@ later loads skip parsing 80 MB of JSON.
 
 from __future__ import annotations
 
+import gc
 import json
 import math
 import os
@@ -388,11 +389,21 @@ def load_world() -> tuple[list[tuple], dict[str, tuple[int, ...]], int]:
     """The compiled world index, built on first use and then read from the cache."""
     path = _world_cache_path()
     if path.exists():
+        # Unpickling creates a million small objects; the cyclic collector would walk them
+        # over and over while they are made, and none of them can be garbage. They are
+        # frozen (left out of every later collection) for the same reason.
+        collecting = gc.isenabled()
+        gc.disable()
         try:
             with path.open("rb") as fh:
-                return pickle.load(fh)
+                world = pickle.load(fh)
+            gc.freeze()
+            return world
         except (OSError, pickle.UnpicklingError, EOFError):
             path.unlink(missing_ok=True)
+        finally:
+            if collecting:
+                gc.enable()
     world = build_world()
     tmp = path.with_suffix(f".{os.getpid()}.tmp")
     with tmp.open("wb") as fh:

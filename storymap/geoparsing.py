@@ -445,23 +445,24 @@ def resolve(mentions: list[Mention], geocoder: Geocoder, gazetteer: Gazetteer,
             code = lexicon.demonyms.get(m.name.lower())
             if not options[key] and code and code in gazetteer.countries():
                 options[key] = [gazetteer.countries()[code]]  # "Russian" names Russia
-    odds = {k: _country_odds(_rank(k, opts, {}, gazetteer, w, anchors=[])) for k, opts in options.items()}
+    priors = {k: _priors(k, opts, gazetteer, w) for k, opts in options.items()}
+    odds = {k: _country_odds(sorted(p, key=lambda c: -c.score)) for k, p in priors.items()}
     votes, own = _votes(mentions, options, odds, demonyms or Counter(), dateline, gazetteer, lexicon)
     focus = _shares(votes)
     # A name is judged by the rest of the story: its own vote would only confirm its first guess
     # ("Hyderabad" voting for India in a story about Pakistan).
-    others = {k: _shares(votes - own[k]) if k in own else focus for k in options}
+    others = {k: _shares(votes, without=own[k]) if k in own else focus for k in options}
 
-    first = {k: _rank(k, opts, others[k], gazetteer, w, anchors=[]) for k, opts in options.items()}
+    first = {k: _rank(p, others[k], w, anchors=[]) for k, p in priors.items()}
     anchors = [c[0].place for c in first.values()
                if c and c[0].place.kind != COUNTRY and _confidence(c) >= 0.8 and c[0].place.precision_km < 100]
     # Within a country, the story's state or province: "Alexandria" in a story about Louisiana.
     regional = {k: (c[0].place.country, c[0].place.admin1) for k, c in first.items()
                 if c and c[0].place.kind != COUNTRY and c[0].place.admin1 and _confidence(c) >= 0.8}
     counts = Counter(regional.values())
-    final = {k: _rank(k, opts, others[k], gazetteer, w, anchors,
+    final = {k: _rank(p, others[k], w, anchors,
                       _region_shares(counts - Counter([regional[k]]) if k in regional else counts))
-             for k, opts in options.items()}
+             for k, p in priors.items()}
 
     by_place: dict[str, ResolvedPlace] = {}
     unresolved: list[Mention] = []
@@ -476,7 +477,7 @@ def resolve(mentions: list[Mention], geocoder: Geocoder, gazetteer: Gazetteer,
         if m.initial and _weak(best.place, focus):
             continue  # "One", "Mining": a capitalised first word, and a town nobody expects here
         rest = votes - own.get(key, Counter())
-        if sum(rest.values()) >= 2 and _stray(best.place, _shares(rest), anchors):
+        if sum(rest.values()) >= 2 and _stray(best.place, others[key], anchors):
             unresolved.append(m)  # a hamlet on another continent: better unplaced than misplaced
             continue
         if m.lookup:
@@ -513,9 +514,10 @@ def _votes(mentions, options, odds: dict, demonyms: Counter, dateline: str, gaze
         top = opts[0]
         small = top.kind == CITY and top.population < 50_000 and not top.id.startswith("cur:")
         weight = 2.0 if top.kind == COUNTRY else 0.0 if (small and m.initial) else 0.5 if small else 1.0
-        share = Counter({country: weight * p for country, p in odds[key].items()})
-        votes.update(share)
-        own.setdefault(key, Counter()).update(share)
+        mine = own.setdefault(key, Counter())
+        for country, p in odds[key].items():
+            votes[country] += weight * p
+            mine[country] += weight * p
     votes.update({c: n for c, n in demonyms.items()})
     if dateline:
         for m in find_mentions(dateline, gazetteer, lexicon)[0]:
@@ -544,16 +546,20 @@ def _region_shares(counts: Counter) -> dict:
     return {k: n / total for k, n in counts.items()} if total >= 2 else {}
 
 
-def _shares(votes: Counter) -> dict[str, float]:
-    total = sum(votes.values())
-    return {c: n / total for c, n in votes.most_common() if c and n} if total else {}
+def _shares(votes: Counter, without: Counter | None = None) -> dict[str, float]:
+    """Each country's share of the evidence, largest first; ``without`` one name's own votes."""
+    if without:
+        votes = Counter({c: n - without.get(c, 0.0) for c, n in votes.items()})
+    kept = [(c, n) for c, n in votes.most_common() if c and n > 1e-9]
+    total = sum(n for _, n in kept)
+    return {c: n / total for c, n in kept} if total else {}
 
 
-def _rank(key: tuple[str, str], opts: list[Place], focus: dict[str, float], gazetteer: Gazetteer, w: Weights,
-          anchors: list[Place], regions: dict | None = None) -> list[_Choice]:
+def _priors(key: tuple[str, str], opts: list[Place], gazetteer: Gazetteer, w: Weights) -> list[_Choice]:
+    """Each candidate's score from what it is, before the story is consulted (computed once per name)."""
     name, qualifier = key
     qualifying = gazetteer.lookup(qualifier)[:3] if qualifier else []
-    choices = []
+    out = []
     for rank, place in enumerate(opts):
         reasons: list[tuple] = []
         if place.kind == COUNTRY:
@@ -576,17 +582,27 @@ def _rank(key: tuple[str, str], opts: list[Place], focus: dict[str, float], gaze
             score += w.first_listed
             if len(opts) > 1:
                 reasons.append(("the gazetteer's first of {} places with this name", len(opts)))
+        if any(_qualifies(q, place) for q in qualifying):
+            score += w.qualifier
+            reasons.append(("matches “{}”", qualifier))
+        out.append(_Choice(place, score, reasons))
+    return out
+
+
+def _rank(priors: list[_Choice], focus: dict[str, float], w: Weights, anchors: list[Place],
+          regions: dict | None = None) -> list[_Choice]:
+    """The candidates, best first, once the story's evidence is added to their priors."""
+    choices = []
+    for prior in priors:
+        place, score, reasons = prior.place, prior.score, list(prior.reasons)
         regional = (regions or {}).get((place.country, place.admin1), 0.0) if place.kind != COUNTRY else 0.0
         if regional:
             score += w.same_region * regional
             reasons.append(("in the same state or province as {:.0%} of the story's places", regional))
         share = focus.get(place.country, 0.0)
-        if share:
+        if share and w.country_focus:
             score += w.country_focus * share
             reasons.append(("in {}, {:.0%} of the story's country evidence", place.country, share))
-        if any(_qualifies(q, place) for q in qualifying):
-            score += w.qualifier
-            reasons.append(("matches “{}”", qualifier))
         near = [a for a in anchors if abs(a.lat - place.lat) < 2.7 and a.id != place.id and _km(a, place) < 300]
         if near:
             score += w.near
