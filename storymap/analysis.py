@@ -14,6 +14,7 @@ from storymap.figures import Figure, extract_figures
 from storymap.gazetteer import CITY, COUNTRY, LANDFORM, REGION, SITE, Gazetteer, Place, default_gazetteer
 from storymap.geocoders import OFFLINE, GeocoderChain, LookupProblem
 from storymap.geoparsing import Mention, ResolvedPlace, find_unknown_names, geoparse
+from storymap.ner import configured as configured_ner
 
 
 SPECIFICITY = {SITE: 4, CITY: 3, REGION: 2, LANDFORM: 1, COUNTRY: 0}
@@ -54,15 +55,16 @@ class StoryMap:
 
 
 def analyse(story: Story, gazetteer: Gazetteer | None = None, geocoder: Geocoder | None = None,
-            chain: GeocoderChain | None = None) -> StoryMap:
+            chain: GeocoderChain | None = None, ner=None) -> StoryMap:
     """Geoparse ``story`` and extract its figures.
 
     With a ``chain`` that has online geocoders, names the gazetteer does not know
     but the text presents as places ("near Boya") are looked up online; what
-    could not be looked up is listed in ``problems``.
+    could not be looked up is listed in ``problems``. ``ner`` is a spaCy pipeline
+    adding candidates; by default, the one STORYMAP_SPACY_MODEL names, if any.
     """
     gazetteer = gazetteer or default_gazetteer()
-    parsed = geoparse(story.text, gazetteer, geocoder, dateline=story.dateline)
+    parsed = geoparse(story.text, gazetteer, geocoder, dateline=story.dateline, ner=ner or configured_ner()[0])
     places = list(parsed.places)
     problems: list[LookupProblem] = []
     if chain is not None and chain.online:

@@ -652,8 +652,13 @@ def _confidence(ranked: list[_Choice]) -> float:
     return 1.0 / total
 
 
-def geoparse(text: str, gazetteer: Gazetteer, geocoder: Geocoder | None = None, dateline: str = "") -> Geoparse:
-    """Find and resolve every place named in ``text``."""
+def geoparse(text: str, gazetteer: Gazetteer, geocoder: Geocoder | None = None, dateline: str = "",
+             ner=None) -> Geoparse:
+    """Find and resolve every place named in ``text``; ``ner``, a spaCy pipeline, may add candidates."""
     geocoder = geocoder or OfflineGazetteer(gazetteer)
     mentions, demonyms = find_mentions(text, gazetteer)
+    if ner is not None:
+        from storymap.ner import entity_mentions  # spaCy is optional; only this path touches it
+
+        mentions = sorted(mentions + entity_mentions(text, ner, mentions), key=lambda m: m.start)
     return resolve(mentions, geocoder, gazetteer, demonyms, dateline)

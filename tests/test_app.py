@@ -104,3 +104,18 @@ def test_a_story_of_many_places_offers_a_search_instead_of_a_wall_of_buttons(lib
     at = finder.select("tokyo").run()
     assert at.query_params["place"] in ("tokyo", ["tokyo"])
     assert at.subheader[0].value == "Tokyo"
+
+
+def test_a_spacy_model_that_cannot_be_loaded_is_explained_and_reading_goes_on(library, monkeypatch):
+    from storymap.ner import configured
+
+    monkeypatch.setenv("STORYMAP_SPACY_MODEL", "en_no_such_model")
+    configured.cache_clear()
+    try:
+        at = run()
+        assert not at.exception
+        assert any("python -m spacy download en_no_such_model" in w.value for w in at.sidebar.warning)
+        assert "Copper under the frontier" in at.title[0].value
+    finally:
+        monkeypatch.delenv("STORYMAP_SPACY_MODEL")
+        configured.cache_clear()
