@@ -14,6 +14,7 @@ from __future__ import annotations
 import html
 import json
 import os
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
@@ -49,9 +50,19 @@ def escape(text: str) -> str:
     return html.escape(text, quote=True).replace("`", "&#96;").replace("$", "&#36;").replace("\\", "&#92;")
 
 
+def js_json(value) -> str:
+    """``value`` as JSON that can sit inside a <script> element."""
+    return script_safe(json.dumps(value))
+
+
+def script_safe(json_text: str) -> str:
+    """JSON text with no closing tag and no comment opener, which would end or break a <script>."""
+    return json_text.replace("</", "<\\/").replace("<!--", "<\\!--")
+
+
 def js_string(text: str) -> str:
     """A JS string literal that is also safe inside an HTML <script> element."""
-    return json.dumps(text).replace("</", "<\\/").replace("<!--", "<\\!--")
+    return js_json(text)
 
 
 def shape_svg(kind: str, size: int = 18, hollow: bool = False) -> str:
@@ -116,21 +127,10 @@ def media_html(record, media_url: Callable[[str], str] | None) -> str:
             f"<figcaption>{escape(record.media_caption)}{credit}</figcaption></figure>")
 
 
-class _Bind(MacroElement):
-    """Bind a popup or tooltip from a JSON string (no template-literal interpolation)."""
-
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-        {{ this._parent.get_name() }}.{{ this.method }}({{ this.content }}, {{ this.options }});
-        {% endmacro %}
-    """)
-
-    def __init__(self, method: str, content_html: str, **options):
-        super().__init__()
-        self._name = "Bind"
-        self.method = method
-        self.content = js_string(content_html)
-        self.options = json.dumps(options)
+@lru_cache(maxsize=64)
+def _compiled(template: str) -> Template:
+    """A _Script's template, compiled once per process rather than once per map."""
+    return Template("{% macro script(this, kwargs) %}" + template + "{% endmacro %}")
 
 
 class _Script(MacroElement):
@@ -139,7 +139,7 @@ class _Script(MacroElement):
     def __init__(self, template: str, **values):
         super().__init__()
         self._name = "StorymapScript"
-        self._template = Template("{% macro script(this, kwargs) %}" + template + "{% endmacro %}")
+        self._template = _compiled(template)
         for key, value in values.items():
             setattr(self, key, value)
 
@@ -167,7 +167,7 @@ def _legend(kinds: list[str]) -> _Script:
 
 def _background(assets: Assets) -> _Script:
     """Country outlines in a pane beneath the tiles: visible wherever tiles do not load."""
-    inline = json.dumps(assets.background).replace("</", "<\\/") if assets.background is not None else "null"
+    inline = js_json(assets.background) if assets.background is not None else "null"
     return _Script(
         """
         (function (map) {
@@ -197,7 +197,7 @@ def _tour(steps, start: int) -> _Script:
 
     return _Script(
         "{{ this.code }}\nstorymapTour({{ this._parent.get_name() }}, {{ this.steps }}, {start: {{ this.start }}});",
-        code=TOUR_JS.read_text(encoding="utf-8"), steps=steps_json(steps).replace("</", "<\\/"),
+        code=TOUR_JS.read_text(encoding="utf-8"), steps=script_safe(steps_json(steps)),
         start=max(0, min(int(start), len(steps) - 1)),
     )
 
@@ -251,8 +251,7 @@ def build_map(story_map: StoryMap, assets: Assets, tiles: str | None = None, hei
     if len(story_map.places) > CLUSTER_THRESHOLD:
         m.add_child(_clustered(story_map))
     else:
-        for rp in sorted(story_map.places, key=lambda p: -p.place.precision_km):
-            _draw_place(m, story_map, rp, media_url)
+        m.add_child(_places(story_map, media_url))
     kinds = [k for k in KINDS if any(p.place.kind == k for p in story_map.places)]
     if kinds:
         m.add_child(_legend(kinds))
@@ -323,30 +322,49 @@ def _clustered(story_map: StoryMap) -> _Script:
             map.addLayer(group);
         })({{ this._parent.get_name() }});
         """,
-        rows=json.dumps(rows).replace("</", "<\\/"),
-        sentences=json.dumps([s.text for s in story_map.sentences]).replace("</", "<\\/"),
+        rows=js_json(rows), sentences=js_json([s.text for s in story_map.sentences]),
         icons=json.dumps(icons), labels=json.dumps(KIND_LABELS),
     )
 
 
-def _draw_place(m: folium.Map, story_map: StoryMap, rp: ResolvedPlace, media_url) -> None:
-    place = rp.place
-    color = KIND_STYLE[place.kind]["color"]
-    if place.approximate:
-        layer = folium.Circle(
-            location=(place.lat, place.lon), radius=place.precision_km * 1000, color=color, weight=2,
-            dash_array="6 4", fill=True, fill_color=color, fill_opacity=0.12, class_name=f"sm-area sm-{rp.key}",
-        )
-    else:
-        svg = shape_svg(place.kind, 22 if place.kind == COUNTRY else 18)
-        icon = folium.DivIcon(html=f'<div data-place="{escape(rp.key)}">{svg}</div>',
-                              icon_size=(22, 22) if place.kind == COUNTRY else (18, 18),
-                              icon_anchor=(11, 11) if place.kind == COUNTRY else (9, 9), class_name="sm-icon")
-        z = {SITE: 400, CITY: 300, LANDFORM: 200, REGION: 100, COUNTRY: 0}[place.kind]
-        layer = folium.Marker(location=(place.lat, place.lon), icon=icon, z_index_offset=z)
-    layer.add_child(_Bind("bindTooltip", escape(tooltip_text(rp)), sticky=False))
-    layer.add_child(_Bind("bindPopup", popup_html(story_map, rp, media_url), maxWidth=320))
-    layer.add_to(m)
+def _places(story_map: StoryMap, media_url) -> _Script:
+    """Every place of a short story in one script: a marker (or a dashed area when approximate)
+    with its tooltip and popup.
+
+    One element instead of five folium elements per place: folium compiles every
+    element it renders into a template, which was most of the server's work per reader.
+    Tooltips and popups are HTML built and escaped here; places travel as JSON.
+    """
+    rows = []
+    for rp in sorted(story_map.places, key=lambda p: -p.place.precision_km):
+        place = rp.place
+        size = 22 if place.kind == COUNTRY else 18
+        rows.append({
+            "key": rp.key, "lat": place.lat, "lon": place.lon, "color": KIND_STYLE[place.kind]["color"],
+            "area": place.precision_km * 1000 if place.approximate else 0,
+            "icon": f'<div data-place="{escape(rp.key)}">{shape_svg(place.kind, size)}</div>', "size": size,
+            "z": {SITE: 400, CITY: 300, LANDFORM: 200, REGION: 100, COUNTRY: 0}[place.kind],
+            "tooltip": escape(tooltip_text(rp)), "popup": popup_html(story_map, rp, media_url),
+        })
+    return _Script(
+        """
+        (function (map) {
+            {{ this.rows }}.forEach(function (p) {
+                var layer = p.area
+                    ? L.circle([p.lat, p.lon], {radius: p.area, color: p.color, weight: 2, dashArray: '6 4',
+                                                fill: true, fillColor: p.color, fillOpacity: 0.12,
+                                                className: 'sm-area sm-' + p.key})
+                    : L.marker([p.lat, p.lon], {zIndexOffset: p.z, icon: L.divIcon({
+                          html: p.icon, className: 'sm-icon', iconSize: [p.size, p.size],
+                          iconAnchor: [p.size / 2, p.size / 2]})});
+                layer.bindTooltip(p.tooltip, {sticky: false});
+                layer.bindPopup(p.popup, {maxWidth: 320});
+                layer.addTo(map);
+            });
+        })({{ this._parent.get_name() }});
+        """,
+        rows=js_json(rows),
+    )
 
 
 def highlight(rp: ResolvedPlace) -> folium.FeatureGroup:
