@@ -39,7 +39,7 @@ bench: install
 
 ## Many readers at once against the app on loopback (READERS=50 by default).
 load: install chromium
-	$(PY) benchmarks/load.py --readers $${READERS:-50}
+	$(PY) benchmarks/load.py --readers $${READERS:-50} --browsers $${BROWSERS:-5}
 
 ## Geoparsing accuracy and speed on ../shared/corpora, beside published systems (skips without them).
 bench-geoparse: install
