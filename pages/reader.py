@@ -1,12 +1,13 @@
 """Reader: a story's text beside its map, with its figures."""
 
-import pandas as pd
+import html
+
 import streamlit as st
 from streamlit_folium import st_folium
 
 from pages._resources import media_url, storage, story_files, story_map, vendor_assets
 from storymap import maps
-from storymap.figures import comparison
+from storymap.figures import bars_html, comparison
 from storymap.gazetteer import KIND_LABELS
 from storymap.highlight import place_url, text_html
 
@@ -127,7 +128,9 @@ if smap.figures:
     cols = st.columns(3)
     for i, fig in enumerate(smap.figures):
         with cols[i % 3].container(border=True):
-            st.metric(fig.meaning.capitalize(), fig.display)
+            # Not st.metric: it cuts a long figure ("as much as $8 t…"); this wraps.
+            st.caption(fig.meaning.capitalize())
+            st.html(f'<div class="sm-figure" style="font-size:1.8rem;line-height:1.2">{html.escape(fig.display)}</div>')
             st.text(fig.sentence.text)
             if fig.place_key and smap.place(fig.place_key):
                 st.button(f"Show {smap.place(fig.place_key).name} on the map", key=f"fig-{i}",
@@ -135,5 +138,4 @@ if smap.figures:
     bars = comparison(smap.figures)
     if bars:
         st.markdown(f"**How the figures compare ({bars[0].unit})**")
-        st.bar_chart(pd.DataFrame({"figure": [b.label for b in bars], bars[0].unit: [b.value for b in bars]}),
-                     x="figure", y=bars[0].unit, horizontal=True)
+        st.html(bars_html(bars))

@@ -1,5 +1,7 @@
 """The reader page, driven through Streamlit's AppTest."""
 
+import html
+import re
 import shutil
 from pathlib import Path
 
@@ -34,9 +36,12 @@ def test_reader_shows_story_places_and_figures(library):
     pills = at.get("button_group")[0]
     labels = set(pills.proto.options[i].content for i in range(len(pills.proto.options)))
     assert {"Wana", "Muhammad Khel copper mine", "Islamabad", "China", "Hindu Kush"} <= labels
-    figures = {m.value: m.label for m in at.metric}
-    assert figures["22,000 tons of copper"] == "Tons of copper"
-    assert "as much as $8 trillion" in figures and "more than 90%" in figures
+    figures = [re.search(r'class="sm-figure"[^>]*>([^<]*)<', h.proto.body) for h in at.get("html")]
+    figures = [html.unescape(f.group(1)) for f in figures if f]
+    assert {"22,000 tons of copper", "as much as $8 trillion", "more than 90%"} <= set(figures)
+    assert "Tons of copper" in [c.value for c in at.caption]
+    bars = [h for h in at.get("html") if "sm-bars" in h.proto.body]
+    assert len(bars) == 1 and "220,000 tons" in bars[0].proto.body
 
 
 def test_place_in_the_url_opens_its_detail(library):

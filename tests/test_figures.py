@@ -1,3 +1,5 @@
+import re
+
 from storymap.articles import parse_story
 from storymap.figures import comparison, extract_figures
 
@@ -37,3 +39,14 @@ def test_money_scales_and_currencies():
 
 def test_model_numbers_are_not_figures():
     assert figures_of("They carried M-16 rifles and AK-47s.") == []
+
+
+def test_the_comparison_is_drawn_as_escaped_bars_to_scale(sample_map):
+    from storymap.figures import Bar, bars_html
+
+    html = bars_html(comparison(sample_map.figures))
+    widths = [float(w) for w in re.findall(r'class="sm-bar" style="height:14px;width:([\d.]+)%', html)]
+    assert widths == [10.0, 100.0]  # 22,000 t against nearly ten times that
+    assert "22,000 tons" in html and "220,000 tons" in html and html.count("(derived)") == 1
+    evil = bars_html([Bar('<script>alert(1)</script>', 5.0, "<b>t</b>", False, None)])
+    assert "<script>" not in evil and "&lt;script&gt;" in evil and "&lt;b&gt;t&lt;/b&gt;" in evil
