@@ -243,12 +243,11 @@ def page_rows(n: int = 1_000) -> list[tuple[str, str, str]]:
                 inner = frame.element_handle().content_frame()
                 inner.wait_for_function(drawn, polling="raf", timeout=120_000)
                 drawn_s = time.perf_counter() - start
-                inner.evaluate(f"() => {{ window.map.setView([{target.place.lat}, {target.place.lon}], 12); }}")
                 frame.scroll_into_view_if_needed()
-                page.wait_for_timeout(800)
                 box = frame.bounding_box()
-                # Where the target's marker is drawn (an icon, or an SVG circle), in the frame.
-                rect = inner.evaluate(f"""() => {{
+                # Where the target's marker is drawn (an icon, or an SVG circle), in the frame; zoomed
+                # in until no neighbour clusters with it.
+                find = f"""() => {{
                     for (const layer of Object.values(window.map._layers)) {{
                         const el = layer._icon || layer._path;
                         if (el && layer.getLatLng && layer.getLatLng().distanceTo([{target.place.lat}, {target.place.lon}]) < 50) {{
@@ -257,7 +256,16 @@ def page_rows(n: int = 1_000) -> list[tuple[str, str, str]]:
                         }}
                     }}
                     return null;
-                }}""")
+                }}"""
+                rect = None
+                for zoom in (12, 14, 16, 18):
+                    inner.evaluate(f"() => {{ window.map.setView([{target.place.lat}, {target.place.lon}], {zoom}); }}")
+                    page.wait_for_timeout(800)
+                    rect = inner.evaluate(find)
+                    if rect:
+                        break
+                if rect is None:
+                    raise RuntimeError(f"{name}: the marker of {target.place.name} is not on the map")
                 start = time.perf_counter()
                 page.mouse.click(box["x"] + rect[0], box["y"] + rect[1])
                 page.get_by_role("heading", name=target.place.name).wait_for(timeout=60_000)
