@@ -167,3 +167,10 @@ def test_first_level_regions_of_every_country(gazetteer):
     kinds = {p.place.kind for p in geoparse("Fighting returned to Kandahar.", gazetteer).places}
     assert kinds == {"city"}
     assert {p.place.kind for p in geoparse("Villages across Kandahar Province emptied.", gazetteer).places} == {"region"}
+
+
+def test_gaza_and_the_west_bank_are_where_news_means_them(gazetteer):
+    parsed = geoparse("Rockets were fired from Gaza; settlers in the West Bank protested.", gazetteer)
+    places = {p.name: p.place for p in parsed.places}
+    assert places["Gaza"].country == "PS"  # not Mozambique's Gaza province
+    assert places["West Bank"].approximate and "Natural Earth" in places["West Bank"].source

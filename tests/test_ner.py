@@ -11,14 +11,14 @@ from storymap.articles import parse_story
 from storymap.geoparsing import geoparse
 from storymap.ner import configured
 
-TEXT = "Flooding hit Reading overnight. Convoys crossed from Spinwam into the West Bank, said officials in Islamabad."
+TEXT = "Flooding hit Reading overnight. Convoys crossed from Spinwam into the Shawal Valley, said officials in Islamabad."
 
 
 def pipeline():
     nlp = spacy.blank("en")
     ruler = nlp.add_pipe("entity_ruler")
     ruler.add_patterns([{"label": "GPE", "pattern": "Reading"}, {"label": "GPE", "pattern": "Spinwam"},
-                        {"label": "LOC", "pattern": "the West Bank"}, {"label": "GPE", "pattern": "Islamabad"},
+                        {"label": "LOC", "pattern": "the Shawal Valley"}, {"label": "GPE", "pattern": "Islamabad"},
                         {"label": "PERSON", "pattern": "Convoys"}])
     return nlp
 
@@ -30,11 +30,11 @@ def test_without_a_model_storymap_reads_on_its_own(gazetteer):
 def test_the_models_places_are_added_as_candidates(gazetteer):
     parsed = geoparse(TEXT, gazetteer, ner=pipeline())
     # Each once, in reading order; the article is not part of the name; people are not places.
-    assert [m.text for m in parsed.mentions] == ["Reading", "Spinwam", "West Bank", "Islamabad"]
+    assert [m.text for m in parsed.mentions] == ["Reading", "Spinwam", "Shawal Valley", "Islamabad"]
     places = {p.name: p.place.country for p in parsed.places}
     assert places["Reading"] == "GB" and places["Islamabad"] == "PK"
     # What the gazetteer does not know stays unplaced, for an online geocoder or an editor.
-    assert {m.text for m in parsed.unresolved} == {"Spinwam", "West Bank"}
+    assert {m.text for m in parsed.unresolved} == {"Spinwam", "Shawal Valley"}
 
 
 def test_a_model_named_in_the_environment_is_used_and_a_missing_one_is_explained(gazetteer, tmp_path, monkeypatch):
