@@ -142,7 +142,7 @@ def score(predicted: list[list[Toponym]], gold: list[list[Toponym]]) -> Score:
 
 
 def storymap_predictions(docs, gazetteer) -> tuple[list[list[Toponym]], float]:
-    from storymap.geoparsing import demonym_mentions, geoparse
+    from storymap.geoparsing import geoparse
 
     countries = {code: (p.lat, p.lon) for code, p in gazetteer.countries().items()}
     out, started = [], time.process_time()
@@ -154,7 +154,7 @@ def storymap_predictions(docs, gazetteer) -> tuple[list[list[Toponym]], float]:
                     for rp in parsed.places for m in rp.mentions]
                    + [Toponym(m.start, m.end, m.text) for m in parsed.unresolved]
                    + [Toponym(m.start, m.end, m.text, *countries[code])
-                      for m, code in demonym_mentions(text, parsed.mentions) if code in countries])
+                      for m, code in parsed.demonyms if code in countries])
     return out, time.process_time() - started
 
 

@@ -79,9 +79,12 @@ def find_demonyms(text: str, lexicon: Lexicon | None = None,
 
 def demonym_mentions(text: str, places: list[Mention], lexicon: Lexicon | None = None) -> list[tuple[Mention, str]]:
     """The demonyms that are not part of a place's name ('Dominican' in 'Dominican Republic')."""
+    return _outside(find_demonyms(text, lexicon), places)
+
+
+def _outside(demonyms: list[tuple[Mention, str]], places: list[Mention]) -> list[tuple[Mention, str]]:
     taken = [(m.start, m.end) for m in places]
-    return [(m, code) for m, code in find_demonyms(text, lexicon)
-            if not any(s <= m.start < e for s, e in taken)]
+    return [(m, code) for m, code in demonyms if not any(s <= m.start < e for s, e in taken)]
 
 
 @dataclass(frozen=True)
@@ -122,6 +125,7 @@ class Geoparse:
     places: list[ResolvedPlace]
     focus: dict[str, float]
     unresolved: list[Mention]
+    demonyms: list[tuple[Mention, str]] = field(default_factory=list)  # "Afghan" -> AF, outside place names
 
 
 # --- recognition ----------------------------------------------------------
@@ -235,9 +239,14 @@ def _runs(text: str, tokens: list[_Token], lexicon: Lexicon) -> list[list[_Token
 
 def find_mentions(text: str, gazetteer: Gazetteer, lexicon: Lexicon | None = None) -> tuple[list[Mention], Counter]:
     """Mentions of places in ``text``, and the countries its demonyms point to."""
-    lexicon = lexicon or load_lexicon()
+    mentions, demonyms = _recognise(text, gazetteer, lexicon or load_lexicon())
+    return mentions, Counter(code for _, code in demonyms)
+
+
+def _recognise(text: str, gazetteer: Gazetteer, lexicon: Lexicon) -> tuple[list[Mention], list[tuple[Mention, str]]]:
+    """Mentions of places, and every demonym with its country, from one pass over the words."""
     tokens = _tokens(text)
-    demonyms = Counter(code for _, code in find_demonyms(text, lexicon, tokens))
+    demonyms = find_demonyms(text, lexicon, tokens)
     found: list[tuple[Mention, bool]] = []  # (mention, single common-name token)
     people: set[str] = set()
     consumed: set[int] = set()  # start offsets of runs used as qualifiers
@@ -656,9 +665,11 @@ def geoparse(text: str, gazetteer: Gazetteer, geocoder: Geocoder | None = None, 
              ner=None) -> Geoparse:
     """Find and resolve every place named in ``text``; ``ner``, a spaCy pipeline, may add candidates."""
     geocoder = geocoder or OfflineGazetteer(gazetteer)
-    mentions, demonyms = find_mentions(text, gazetteer)
+    mentions, demonyms = _recognise(text, gazetteer, load_lexicon())
     if ner is not None:
         from storymap.ner import entity_mentions  # spaCy is optional; only this path touches it
 
         mentions = sorted(mentions + entity_mentions(text, ner, mentions), key=lambda m: m.start)
-    return resolve(mentions, geocoder, gazetteer, demonyms, dateline)
+    parsed = resolve(mentions, geocoder, gazetteer, Counter(code for _, code in demonyms), dateline)
+    parsed.demonyms = _outside(demonyms, mentions)
+    return parsed
