@@ -64,7 +64,8 @@ def analyse(story: Story, gazetteer: Gazetteer | None = None, geocoder: Geocoder
     adding candidates; by default, the one STORYMAP_SPACY_MODEL names, if any.
     """
     gazetteer = gazetteer or default_gazetteer()
-    parsed = geoparse(story.text, gazetteer, geocoder, dateline=story.dateline, ner=ner or configured_ner()[0])
+    parsed = geoparse(story.text, gazetteer, geocoder, dateline=story.dateline,
+                      ner=ner if ner is not None else configured_ner()[0])
     places = list(parsed.places)
     problems: list[LookupProblem] = []
     if chain is not None and chain.online:

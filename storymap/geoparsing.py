@@ -412,7 +412,7 @@ class Weights:
 
     country: float = 8.0  # the candidate is a country
     curated: float = 7.0  # ... one of our curated entries
-    region: float = 5.0  # ... a state, county or continent
+    region: float = 5.0  # ... a state, province, county or continent
     town: float = 1.0  # ... a town, plus `population` per tenfold inhabitants
     population: float = 1.0
     own_name: float = 2.0  # the name is the place's own, not an alternate one
