@@ -360,8 +360,9 @@ def _judge(text: str, run: list[_Token], i: int, j: int, surface: str, gazetteer
         return "person"
     top = gazetteer.lookup(surface)[0]
     strong = top.kind in (COUNTRY, REGION) or top.id.startswith("cur:") or j - i > 1
-    if j - i == 1 and words[i] in lexicon.not_places and not top.id.startswith("cur:"):
-        return "other"
+    if j - i == 1 and (words[i] in lexicon.not_places or words[i] in lexicon.directions) \
+            and not top.id.startswith("cur:"):
+        return "other"  # "March", "Reading"; "Western" alone (an alternate name of a town in Wisconsin)
     if any(w in lexicon.org_words for w in words[j:]):
         return "other"  # "Columbia University", "Washington Post"
     if strong:

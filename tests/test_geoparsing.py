@@ -52,6 +52,8 @@ def test_organisations_are_not_places(gazetteer):
 def test_common_words_and_months_are_not_places(gazetteer):
     text = "March was cold. Reading the report, officials said copper prices rose in Karachi."
     assert names(text, gazetteer) == ["Karachi"]
+    # Directions alone are not places, though gazetteers list them as towns' other names.
+    assert names("Western diplomats and Central bankers met in Lahore.", gazetteer) == ["Lahore"]
 
 
 def test_a_town_that_is_also_a_word_of_the_story_is_not_taken(gazetteer):
