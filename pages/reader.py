@@ -86,7 +86,7 @@ with map_col:
         st.session_state[f"focus-{slug}"] = chosen
     focus = smap.place(st.session_state.get(f"focus-{slug}"))
     fmap = maps.build_map(smap, vendor_assets(), tiles=maps.tiles_setting(), focus=focus.place if focus else None,
-                          media_url=media_url())
+                          media_url=media_url(), report_clicks=True)
 
     def clicked_on_map() -> None:
         """Runs before the rerun a marker click causes, so that one rerun shows the place."""

@@ -222,11 +222,12 @@ def place_view(place: Place) -> tuple[tuple[float, float], int]:
 
 def build_map(story_map: StoryMap, assets: Assets, tiles: str | None = None, height: int | str = 560,
               focus: Place | None = None, media_url: Callable[[str], str] | None = None,
-              tour: list | None = None, tour_start: int = 0) -> folium.Map:
+              tour: list | None = None, tour_start: int = 0, report_clicks: bool = False) -> folium.Map:
     """The story's map: every place, a legend, the offline background and optional tiles.
 
     The view opens on ``focus`` when given (a link straight to a place), else on all
-    places; with ``tour`` steps it carries the guided tour, opened at ``tour_start``.
+    places; with ``tour`` steps it carries the guided tour, opened at ``tour_start``;
+    with ``report_clicks``, a click on a place reaches the page at once (see _click_report).
     """
     center, zoom = place_view(focus) if focus is not None else ((20.0, 0.0), 2)
     m = folium.Map(tiles=None, zoom_start=zoom, location=center, height=height, control_scale=True,
@@ -257,6 +258,8 @@ def build_map(story_map: StoryMap, assets: Assets, tiles: str | None = None, hei
         m.add_child(_legend(kinds))
     if tour:
         m.add_child(_tour(tour, tour_start))
+    if report_clicks:
+        m.add_child(_click_report())  # last: it listens to every layer added before it
     if focus is None and story_map.places:
         lats = [p.place.lat for p in story_map.places]
         lons = [p.place.lon for p in story_map.places]
@@ -364,6 +367,41 @@ def _places(story_map: StoryMap, media_url) -> _Script:
         })({{ this._parent.get_name() }});
         """,
         rows=js_json(rows),
+    )
+
+
+def _click_report() -> _Script:
+    """Report a click on a place to the page at once, not after streamlit-folium's debounce.
+
+    streamlit-folium records a clicked layer in ``window.__GLOBAL_DATA__`` and tells
+    Streamlit 250 ms later. When the page asked only for what a click sets (the
+    tooltip, the count), this sends the same value straight away through Streamlit's
+    component protocol and records it as sent, so the debounced report, finding
+    nothing new, sends nothing. Outside streamlit-folium, or asked for anything else,
+    it does nothing and the debounced report stands.
+    """
+    return _Script(
+        """
+        (function (map) {
+            var clickKeys = ['last_object_clicked_count', 'last_object_clicked_tooltip', 'last_object_clicked_popup'];
+            function report() {
+                setTimeout(function () {  // after streamlit-folium's own click handler has run
+                    var data = window.__GLOBAL_DATA__;
+                    if (!data || !data.returned_objects || window.parent === window) return;
+                    if (!data.returned_objects.every(function (k) { return clickKeys.indexOf(k) >= 0; })) return;
+                    var value = {};
+                    clickKeys.forEach(function (k) {
+                        if (data.returned_objects.indexOf(k) >= 0) value[k] = data[k];
+                    });
+                    if (JSON.stringify(value) === JSON.stringify(data.previous_data)) return;
+                    data.previous_data = value;
+                    window.parent.postMessage({isStreamlitMessage: true, type: 'streamlit:setComponentValue',
+                                               value: value, dataType: 'json'}, '*');
+                }, 0);
+            }
+            map.eachLayer(function (layer) { layer.on('click', report); });
+        })({{ this._parent.get_name() }});
+        """
     )
 
 

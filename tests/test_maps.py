@@ -67,3 +67,11 @@ def test_popup_shows_an_editors_note_and_image_as_text(seeded_record_map):
     assert '<img src="/app/static/media/x.png" alt="&lt;b&gt;cap&lt;/b&gt;">' in popup
     assert "&lt;script&gt;note&lt;/script&gt;" in popup and "<script>note" not in popup
     assert "Credit &amp; co" in popup
+
+
+def test_only_the_reader_map_reports_clicks_at_once(sample_map, tmp_path):
+    # The reader's map tells the page about a click without streamlit-folium's debounce;
+    # an exported or presented map, with no Streamlit page around it, carries no such code.
+    reader = build_map(sample_map, assets.publish(tmp_path), report_clicks=True).get_root().render()
+    assert "streamlit:setComponentValue" in reader and "previous_data" in reader
+    assert "streamlit:setComponentValue" not in render(sample_map, tmp_path)
