@@ -332,8 +332,7 @@ def _us_county_rows() -> Iterable[tuple[tuple, set[str]]]:
     for key, where in points.items():
         lat = sorted(p[0] for p in where)[len(where) // 2]
         lon = sorted(p[1] for p in where)[len(where) // 2]
-        spread = sorted(km(lat, lon, a, b) for a, b in where)
-        radius = float(max(10, round(spread[int(0.9 * (len(spread) - 1))])))
+        radius = _radius_holding(lat, lon, where, low=10, high=10_000)
         name, state = names[key], key[1]
         pid = f"fips:{fips[key]}" if key in fips else f"county:{state}:{key[0]}"
         row = (pid, name, REGION, round(lat, 4), round(lon, 4), "US", state, 0, radius,
@@ -411,9 +410,14 @@ def _nearest_admin1(lat: float, lon: float, towns: list[tuple]) -> tuple[str, fl
     nearest = sorted(towns, key=lambda t: (t[3] - lat) ** 2 + scale * (t[4] - lon) ** 2)[:15]
     code = Counter(t[6] for t in nearest).most_common(1)[0][0]
     members = [t for t in towns if t[6] == code]
-    spread = sorted(km(lat, lon, t[3], t[4]) for t in members)
-    radius = float(min(800, max(25, round(spread[int(0.9 * (len(spread) - 1))]))))
+    radius = _radius_holding(lat, lon, [(t[3], t[4]) for t in members], low=25, high=800)
     return code, radius, sum(t[7] for t in members)
+
+
+def _radius_holding(lat: float, lon: float, points: list[tuple[float, float]], low: float, high: float) -> float:
+    """The radius around a point that holds 90% of ``points`` (whole km, within [low, high])."""
+    spread = sorted(km(lat, lon, a, b) for a, b in points)
+    return float(min(high, max(low, round(spread[int(0.9 * (len(spread) - 1))]))))
 
 
 def _continent_rows() -> Iterable[tuple[tuple, set[str]]]:
