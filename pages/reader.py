@@ -1,13 +1,11 @@
 """Reader: a story's text beside its map, with its figures."""
 
-import html
-
 import streamlit as st
 from streamlit_folium import st_folium
 
 from pages._resources import media_url, storage, story_files, story_map, vendor_assets
 from storymap import maps
-from storymap.figures import bars_html, comparison
+from storymap.figures import bars_html, comparison, headline_html
 from storymap.gazetteer import KIND_LABELS
 from storymap.highlight import place_url, text_html
 
@@ -95,8 +93,7 @@ with map_col:
         if clicks == st.session_state.get(f"clicks-{slug}", 0):
             return
         st.session_state[f"clicks-{slug}"] = clicks
-        label = (state.get("last_object_clicked_tooltip") or "").strip()
-        hit = next((p for p in smap.places if maps.tooltip_text(p) == label), None)
+        hit = maps.clicked_place(smap, state.get("last_object_clicked_tooltip"))
         if hit and hit.key != st.query_params.get("place"):
             st.session_state["chosen-on-map"] = True
             choose(hit.key)
@@ -128,9 +125,8 @@ if smap.figures:
     cols = st.columns(3)
     for i, fig in enumerate(smap.figures):
         with cols[i % 3].container(border=True):
-            # Not st.metric: it cuts a long figure ("as much as $8 t…"); this wraps.
             st.caption(fig.meaning.capitalize())
-            st.html(f'<div class="sm-figure" style="font-size:1.8rem;line-height:1.2">{html.escape(fig.display)}</div>')
+            st.html(headline_html(fig))
             st.text(fig.sentence.text)
             if fig.place_key and smap.place(fig.place_key):
                 st.button(f"Show {smap.place(fig.place_key).name} on the map", key=f"fig-{i}",

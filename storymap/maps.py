@@ -88,6 +88,12 @@ def tooltip_text(rp: ResolvedPlace) -> str:
     return f"{rp.place.name} · {KIND_LABELS[rp.place.kind]}"
 
 
+def clicked_place(story_map: StoryMap, tooltip: str | None) -> ResolvedPlace | None:
+    """The place whose tooltip streamlit-folium reports as clicked."""
+    label = (tooltip or "").strip()
+    return next((p for p in story_map.places if tooltip_text(p) == label), None)
+
+
 def popup_html(story_map: StoryMap, rp: ResolvedPlace, media_url: Callable[[str], str] | None = None) -> str:
     place = rp.place
     parts = [f'<div class="sm-popup" data-place="{escape(rp.key)}">',
