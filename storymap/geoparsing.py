@@ -69,20 +69,14 @@ def _country_demonyms() -> dict[str, str]:
     return out
 
 
-def find_demonyms(text: str, lexicon: Lexicon | None = None,
-                  tokens: list[_Token] | None = None) -> list[tuple[Mention, str]]:
+def _demonyms(tokens: list[_Token], lexicon: Lexicon) -> list[tuple[Mention, str]]:
     """Words like 'Afghan' or 'Pakistanis': each with the country it points to."""
-    lexicon = lexicon or load_lexicon()
-    return [(Mention(t.start, t.end, t.text), lexicon.demonyms[t.lower]) for t in tokens or _tokens(text)
+    return [(Mention(t.start, t.end, t.text), lexicon.demonyms[t.lower]) for t in tokens
             if t.capitalised and lexicon.demonyms.get(t.lower)]
 
 
-def demonym_mentions(text: str, places: list[Mention], lexicon: Lexicon | None = None) -> list[tuple[Mention, str]]:
-    """The demonyms that are not part of a place's name ('Dominican' in 'Dominican Republic')."""
-    return _outside(find_demonyms(text, lexicon), places)
-
-
 def _outside(demonyms: list[tuple[Mention, str]], places: list[Mention]) -> list[tuple[Mention, str]]:
+    """The demonyms that are not part of a place's name ('Dominican' in 'Dominican Republic')."""
     taken = [(m.start, m.end) for m in places]
     return [(m, code) for m, code in demonyms if not any(s <= m.start < e for s, e in taken)]
 
@@ -246,7 +240,7 @@ def find_mentions(text: str, gazetteer: Gazetteer, lexicon: Lexicon | None = Non
 def _recognise(text: str, gazetteer: Gazetteer, lexicon: Lexicon) -> tuple[list[Mention], list[tuple[Mention, str]]]:
     """Mentions of places, and every demonym with its country, from one pass over the words."""
     tokens = _tokens(text)
-    demonyms = find_demonyms(text, lexicon, tokens)
+    demonyms = _demonyms(tokens, lexicon)
     found: list[tuple[Mention, bool]] = []  # (mention, single common-name token)
     people: set[str] = set()
     consumed: set[int] = set()  # start offsets of runs used as qualifiers

@@ -127,12 +127,10 @@ def test_newspaper_state_abbreviations(gazetteer):
 
 
 def test_demonyms_from_every_country_but_not_inside_a_name(gazetteer):
-    from storymap.geoparsing import demonym_mentions
-
     text = "Aid reached the Dominican Republic, and Russian and Sri Lankan crews helped. Pakistanis cheered."
     mentions, demonyms = find_mentions(text, gazetteer)
     assert [m.text for m in mentions] == ["Dominican Republic"]
-    assert [(m.text, code) for m, code in demonym_mentions(text, mentions)] == [
+    assert [(m.text, code) for m, code in geoparse(text, gazetteer).demonyms] == [
         ("Russian", "RU"), ("Pakistanis", "PK")]
 
 
