@@ -127,7 +127,7 @@ def _bbox_radius_km(bbox) -> float:
     return round(radius, 1) if radius > 1 else 0.0
 
 
-def candidates(geocoder: Geocoder, name: str, limit: int = 10) -> list[Place]:
+def candidates(geocoder: Geocoder, name: str, limit: int = 25) -> list[Place]:
     """Every place ``geocoder`` offers for ``name``, as Places."""
     if type(geocoder) is OfflineGazetteer:
         # The same answer as geocode() gives, without the round trip through geopy Locations

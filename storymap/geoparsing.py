@@ -26,7 +26,7 @@ from pathlib import Path
 from geopy.geocoders.base import Geocoder
 
 from storymap.articles import free_name, slugify
-from storymap.gazetteer import CITY, COUNTRY, DATA_DIR, REGION, Gazetteer, Place, km, normalize
+from storymap.gazetteer import CITY, COUNTRY, DATA_DIR, REGION, Gazetteer, Place, contains, km, normalize
 from storymap.geocoders import OfflineGazetteer, candidates
 
 LEXICON_PATH = DATA_DIR / "gazetteer" / "language.json"
@@ -416,6 +416,7 @@ class Weights:
     country_focus: float = 4.0  # times the share of the story's evidence for its country
     qualifier: float = 6.0  # "City, State" names its state or country
     near: float = 2.0  # within 300 km of a place the story is sure of
+    together: float = 3.0  # per other name with a place that holds, lies in or lies near this one (up to two)
 
 
 @lru_cache(maxsize=4)
@@ -447,24 +448,30 @@ def resolve(mentions: list[Mention], geocoder: Geocoder, gazetteer: Gazetteer,
         if key not in options:
             options[key] = candidates(geocoder, m.name)
             code = lexicon.demonyms.get(m.name.lower())
-            if not options[key] and code and code in gazetteer.countries():
-                options[key] = [gazetteer.countries()[code]]  # "Russian" names Russia
+            if code and code in gazetteer.countries():
+                # "Russian" marked as a place names Russia, not a hamlet called Russian
+                country = gazetteer.countries()[code]
+                options[key] = [country] + [p for p in options[key] if p.id != country.id]
+            elif not options[key]:
+                options[key] = _named_by_people(m.name, gazetteer)  # "Ohioans", "Sri Lankan"
     priors = {k: _priors(k, opts, gazetteer, w) for k, opts in options.items()}
-    odds = {k: _country_odds(sorted(p, key=lambda c: -c.score)) for k, p in priors.items()}
+    together = _together(options, {(normalize(m.name), m.qualifier): m.name for m in mentions}, priors)
+    # A name votes by how likely each of its places is given the names around it, not alone.
+    odds = {k: _country_odds(_rank(p, {}, w, [], together.get(k))) for k, p in priors.items()}
     votes, own = _votes(mentions, options, odds, demonyms or Counter(), dateline, gazetteer, lexicon)
     focus = _shares(votes)
     # A name is judged by the rest of the story: its own vote would only confirm its first guess
     # ("Hyderabad" voting for India in a story about Pakistan).
     others = {k: _shares(votes, without=own[k]) if k in own else focus for k in options}
 
-    first = {k: _rank(p, others[k], w, anchors=[]) for k, p in priors.items()}
+    first = {k: _rank(p, others[k], w, [], together.get(k)) for k, p in priors.items()}
     anchors = [c[0].place for c in first.values()
                if c and c[0].place.kind != COUNTRY and _confidence(c) >= 0.8 and c[0].place.precision_km < 100]
     # Within a country, the story's state or province: "Alexandria" in a story about Louisiana.
     regional = {k: (c[0].place.country, c[0].place.admin1) for k, c in first.items()
                 if c and c[0].place.kind != COUNTRY and c[0].place.admin1 and _confidence(c) >= 0.8}
     counts = Counter(regional.values())
-    final = {k: _rank(p, others[k], w, anchors,
+    final = {k: _rank(p, others[k], w, anchors, together.get(k),
                       _region_shares(counts - Counter([regional[k]]) if k in regional else counts))
              for k, p in priors.items()}
 
@@ -544,6 +551,86 @@ def _country_odds(ranked: list[_Choice]) -> dict[str, float]:
     return odds
 
 
+NEAR_KM = 40  # towns this close are "named together" (a town and its suburb, two neighbours)
+SURE = 0.9  # a name this sure of one place lends little weight to its others
+
+
+def _named_by_people(word: str, gazetteer: Gazetteer) -> list[Place]:
+    """The country or region a demonym the lexicon lacks is formed from: "Ohioans" -> Ohio,
+    "Ontarian" -> Ontario, "Dagestani" -> Dagestan, "Abkhaz" -> Abkhazia, "Sri Lankan" -> Sri Lanka."""
+    stem = word[:-1] if word.endswith("s") else word
+    guesses = [stem + "ia"]
+    if stem.endswith("an"):
+        guesses = [stem[:-1], stem[:-2], stem[:-2] + "e", stem[:-2] + "o"]
+    elif stem.endswith("i"):
+        guesses = [stem[:-1]]
+    for guess in guesses:
+        found = gazetteer.lookup(guess) if len(guess) > 3 else []
+        if found and (found[0].kind in (COUNTRY, REGION) or found[0].id.startswith("cur:")):
+            return found[:1]
+    return []
+
+
+def _together(options: dict[tuple[str, str], list[Place]], names: dict[tuple[str, str], str],
+              priors: dict[tuple[str, str], list[_Choice]]) -> dict[tuple[str, str], dict[str, tuple[float, str, str]]]:
+    """For each name's candidates, how strongly the story's other names hold them, lie in them
+    or lie near them: {key: {place id: (strength, an other name, "holds" / "lies in" / "lies near")}}.
+
+    "Richmond" with "Madison County": of 39 Richmonds, Kentucky's lies in one of the
+    Madison Counties, and that Madison County holds a Richmond; each name is the
+    other's evidence, however ambiguous both are alone. An other name counts for as
+    much as it discriminates: "Washington", near one Springfield or another all over
+    the country, is worth a fraction to each; and a link through a place its name
+    hardly means (the town of Washington in Georgia, when "Washington" is the capital)
+    is worth what that name leaves to places other than its favourite.
+    """
+    areas: dict[str, list[tuple[tuple[str, str], Place]]] = {}
+    grid: dict[tuple[int, int], list[tuple[tuple[str, str], Place]]] = {}
+    for key, opts in options.items():
+        for place in opts:
+            if place.kind == REGION and place.country:
+                areas.setdefault(place.country, []).append((key, place))
+            elif place.kind != COUNTRY and place.precision_km < NEAR_KM:
+                grid.setdefault((int(place.lat), int(place.lon)), []).append((key, place))
+    favourite = {}
+    for key, choices in priors.items():
+        if choices:
+            ranked = sorted(choices, key=lambda c: -c.score)
+            favourite[key] = (ranked[0].place.id, _confidence(ranked))
+    links: dict[tuple[str, str], dict[tuple[str, str], dict[str, tuple[str, float]]]] = {}
+
+    def link(key: tuple[str, str], place: Place, other: tuple[str, str], through: Place, relation: str) -> None:
+        top, sure = favourite[other]
+        worth = 1.0 if through.id == top or sure < SURE else 1.0 - sure
+        hits = links.setdefault(key, {}).setdefault(other, {})
+        if worth > hits.get(place.id, ("", 0.0))[1]:
+            hits[place.id] = (relation, worth)
+
+    for key, opts in options.items():
+        for place in opts:
+            for area_key, area in areas.get(place.country, ()):
+                if area_key != key and contains(area, place):
+                    link(key, place, area_key, area, "holds")
+                    link(area_key, area, key, place, "lies in")
+            if place.kind == REGION or place.kind == COUNTRY or place.precision_km >= NEAR_KM:
+                continue
+            cell_lat, cell_lon = int(place.lat), int(place.lon)
+            for dlat in (-1, 0, 1):
+                for dlon in (-1, 0, 1):
+                    for other_key, other in grid.get((cell_lat + dlat, cell_lon + dlon), ()):
+                        if other_key != key and _km(place, other) < NEAR_KM:
+                            link(key, place, other_key, other, "lies near")
+    ties: dict[tuple[str, str], dict[str, tuple[float, str, str]]] = {}
+    for key, by_other in links.items():
+        mine = ties.setdefault(key, {})
+        for other, hits in by_other.items():
+            share = 1.0 / len(hits)
+            for place_id, (relation, worth) in hits.items():
+                strength, name, how = mine.get(place_id, (0.0, names[other], relation))
+                mine[place_id] = (strength + share * worth, name, how)
+    return ties
+
+
 def _region_shares(counts: Counter) -> dict:
     """Each state's share of the story's sure places, once there are two to go on."""
     total = sum(counts.values())
@@ -594,11 +681,16 @@ def _priors(key: tuple[str, str], opts: list[Place], gazetteer: Gazetteer, w: We
 
 
 def _rank(priors: list[_Choice], focus: dict[str, float], w: Weights, anchors: list[Place],
-          regions: dict | None = None) -> list[_Choice]:
+          together: dict[str, tuple[float, str, str]] | None = None, regions: dict | None = None) -> list[_Choice]:
     """The candidates, best first, once the story's evidence is added to their priors."""
     choices = []
     for prior in priors:
         place, score, reasons = prior.place, prior.score, list(prior.reasons)
+        tie = (together or {}).get(place.id)
+        if tie:
+            strength, name, relation = tie
+            score += w.together * min(strength, 2.0)
+            reasons.append(("the story also names {}, which {} it", name, relation))
         regional = (regions or {}).get((place.country, place.admin1), 0.0) if place.kind != COUNTRY else 0.0
         if regional:
             score += w.same_region * regional
@@ -644,7 +736,7 @@ def _km(a: Place, b: Place) -> float:
 def _qualifies(qualifier: Place, place: Place) -> bool:
     if qualifier.kind == COUNTRY:
         return qualifier.country == place.country
-    return qualifier.country == place.country and bool(qualifier.admin1) and qualifier.admin1 == place.admin1
+    return contains(qualifier, place)
 
 
 def _confidence(ranked: list[_Choice]) -> float:

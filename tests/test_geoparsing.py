@@ -174,3 +174,47 @@ def test_gaza_and_the_west_bank_are_where_news_means_them(gazetteer):
     places = {p.name: p.place for p in parsed.places}
     assert places["Gaza"].country == "PS"  # not Mozambique's Gaza province
     assert places["West Bank"].approximate and "Natural Earth" in places["West Bank"].source
+
+
+def test_names_of_one_story_settle_each_other(gazetteer):
+    # Of 39 Richmonds and 19 Madison Counties, only Kentucky's pair fits together; each alone
+    # would be Virginia's Richmond and New York's county.
+    parsed = geoparse("A bridge closed in Richmond. Madison County crews will repave it.", gazetteer)
+    places = {p.name: p for p in parsed.places}
+    assert {(n, p.place.admin1) for n, p in places.items()} == {("Richmond", "KY"), ("Madison County", "KY")}
+    assert "Madison County, which holds it" in places["Richmond"].reason
+    alone = geoparse("A bridge closed in Richmond.", gazetteer).places
+    assert [(p.place.admin1) for p in alone] == ["VA"]
+    # A state named once is enough to place its town; a neighbour is as good as a container.
+    assert {p.name: p.place.admin1 for p in geoparse("Springfield, a city of Ohio, voted.", gazetteer).places} == \
+        {"Springfield": "OH", "Ohio": "OH"}
+    pair = geoparse("A man from Edmonton was jailed in Enfield.", gazetteer).places
+    assert {p.place.country for p in pair} == {"GB"}  # two London neighbours, not Alberta and Connecticut
+
+
+def test_a_name_sure_of_another_place_lends_little_weight(gazetteer):
+    # Washington here is the US capital: the town of Washington in Georgia (the state) must not
+    # pull "Georgia" away from the country the story is about.
+    text = "Washington warned Moscow. Russia moved troops toward Georgia and Tbilisi."
+    assert next(p for p in geoparse(text, gazetteer).places if p.name == "Georgia").place.kind == "country"
+
+
+def test_a_demonym_marked_as_a_place_is_its_country_or_region(gazetteer):
+    from storymap.geocoders import OfflineGazetteer
+    from storymap.geoparsing import Mention, resolve
+
+    text = "Canadian troops met Ohioans and Sri Lankan sailors."
+    mentions = [Mention(text.index(w), text.index(w) + len(w), w) for w in ("Canadian", "Ohioans", "Sri Lankan")]
+    parsed = resolve(mentions, OfflineGazetteer(gazetteer), gazetteer)
+    assert {p.mentions[0].text: (p.place.name, p.place.kind) for p in parsed.places} == {
+        "Canadian": ("Canada", "country"), "Ohioans": ("Ohio", "region"), "Sri Lankan": ("Sri Lanka", "country")}
+
+
+def test_regions_news_names_that_no_package_ships_as_one(gazetteer):
+    parsed = geoparse("From Kashmir to the Middle East, and in England and Lancashire, the EU watched.", gazetteer)
+    places = {p.name: p.place for p in parsed.places}
+    assert places["Kashmir"].id == "cur:kashmir" and places["Kashmir"].country == ""  # disputed; not Cashmere, WA
+    assert places["Middle East"].precision_km >= 1000 and places["Middle East"].country == ""
+    assert (places["England"].country, places["England"].kind) == ("GB", "region")  # not England, Arkansas
+    assert places["Lancashire"].country == "GB" and places["Lancashire"].approximate
+    assert places["European Union"].id == "cur:european-union"  # "the EU": not Eu, a town in Normandy
