@@ -147,8 +147,12 @@ def _usable_alternate(name: str) -> bool:
 class Gazetteer:
     """Name index over places; lookups return candidates, most likely first."""
 
-    def __init__(self, rows: list[tuple], index: dict[str, int | tuple[int, ...]], max_tokens: int = 1):
-        """Takes ownership of ``rows`` and ``index`` (fresh from the cache): they are not copied."""
+    def __init__(self, rows: list[tuple], index: dict[str, int | tuple[int, ...]], heads: dict[str, int] | None = None):
+        """Takes ownership of ``rows``, ``index`` and ``heads`` (fresh from the cache): they are not copied.
+
+        ``heads`` maps the first word of every name of two or more words to the most
+        words such a name has, so a recogniser asks only for spans that could match.
+        """
         # rows: compact tuples (id, name, kind, lat, lon, country, admin1, population, precision_km, source)
         self._rows = rows
         self._index = index
@@ -158,7 +162,7 @@ class Gazetteer:
         # and "Washington" has dozens of rows. Bounded by the names the index holds.
         self._answers: dict[str, tuple[Place, ...]] = {}
         self._countries: dict[str, Place] | None = None
-        self.max_tokens = max_tokens
+        self._heads = heads if heads is not None else {}
 
     def __len__(self) -> int:
         return len(self._rows)
@@ -174,7 +178,7 @@ class Gazetteer:
             if key:
                 self._index[key] = (row,) + tuple(r for r in self._rows_named(key) if r != row)
                 self._answers.pop(key, None)
-                self.max_tokens = max(self.max_tokens, key.count(" ") + 1)
+                self._note_head(key)
 
     def aliases(self, names: dict[str, str]) -> None:
         """Make each name mean its place id first ("US" for the United States).
@@ -198,7 +202,16 @@ class Gazetteer:
         key = normalize(name)
         self._index[key] = (row,) + tuple(r for r in self._rows_named(key) if r != row)
         self._answers.pop(key, None)
-        self.max_tokens = max(self.max_tokens, key.count(" ") + 1)
+        self._note_head(key)
+
+    def _note_head(self, key: str) -> None:
+        words = key.split(" ")
+        if len(words) > 1 and self._heads.get(words[0], 1) < len(words):
+            self._heads[words[0]] = len(words)
+
+    def span_limit(self, word: str) -> int:
+        """The most words a name starting with ``word`` has (1 when none has more)."""
+        return self._heads.get(normalize(word).split(" ", 1)[0], 1)
 
     def __contains__(self, name: str) -> bool:
         return normalize(name) in self._index
@@ -220,8 +233,16 @@ class Gazetteer:
     def countries(self) -> dict[str, Place]:
         """Every country by its ISO 3166 alpha-2 code."""
         if self._countries is None:
-            self._countries = {row[5]: self._place(i) for i, row in enumerate(self._rows)
-                               if len(row) > 2 and row[2] == COUNTRY and row[5]}
+            # The world's countries are its first rows (build_world); then any added later. Where
+            # Natural Earth gives a code to several units (France, Clipperton I.), the most populous.
+            found: dict[str, Place] = {}
+            for i, row in enumerate(self._rows):
+                if len(row) < 3 or row[2] != COUNTRY:
+                    break
+                if row[5] not in found or row[7] > found[row[5]].population:
+                    found[row[5]] = self._place(i)
+            found.update((p.country, p) for p in self._extra.values() if p.kind == COUNTRY and p.country)
+            self._countries = {code: place for code, place in found.items() if code}
         return self._countries
 
     def _row_for_id(self, place_id: str) -> int:
@@ -239,7 +260,7 @@ class Gazetteer:
 
 # --- the world part -------------------------------------------------------
 
-WORLD_FORMAT = 13  # bump whenever build_world changes what it builds: the cache is keyed by it
+WORLD_FORMAT = 15  # bump whenever build_world changes what it builds: the cache is keyed by it
 
 
 def _world_cache_path() -> Path:
@@ -357,10 +378,44 @@ def _us_county_rows() -> Iterable[tuple[tuple, set[str]]]:
         row = (pid, name, REGION, round(lat, 4), round(lon, 4), "US", state, 0, radius,
                "Middle of the county's ZIP code points (zipcodes package, US Postal Service data)")
         spelled = {name, name.replace("St. ", "Saint ")} if "St. " in name else {name}
+        spelled |= {n.replace(word, " Co.") for n in spelled for word in (" County",) if n.endswith(word)}
         yield row, spelled
 
 
 _COUNTY_WORDS = (" County", " Parish", " Borough")
+
+
+def postal_only(place: Place) -> bool:
+    """A place known only as a ZIP code's town name: many are also people's names ("Patrick",
+    "Michael") or words ("Day", "Honor"), so the text has to say it is a place."""
+    return place.id.startswith("zip:")
+
+
+def _us_postal_rows(cities: list[tuple[tuple, set[str]]]) -> Iterable[tuple[tuple, set[str]]]:
+    """US towns and villages GeoNames' list (500 people and up) lacks: "Harwinton", "Lanexa".
+
+    The Postal Service names the place each ZIP code serves, and ``zipcodes`` ships
+    those names with the codes' positions; a place is put at the middle of its codes.
+    Its population is unknown (0), so among namesakes it is the last resort.
+    """
+    import zipcodes
+
+    known = {(row[6], normalize(name)) for row, names in cities if row[5] == "US" for name in names}
+    points: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
+    spelled: dict[tuple[str, str], str] = {}
+    for z in zipcodes.list_all():
+        key = (z["state"], normalize(z["city"] or ""))
+        if z["zip_code_type"] == "MILITARY" or not key[1] or key in known:
+            continue
+        spelled.setdefault(key, z["city"])
+        points[key].append((float(z["lat"]), float(z["long"])))
+    for (state, key), where in points.items():
+        lat = sorted(p[0] for p in where)[len(where) // 2]
+        lon = sorted(p[1] for p in where)[len(where) // 2]
+        radius = _radius_holding(lat, lon, where, low=2, high=30)
+        row = (f"zip:{state}:{key}", spelled[(state, key)], CITY, round(lat, 4), round(lon, 4), "US", state, 0,
+               radius, "Place name the US Postal Service gives its ZIP codes (zipcodes package); middle of their points")
+        yield row, {spelled[(state, key)]}
 
 
 def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -495,7 +550,7 @@ AP_STATE_ABBREVIATIONS = {
 }
 
 
-def build_world() -> tuple[list[tuple], dict[str, tuple[int, ...]], int]:
+def build_world() -> tuple[list[tuple], dict[str, int | tuple[int, ...]], dict[str, int]]:
     rows: list[tuple] = []
     index: dict[str, list[int]] = defaultdict(list)
 
@@ -513,6 +568,8 @@ def build_world() -> tuple[list[tuple], dict[str, tuple[int, ...]], int]:
         add(row, names)
     for row, names in _us_county_rows():
         add(row, names)
+    for row, names in _us_postal_rows(cities):
+        add(row, names)
     for row, names in _world_region_rows([r for r, _ in cities]):
         add(row, names)
     for row, names in _uk_nation_rows([r for r, _ in cities]):
@@ -528,10 +585,15 @@ def build_world() -> tuple[list[tuple], dict[str, tuple[int, ...]], int]:
     }
     # Nine names in ten name one place: a bare row number loads faster than a one-item tuple.
     ordered = {k: v[0] if len(v) == 1 else v for k, v in ordered.items()}
-    return rows, ordered, max(k.count(" ") + 1 for k in ordered)
+    heads: dict[str, int] = {}
+    for key in ordered:
+        words = key.split(" ")
+        if len(words) > 1 and heads.get(words[0], 1) < len(words):
+            heads[words[0]] = len(words)
+    return rows, ordered, heads
 
 
-def load_world() -> tuple[list[tuple], dict[str, tuple[int, ...]], int]:
+def load_world() -> tuple[list[tuple], dict[str, int | tuple[int, ...]], dict[str, int]]:
     """The compiled world index, built on first use and then read from the cache."""
     path = _world_cache_path()
     if path.exists():

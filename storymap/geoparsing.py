@@ -26,7 +26,8 @@ from pathlib import Path
 from geopy.geocoders.base import Geocoder
 
 from storymap.articles import free_name, slugify
-from storymap.gazetteer import CITY, COUNTRY, DATA_DIR, REGION, Gazetteer, Place, contains, km, normalize
+from storymap.gazetteer import (CITY, COUNTRY, DATA_DIR, REGION, Gazetteer, Place, contains, first_level, km,
+                                normalize, postal_only)
 from storymap.geocoders import OfflineGazetteer, candidates
 
 LEXICON_PATH = DATA_DIR / "gazetteer" / "language.json"
@@ -332,7 +333,7 @@ def _matches(text: str, run: list[_Token], gazetteer: Gazetteer):
         if not run[i].capitalised:
             i += 1
             continue
-        for j in range(min(len(run), i + gazetteer.max_tokens), i, -1):
+        for j in range(min(len(run), i + gazetteer.span_limit(run[i].text)), i, -1):
             if not run[j - 1].capitalised:
                 continue
             if text[run[i].start : run[j - 1].end] in gazetteer:
@@ -361,10 +362,13 @@ def _judge(text: str, run: list[_Token], i: int, j: int, surface: str, gazetteer
         return "other"  # "Columbia University", "Washington Post"
     if strong:
         return "place"
+    before = text[max(0, run[i].start - 12) : run[i].start].split()
+    locative = bool(before) and before[-1].lower() in _LOCATIVE
+    if postal_only(top) and not (locative or (j == len(run) and _followed_by_region(text, run[-1].end, gazetteer))):
+        return "other"  # "Patrick", "Day": a ZIP code's town only when the text says it is a place
     if _used_lowercase(text, run[i].text):
         return "other"  # the same word appears as an ordinary word elsewhere
-    before = text[max(0, run[i].start - 12) : run[i].start].split()
-    if j == len(run) and _said(text, run[j - 1].end) and not (before and before[-1].lower() in _LOCATIVE):
+    if j == len(run) and _said(text, run[j - 1].end) and not locative:
         return "person"  # "Anderson said" (but "officials in Lincoln said")
     # A capitalised neighbour that is neither a place word nor a connector makes a
     # name of which this town is only a part: "Asim Munir", "Jackson Smith".
@@ -378,6 +382,15 @@ def _judge(text: str, run: list[_Token], i: int, j: int, surface: str, gazetteer
     if name_before or name_after:
         return "person"
     return "place"
+
+
+_REGION_AFTER = re.compile(r", ([A-Z][\w.]*(?: [A-Z][\w.]*)?)")
+
+
+def _followed_by_region(text: str, end: int, gazetteer: Gazetteer) -> bool:
+    """ "Lanexa, Va.": a state or country named straight after the name."""
+    after = _REGION_AFTER.match(text, end)
+    return bool(after) and any(p.kind in (COUNTRY, REGION) for p in gazetteer.lookup(after.group(1))[:1])
 
 
 def _qualifier(text: str, last: _Token, following: list[_Token], gazetteer: Gazetteer) -> str:
@@ -430,11 +443,25 @@ def load_weights(path: Path = RANKER_PATH) -> Weights:
 class _Choice:
     place: Place
     score: float
-    reasons: list[tuple]  # (template, *values): formatted only for the choice that wins
+    reasons: list[tuple]  # what the place is, as (template, *values): formatted only for the choice that wins
+    evidence: tuple = ()  # what the story added (see _rank), explained only for the choice that wins
 
     @property
     def reason(self) -> str:
-        return "; ".join(template.format(*values) for template, *values in self.reasons)
+        reasons = list(self.reasons)
+        if self.evidence:
+            tie, regional, share, near, only = self.evidence
+            if only:
+                reasons.insert(0, ("the only place with this name",))
+            if tie:
+                reasons.append(("the story also names {}, which {} it", tie[1], tie[2]))
+            if regional:
+                reasons.append(("in the same state or province as {:.0%} of the story's places", regional))
+            if share:
+                reasons.append(("in {}, {:.0%} of the story's country evidence", self.place.country, share))
+            if near:
+                reasons.append(("near {}", near))
+        return "; ".join(template.format(*values) for template, *values in reasons)
 
 
 def resolve(mentions: list[Mention], geocoder: Geocoder, gazetteer: Gazetteer,
@@ -465,16 +492,17 @@ def resolve(mentions: list[Mention], geocoder: Geocoder, gazetteer: Gazetteer,
     others = {k: _shares(votes, without=own[k]) if k in own else focus for k in options}
 
     first = {k: _rank(p, others[k], w, [], together.get(k)) for k, p in priors.items()}
-    anchors = [c[0].place for c in first.values()
-               if c and c[0].place.kind != COUNTRY and _confidence(c) >= 0.8 and c[0].place.precision_km < 100]
+    sure = {k: c[0].place for k, c in first.items() if c and c[0].place.kind != COUNTRY and _confidence(c) >= 0.8}
+    anchors = [place for place in sure.values() if place.precision_km < 100]
     # Within a country, the story's state or province: "Alexandria" in a story about Louisiana.
-    regional = {k: (c[0].place.country, c[0].place.admin1) for k, c in first.items()
-                if c and c[0].place.kind != COUNTRY and c[0].place.admin1 and _confidence(c) >= 0.8}
+    regional = {k: (place.country, place.admin1) for k, place in sure.items() if place.admin1}
     counts = Counter(regional.values())
     final = {k: _rank(p, others[k], w, anchors, together.get(k),
                       _region_shares(counts - Counter([regional[k]]) if k in regional else counts))
              for k, p in priors.items()}
 
+    total = sum(votes.values())
+    evidence_elsewhere = {k: total - sum(own.get(k, Counter()).values()) for k in options}
     by_place: dict[str, ResolvedPlace] = {}
     unresolved: list[Mention] = []
     keys_used: set[str] = set()
@@ -485,10 +513,9 @@ def resolve(mentions: list[Mention], geocoder: Geocoder, gazetteer: Gazetteer,
             continue
         best = ranked[0]
         key = (normalize(m.name), m.qualifier)
-        if m.initial and _weak(best.place, focus):
+        if m.initial and not m.qualifier and _weak(best.place, focus):
             continue  # "One", "Mining": a capitalised first word, and a town nobody expects here
-        rest = votes - own.get(key, Counter())
-        if sum(rest.values()) >= 2 and _stray(best.place, others[key], anchors):
+        if evidence_elsewhere[key] >= 2 and _stray(best.place, others[key], anchors):
             unresolved.append(m)  # a hamlet on another continent: better unplaced than misplaced
             continue
         if m.lookup:
@@ -584,12 +611,18 @@ def _together(options: dict[tuple[str, str], list[Place]], names: dict[tuple[str
     hardly means (the town of Washington in Georgia, when "Washington" is the capital)
     is worth what that name leaves to places other than its favourite.
     """
-    areas: dict[str, list[tuple[tuple[str, str], Place]]] = {}
+    # Indexed, since a story's candidates are hundreds: states and provinces by their code,
+    # other areas (counties, districts) by country, towns by one-degree cell.
+    by_code: dict[tuple[str, str], list[tuple[tuple[str, str], Place]]] = {}
+    by_country: dict[str, list[tuple[tuple[str, str], Place]]] = {}
     grid: dict[tuple[int, int], list[tuple[tuple[str, str], Place]]] = {}
     for key, opts in options.items():
         for place in opts:
             if place.kind == REGION and place.country:
-                areas.setdefault(place.country, []).append((key, place))
+                if first_level(place):
+                    by_code.setdefault((place.country, place.admin1), []).append((key, place))
+                else:
+                    by_country.setdefault(place.country, []).append((key, place))
             elif place.kind != COUNTRY and place.precision_km < NEAR_KM:
                 grid.setdefault((int(place.lat), int(place.lon)), []).append((key, place))
     favourite = {}
@@ -608,7 +641,9 @@ def _together(options: dict[tuple[str, str], list[Place]], names: dict[tuple[str
 
     for key, opts in options.items():
         for place in opts:
-            for area_key, area in areas.get(place.country, ()):
+            holders = [a for a in by_country.get(place.country, ())
+                       if abs(a[1].lat - place.lat) * 111.2 <= a[1].precision_km]
+            for area_key, area in holders + by_code.get((place.country, place.admin1), []):
                 if area_key != key and contains(area, place):
                     link(key, place, area_key, area, "holds")
                     link(area_key, area, key, place, "lies in")
@@ -682,32 +717,35 @@ def _priors(key: tuple[str, str], opts: list[Place], gazetteer: Gazetteer, w: We
 
 def _rank(priors: list[_Choice], focus: dict[str, float], w: Weights, anchors: list[Place],
           together: dict[str, tuple[float, str, str]] | None = None, regions: dict | None = None) -> list[_Choice]:
-    """The candidates, best first, once the story's evidence is added to their priors."""
+    """The candidates, best first, once the story's evidence is added to their priors.
+
+    Called three times per name per story, so it only adds numbers; the words for
+    the evidence are put together for the winner alone (``_Choice.reason``).
+    """
     choices = []
+    only = len(priors) == 1
     for prior in priors:
-        place, score, reasons = prior.place, prior.score, list(prior.reasons)
-        tie = (together or {}).get(place.id)
+        place, score = prior.place, prior.score
+        tie = together.get(place.id) if together else None
         if tie:
-            strength, name, relation = tie
-            score += w.together * min(strength, 2.0)
-            reasons.append(("the story also names {}, which {} it", name, relation))
-        regional = (regions or {}).get((place.country, place.admin1), 0.0) if place.kind != COUNTRY else 0.0
-        if regional:
-            score += w.same_region * regional
-            reasons.append(("in the same state or province as {:.0%} of the story's places", regional))
-        share = focus.get(place.country, 0.0)
-        if share and w.country_focus:
-            score += w.country_focus * share
-            reasons.append(("in {}, {:.0%} of the story's country evidence", place.country, share))
-        near = [a for a in anchors if abs(a.lat - place.lat) < 2.7 and a.id != place.id and _km(a, place) < 300]
+            score += w.together * min(tie[0], 2.0)
+        regional = regions.get((place.country, place.admin1), 0.0) if regions and place.kind != COUNTRY else 0.0
+        share = focus.get(place.country, 0.0) if w.country_focus else 0.0
+        score += w.same_region * regional + w.country_focus * share
+        near = _near(place, anchors) if anchors else ""
         if near:
             score += w.near
-            reasons.append(("near {}", near[0].name))
-        choices.append(_Choice(place, score, reasons))
+        choices.append(_Choice(place, score, prior.reasons, (tie, regional, share, near, only)))
     choices.sort(key=lambda c: -c.score)
-    if len(choices) == 1:
-        choices[0].reasons.insert(0, ("the only place with this name",))
     return choices
+
+
+def _near(place: Place, anchors: list[Place]) -> str:
+    """The name of a place the story is sure of within 300 km, if any."""
+    for a in anchors:
+        if abs(a.lat - place.lat) < 2.7 and a.id != place.id and _km(a, place) < 300:
+            return a.name
+    return ""
 
 
 def _weak(place: Place, focus: dict[str, float]) -> bool:

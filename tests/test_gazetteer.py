@@ -18,6 +18,23 @@ def test_countries_come_from_natural_earth(gazetteer):
     assert 24 < pakistan.lat < 37 and 61 < pakistan.lon < 77
 
 
+def test_a_country_code_means_the_country_not_its_islands(gazetteer):
+    # Natural Earth gives FR to Clipperton Island and AU to the Coral Sea Islands as well.
+    countries = gazetteer.countries()
+    assert (countries["FR"].name, countries["AU"].name, countries["BR"].name) == ("France", "Australia", "Brazil")
+
+
+def test_postal_towns_fill_what_geonames_lacks_but_need_the_text_to_say_so(gazetteer):
+    from storymap.geoparsing import geoparse
+
+    lanexa = gazetteer.lookup("Lanexa")[0]
+    assert (lanexa.country, lanexa.admin1) == ("US", "VA") and lanexa.approximate and "ZIP" in lanexa.source
+    assert [p.name for p in geoparse("Crews fought the fire in Lanexa overnight.", gazetteer).places] == ["Lanexa"]
+    assert [p.name for p in geoparse("Lanexa, Va., voted.", gazetteer).places] == ["Lanexa"]
+    # A ZIP code's town called Patrick (South Carolina) is no reason to map a man.
+    assert geoparse("Patrick Kelly spoke first; Patrick thanked the crowd.", gazetteer).places == []
+
+
 def test_aliases_and_spelling_variants(gazetteer):
     assert gazetteer.lookup("US")[0].country == "US"
     assert gazetteer.lookup("America")[0].kind == "country"
