@@ -617,6 +617,9 @@ def load_world() -> tuple[list[tuple], dict[str, int | tuple[int, ...]], dict[st
     with tmp.open("wb") as fh:
         pickle.dump(world, fh, protocol=pickle.HIGHEST_PROTOCOL)
     os.replace(tmp, path)
+    for stale in path.parent.glob("world-*.pickle"):
+        if stale != path:
+            stale.unlink(missing_ok=True)  # built by an earlier format or package version: 30 MB each
     return world
 
 

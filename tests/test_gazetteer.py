@@ -80,3 +80,17 @@ def test_km_is_geopys_great_circle():
 
     for a, b in (((32.3, 69.57), (33.72, 73.04)), ((51.5, -0.12), (-33.87, 151.21)), ((0, 179.9), (0, -179.9))):
         assert abs(km(*a, *b) - great_circle(a, b).km) < 1e-6
+
+
+def test_a_new_world_index_replaces_the_stale_ones(tmp_path, monkeypatch):
+    import storymap.gazetteer as gazetteer_module
+
+    monkeypatch.setenv("STORYMAP_CACHE", str(tmp_path))
+    monkeypatch.setattr(gazetteer_module, "build_world", lambda: ([], {}, {}))
+    stale = tmp_path / "world-1-old.pickle"
+    stale.write_bytes(b"30 MB of last month's index")
+    other = tmp_path / "geocode-cache.sqlite3"
+    other.write_bytes(b"answers")
+    assert gazetteer_module.load_world() == ([], {}, {})
+    assert not stale.exists() and other.exists()
+    assert [p.name for p in tmp_path.glob("world-*.pickle")] == [gazetteer_module._world_cache_path().name]
