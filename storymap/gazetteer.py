@@ -159,8 +159,9 @@ class Gazetteer:
         self._by_id: dict[str, int] = {}
         self._extra: dict[int, Place] = {}  # curated and editors' places, by row
         # Names already looked up, as Places: a story asks for the same names again and again,
-        # and "Washington" has dozens of rows. Bounded by the names the index holds.
-        self._answers: dict[str, tuple[Place, ...]] = {}
+        # and "Washington" has hundreds of rows, of which a resolver wants the first few.
+        # Each answer holds the first so many Places of its name. Bounded by the names indexed.
+        self._answers: dict[str, list[Place]] = {}
         self._countries: dict[str, Place] | None = None
         self._heads = heads if heads is not None else {}
 
@@ -209,22 +210,30 @@ class Gazetteer:
         if len(words) > 1 and self._heads.get(words[0], 1) < len(words):
             self._heads[words[0]] = len(words)
 
-    def span_limit(self, word: str) -> int:
-        """The most words a name starting with ``word`` has (1 when none has more)."""
-        return self._heads.get(normalize(word).split(" ", 1)[0], 1)
+    def knows(self, key: str) -> bool:
+        """Whether a name, already normalized, is in the index (a recogniser's inner loop)."""
+        return key in self._index
+
+    def span_limit(self, key: str) -> int:
+        """The most words a name starting with this (normalized) word has; 1 when none has more."""
+        return self._heads.get(key.split(" ", 1)[0], 1)
 
     def __contains__(self, name: str) -> bool:
         return normalize(name) in self._index
 
-    def lookup(self, name: str) -> list[Place]:
+    def lookup(self, name: str, limit: int | None = None) -> list[Place]:
+        """The places called ``name``, most likely first; only the first ``limit`` when given."""
         key = normalize(name)
+        rows = self._rows_named(key)
+        wanted = len(rows) if limit is None else min(limit, len(rows))
         answer = self._answers.get(key)
         if answer is None:
-            rows = self._rows_named(key)
             if not rows:
                 return []
-            answer = self._answers[key] = tuple(self._place(r) for r in rows)
-        return list(answer)
+            answer = self._answers[key] = []
+        if len(answer) < wanted:
+            answer.extend(self._place(r) for r in rows[len(answer) : wanted])
+        return answer[:wanted]
 
     def _rows_named(self, key: str) -> tuple[int, ...]:
         rows = self._index.get(key, ())

@@ -132,7 +132,7 @@ def candidates(geocoder: Geocoder, name: str, limit: int = 25) -> list[Place]:
     if type(geocoder) is OfflineGazetteer:
         # The same answer as geocode() gives, without the round trip through geopy Locations
         # that would only be turned back into these Places (a third of a story's resolution time).
-        return geocoder.gazetteer.lookup(name)[:limit]
+        return geocoder.gazetteer.lookup(name, limit)
     found = geocoder.geocode(name, exactly_one=False, limit=limit)
     source = type(geocoder).__name__
     return [place_from_location(loc, source) for loc in (found or [])]

@@ -129,12 +129,13 @@ class Geoparse:
 class _Token:
     """A word of the text; a plain class with slots, since a story has thousands of them."""
 
-    __slots__ = ("start", "end", "text", "possessive", "lower", "capitalised")
+    __slots__ = ("start", "end", "text", "possessive", "lower", "capitalised", "key")
 
     def __init__(self, start: int, end: int, text: str, possessive: bool):
         self.start, self.end, self.text, self.possessive = start, end, text, possessive
         self.lower = text.lower()
         self.capitalised = text[0].isupper()
+        self.key = normalize(text)  # the gazetteer's key for the word: a run's key is its words' keys
 
 
 def _tokens(text: str) -> list[_Token]:
@@ -273,7 +274,7 @@ def _recognise(text: str, gazetteer: Gazetteer, lexicon: Lexicon) -> tuple[list[
     # One sense per story: a name seen as a person's is a person's everywhere, unless it is
     # a country or region ("Jordan" the country stays a place).
     mentions = [m for m, single in found
-                if not (single and m.text.lower() in people and gazetteer.lookup(m.text)[0].kind == CITY)]
+                if not (single and m.text.lower() in people and gazetteer.lookup(m.text, 1)[0].kind == CITY)]
     return mentions, demonyms
 
 
@@ -327,16 +328,22 @@ def _sentence_initial(text: str, start: int) -> bool:
 
 
 def _matches(text: str, run: list[_Token], gazetteer: Gazetteer):
-    """Longest-first, left-to-right sub-spans of ``run`` that the gazetteer knows."""
-    i = 0
-    while i < len(run):
-        if not run[i].capitalised:
+    """Longest-first, left-to-right sub-spans of ``run`` that the gazetteer knows.
+
+    A run's words are joined by single spaces or connectors, so the key of a span is
+    its words' keys joined by spaces: nothing is normalized twice.
+    """
+    i, n = 0, len(run)
+    while i < n:
+        first = run[i]
+        if not first.capitalised:
             i += 1
             continue
-        for j in range(min(len(run), i + gazetteer.span_limit(run[i].text)), i, -1):
+        for j in range(min(n, i + gazetteer.span_limit(first.key)), i, -1):
             if not run[j - 1].capitalised:
                 continue
-            if text[run[i].start : run[j - 1].end] in gazetteer:
+            key = first.key if j == i + 1 else " ".join(t.key for t in run[i:j] if t.key)
+            if gazetteer.knows(key):
                 yield i, j
                 i = j
                 break
@@ -353,7 +360,7 @@ def _judge(text: str, run: list[_Token], i: int, j: int, surface: str, gazetteer
     titled = [k for k, w in enumerate(words[:i]) if w in lexicon.titles]
     if titled and not any(w in lexicon.connectors for w in words[titled[-1] + 1 : i]):
         return "person"
-    top = gazetteer.lookup(surface)[0]
+    top = gazetteer.lookup(surface, 1)[0]
     strong = top.kind in (COUNTRY, REGION) or top.id.startswith("cur:") or j - i > 1
     if j - i == 1 and (words[i] in lexicon.not_places or words[i] in lexicon.directions) \
             and not top.id.startswith("cur:"):
@@ -390,7 +397,7 @@ _REGION_AFTER = re.compile(r", ([A-Z][\w.]*(?: [A-Z][\w.]*)?)")
 def _followed_by_region(text: str, end: int, gazetteer: Gazetteer) -> bool:
     """ "Lanexa, Va.": a state or country named straight after the name."""
     after = _REGION_AFTER.match(text, end)
-    return bool(after) and any(p.kind in (COUNTRY, REGION) for p in gazetteer.lookup(after.group(1))[:1])
+    return bool(after) and any(p.kind in (COUNTRY, REGION) for p in gazetteer.lookup(after.group(1), 1))
 
 
 def _qualifier(text: str, last: _Token, following: list[_Token], gazetteer: Gazetteer) -> str:
@@ -398,7 +405,7 @@ def _qualifier(text: str, last: _Token, following: list[_Token], gazetteer: Gaze
     if text[last.end : following[0].start] != ", ":
         return ""
     surface = text[following[0].start : following[-1].end]
-    options = gazetteer.lookup(surface)
+    options = gazetteer.lookup(surface, 1)
     if options and options[0].kind in (COUNTRY, REGION):
         return surface
     return ""
@@ -559,7 +566,7 @@ def _votes(mentions, options, odds: dict, demonyms: Counter, dateline: str, gaze
     votes.update({c: n for c, n in demonyms.items()})
     if dateline:
         for m in find_mentions(dateline, gazetteer, lexicon)[0]:
-            for place in gazetteer.lookup(m.text)[:1]:
+            for place in gazetteer.lookup(m.text, 1):
                 votes[place.country] += 3
     return votes, own
 
@@ -592,9 +599,9 @@ def _named_by_people(word: str, gazetteer: Gazetteer) -> list[Place]:
     elif stem.endswith("i"):
         guesses = [stem[:-1]]
     for guess in guesses:
-        found = gazetteer.lookup(guess) if len(guess) > 3 else []
+        found = gazetteer.lookup(guess, 1) if len(guess) > 3 else []
         if found and (found[0].kind in (COUNTRY, REGION) or found[0].id.startswith("cur:")):
-            return found[:1]
+            return found
     return []
 
 
@@ -684,7 +691,7 @@ def _shares(votes: Counter, without: Counter | None = None) -> dict[str, float]:
 def _priors(key: tuple[str, str], opts: list[Place], gazetteer: Gazetteer, w: Weights) -> list[_Choice]:
     """Each candidate's score from what it is, before the story is consulted (computed once per name)."""
     name, qualifier = key
-    qualifying = gazetteer.lookup(qualifier)[:3] if qualifier else []
+    qualifying = gazetteer.lookup(qualifier, 3) if qualifier else []
     out = []
     for rank, place in enumerate(opts):
         reasons: list[tuple] = []

@@ -94,3 +94,10 @@ def test_a_new_world_index_replaces_the_stale_ones(tmp_path, monkeypatch):
     assert gazetteer_module.load_world() == ([], {}, {})
     assert not stale.exists() and other.exists()
     assert [p.name for p in tmp_path.glob("world-*.pickle")] == [gazetteer_module._world_cache_path().name]
+
+
+def test_a_limited_lookup_is_the_head_of_the_full_one(gazetteer):
+    first_three = gazetteer.lookup("Springfield", 3)
+    everything = gazetteer.lookup("Springfield")
+    assert len(first_three) == 3 and len(everything) > 20 and everything[:3] == first_three
+    assert gazetteer.lookup("Springfield", 3) == first_three and gazetteer.lookup("Nowhere-at-all", 3) == []
