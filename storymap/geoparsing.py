@@ -491,15 +491,21 @@ def resolve(mentions: list[Mention], geocoder: Geocoder, gazetteer: Gazetteer,
     priors = {k: _priors(k, opts, gazetteer, w) for k, opts in options.items()}
     together = _together(options, {(normalize(m.name), m.qualifier): m.name for m in mentions}, priors)
     # A name votes by how likely each of its places is given the names around it, not alone.
-    odds = {k: _country_odds(_rank(p, {}, w, [], together.get(k))) for k, p in priors.items()}
+    odds = {k: _country_odds(p, _scores(p, {}, w, together.get(k))) for k, p in priors.items()}
     votes, own = _votes(mentions, options, odds, demonyms or Counter(), dateline, gazetteer, lexicon)
     focus = _shares(votes)
     # A name is judged by the rest of the story: its own vote would only confirm its first guess
     # ("Hyderabad" voting for India in a story about Pakistan).
     others = {k: _shares(votes, without=own[k]) if k in own else focus for k in options}
 
-    first = {k: _rank(p, others[k], w, [], together.get(k)) for k, p in priors.items()}
-    sure = {k: c[0].place for k, c in first.items() if c and c[0].place.kind != COUNTRY and _confidence(c) >= 0.8}
+    # A first look with the story's countries: the places it is sure of anchor the final ranking.
+    sure = {}
+    for k, p in priors.items():
+        scores = _scores(p, others[k], w, together.get(k))
+        if scores:
+            top = max(range(len(scores)), key=scores.__getitem__)
+            if p[top].place.kind != COUNTRY and _sureness(scores, scores[top]) >= 0.8:
+                sure[k] = p[top].place
     anchors = [place for place in sure.values() if place.precision_km < 100]
     # Within a country, the story's state or province: "Alexandria" in a story about Louisiana.
     regional = {k: (place.country, place.admin1) for k, place in sure.items() if place.admin1}
@@ -571,12 +577,29 @@ def _votes(mentions, options, odds: dict, demonyms: Counter, dateline: str, gaze
     return votes, own
 
 
-def _country_odds(ranked: list[_Choice]) -> dict[str, float]:
-    """How likely each country is for a name, from its candidates' scores alone."""
-    if not ranked:
+def _scores(priors: list[_Choice], focus: dict[str, float], w: Weights,
+            together: dict[str, tuple[float, str, str]] | None) -> list[float]:
+    """The candidates' priors with their ties and the story's country focus: the quick
+    look _rank takes in full at the end, as bare numbers."""
+    out = []
+    for prior in priors:
+        score = prior.score
+        if together:
+            tie = together.get(prior.place.id)
+            if tie:
+                score += w.together * min(tie[0], 2.0)
+        if focus:
+            score += w.country_focus * focus.get(prior.place.country, 0.0)
+        out.append(score)
+    return out
+
+
+def _country_odds(priors: list[_Choice], scores: list[float]) -> dict[str, float]:
+    """How likely each country is for a name, from its candidates' scores."""
+    if not scores:
         return {}
-    top = ranked[0].score
-    weights = [(c.place.country, math.exp(c.score - top)) for c in ranked]
+    top = max(scores)
+    weights = [(c.place.country, math.exp(score - top)) for c, score in zip(priors, scores)]
     total = sum(x for _, x in weights)
     odds: Counter = Counter()
     for country, x in weights:
@@ -785,9 +808,12 @@ def _qualifies(qualifier: Place, place: Place) -> bool:
 
 
 def _confidence(ranked: list[_Choice]) -> float:
-    top = ranked[0].score
-    total = sum(math.exp(c.score - top) for c in ranked)
-    return 1.0 / total
+    return _sureness([c.score for c in ranked], ranked[0].score)
+
+
+def _sureness(scores: list[float], top: float) -> float:
+    """The best candidate's share of the softmax over all of them."""
+    return 1.0 / sum(math.exp(score - top) for score in scores)
 
 
 def geoparse(text: str, gazetteer: Gazetteer, geocoder: Geocoder | None = None, dateline: str = "",
