@@ -269,7 +269,7 @@ class Gazetteer:
 
 # --- the world part -------------------------------------------------------
 
-WORLD_FORMAT = 15  # bump whenever build_world changes what it builds: the cache is keyed by it
+WORLD_FORMAT = 17  # bump whenever build_world changes what it builds: the cache is keyed by it
 
 
 def _world_cache_path() -> Path:
@@ -453,7 +453,7 @@ _COMMON_REGION_WORDS = {"central", "capital", "coast", "coastal", "north", "sout
                         "north east", "north west", "south east", "south west", "far north", "far west"}
 
 
-def _world_region_rows(city_rows: list[tuple]) -> Iterable[tuple[tuple, set[str]]]:
+def _world_region_rows(cities: list[tuple[tuple, set[str]]]) -> Iterable[tuple[tuple, set[str]]]:
     """First-level regions outside the US (provinces, states, governorates...).
 
     Positions and names come from the Country State City database, shipped by
@@ -462,12 +462,17 @@ def _world_region_rows(city_rows: list[tuple]) -> Iterable[tuple[tuple, set[str]
     and a story's province focus work as they do for US states; its radius holds
     90% of those towns. A region named like a town of its country ("Kandahar")
     is indexed only with its kind ("Kandahar Province") when that town is a city of
-    100,000 or more: alone, the name is the town. "Hunan" stays the province.
+    100,000 or more and a tenth of the region's people: alone, the name is the town.
+    "Hunan" (a village) and "Quebec" (a city of a sixteenth of its province) stay the region.
     """
     towns: dict[str, list[tuple]] = defaultdict(list)
-    for row in city_rows:
+    for row, _ in cities:
         towns[row[5]].append(row)
-    town_names = {(row[5], normalize(row[1])) for row in city_rows if row[7] >= 100_000}
+    biggest_town: dict[tuple[str, str], int] = defaultdict(int)
+    for row, names in cities:
+        for name in names:
+            key = (row[5], normalize(name))
+            biggest_town[key] = max(biggest_town[key], row[7])
     base = resources.files("countrystatecity_countries") / "data" / "by-country"
     for folder in sorted(base.iterdir(), key=lambda f: f.name):
         source = folder / "states.json"
@@ -480,25 +485,32 @@ def _world_region_rows(city_rows: list[tuple]) -> Iterable[tuple[tuple, set[str]
             if kind not in _REGION_TYPES or not state.get("latitude") or key in _COMMON_REGION_WORDS or len(key) < 4:
                 continue
             lat, lon = float(state["latitude"]), float(state["longitude"])
-            admin1, radius, population = _nearest_admin1(lat, lon, towns.get(folder.name, []))
+            admin1, radius, population = _nearest_admin1(lat, lon, towns.get(folder.name, []), name)
             if kind in _SECOND_LEVEL_TYPES:
                 admin1 = ""  # inside a first-level region, not one: what it holds is judged by its radius
             row = (f"csc:{state['id']}", name, REGION, round(lat, 4), round(lon, 4), folder.name, admin1,
                    population, radius, "Country State City database (countrystatecity-countries package); "
                                         "the region's radius from its towns in GeoNames")
             with_kind = f"{name} {kind.title()}"
-            names = {with_kind} if (folder.name, key) in town_names else {name, with_kind}
+            town = biggest_town.get((folder.name, key), 0)
+            names = {with_kind} if town >= 100_000 and town * 10 >= population else {name, with_kind}
             yield row, names | set(_CP_PROVINCE_ABBREVIATIONS.get((folder.name, state.get("state_code")), ()))
 
 
-def _nearest_admin1(lat: float, lon: float, towns: list[tuple]) -> tuple[str, float, int]:
-    """The GeoNames admin1 code most of the 15 towns nearest a point share; the radius holding 90%
-    of that code's towns; their population."""
+def _nearest_admin1(lat: float, lon: float, towns: list[tuple], name: str = "") -> tuple[str, float, int]:
+    """The GeoNames admin1 code most of the 15 towns nearest a point share (or, for a region with a
+    namesake town within 25 km, that town's: a capital territory inside a large province takes
+    its own code, not the province's); the radius holding 90% of that code's towns; their population."""
     if not towns:
         return "", 100.0, 0
-    scale = math.cos(math.radians(lat)) ** 2
-    nearest = sorted(towns, key=lambda t: (t[3] - lat) ** 2 + scale * (t[4] - lon) ** 2)[:15]
-    code = Counter(t[6] for t in nearest).most_common(1)[0][0]
+    key = normalize(name)
+    namesake = [t for t in towns if key and normalize(t[1]) == key and km(lat, lon, t[3], t[4]) <= 25]
+    if namesake:
+        code = max(namesake, key=lambda t: t[7])[6]
+    else:
+        scale = math.cos(math.radians(lat)) ** 2
+        nearest = sorted(towns, key=lambda t: (t[3] - lat) ** 2 + scale * (t[4] - lon) ** 2)[:15]
+        code = Counter(t[6] for t in nearest).most_common(1)[0][0]
     members = [t for t in towns if t[6] == code]
     radius = _radius_holding(lat, lon, [(t[3], t[4]) for t in members], low=25, high=800)
     return code, radius, sum(t[7] for t in members)
@@ -579,7 +591,7 @@ def build_world() -> tuple[list[tuple], dict[str, int | tuple[int, ...]], dict[s
         add(row, names)
     for row, names in _us_postal_rows(cities):
         add(row, names)
-    for row, names in _world_region_rows([r for r, _ in cities]):
+    for row, names in _world_region_rows(cities):
         add(row, names)
     for row, names in _uk_nation_rows([r for r, _ in cities]):
         add(row, names)

@@ -171,7 +171,7 @@ def test_first_level_regions_of_every_country(gazetteer):
 
 def test_gaza_and_the_west_bank_are_where_news_means_them(gazetteer):
     parsed = geoparse("Rockets were fired from Gaza; settlers in the West Bank protested.", gazetteer)
-    places = {p.name: p.place for p in parsed.places}
+    places = {p.mentions[0].text: p.place for p in parsed.places}
     assert places["Gaza"].country == "PS"  # not Mozambique's Gaza province
     assert places["West Bank"].approximate and "Natural Earth" in places["West Bank"].source
 
@@ -218,3 +218,18 @@ def test_regions_news_names_that_no_package_ships_as_one(gazetteer):
     assert (places["England"].country, places["England"].kind) == ("GB", "region")  # not England, Arkansas
     assert places["Lancashire"].country == "GB" and places["Lancashire"].approximate
     assert places["European Union"].id == "cur:european-union"  # "the EU": not Eu, a town in Normandy
+
+
+def test_a_city_under_its_usual_english_spelling_beats_a_hamlet_with_that_exact_name(gazetteer):
+    # GeoNames spells it Basrah; a village of a thousand in Pakistan is called Basra.
+    assert [(p.place.name, p.place.country) for p in geoparse("Fighting spread to Basra.", gazetteer).places] == \
+        [("Basrah", "IQ")]
+
+
+def test_a_province_keeps_its_name_unless_its_namesake_city_is_what_news_means(gazetteer):
+    quebec = geoparse("Protests spread across Quebec.", gazetteer).places[0].place
+    assert (quebec.kind, quebec.country) == ("region", "CA")  # its city is a sixteenth of it
+    assert geoparse("Fighting returned to Kandahar.", gazetteer).places[0].place.kind == "city"
+    # A capital territory inside a large province is its own unit, not the province.
+    islamabad = gazetteer.lookup("Islamabad Federal Capital Territory")[0]
+    assert islamabad.admin1 == gazetteer.lookup("Islamabad")[0].admin1 != gazetteer.lookup("Punjab")[0].admin1
