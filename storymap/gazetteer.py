@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import metadata, resources
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 DATA_DIR = Path(os.environ.get("STORYMAP_DATA", Path(__file__).resolve().parent.parent / "data"))
 CURATED_PATH = DATA_DIR / "gazetteer" / "curated.json"
@@ -264,7 +264,7 @@ class Gazetteer:
 
 # --- the world part -------------------------------------------------------
 
-WORLD_FORMAT = 17  # bump whenever build_world changes what it builds: the cache is keyed by it
+WORLD_FORMAT = 18  # bump whenever build_world changes what it builds: the cache is keyed by it
 
 
 def _world_cache_path() -> Path:
@@ -446,7 +446,8 @@ _COMMON_REGION_WORDS = {"central", "capital", "coast", "coastal", "north", "sout
                         "north east", "north west", "south east", "south west", "far north", "far west"}
 
 
-def _world_region_rows(cities: list[tuple[tuple, set[str]]]) -> Iterable[tuple[tuple, set[str]]]:
+def _world_region_rows(city_rows: list[tuple], towns_called: Callable[[str, str], list[tuple]]
+                       ) -> Iterable[tuple[tuple, set[str]]]:
     """First-level regions outside the US (provinces, states, governorates...).
 
     Positions and names come from the Country State City database, shipped by
@@ -457,15 +458,11 @@ def _world_region_rows(cities: list[tuple[tuple, set[str]]]) -> Iterable[tuple[t
     is indexed only with its kind ("Kandahar Province") when that town is a city of
     100,000 or more and a tenth of the region's people: alone, the name is the town.
     "Hunan" (a village) and "Quebec" (a city of a sixteenth of its province) stay the region.
+    ``towns_called(country, key)`` gives the towns of a country known by a name.
     """
     towns: dict[str, list[tuple]] = defaultdict(list)
-    for row, _ in cities:
+    for row in city_rows:
         towns[row[5]].append(row)
-    biggest_town: dict[tuple[str, str], int] = defaultdict(int)
-    for row, names in cities:
-        for name in names:
-            key = (row[5], normalize(name))
-            biggest_town[key] = max(biggest_town[key], row[7])
     base = resources.files("countrystatecity_countries") / "data" / "by-country"
     for folder in sorted(base.iterdir(), key=lambda f: f.name):
         source = folder / "states.json"
@@ -478,26 +475,26 @@ def _world_region_rows(cities: list[tuple[tuple, set[str]]]) -> Iterable[tuple[t
             if kind not in _REGION_TYPES or not state.get("latitude") or key in _COMMON_REGION_WORDS or len(key) < 4:
                 continue
             lat, lon = float(state["latitude"]), float(state["longitude"])
-            admin1, radius, population = _nearest_admin1(lat, lon, towns.get(folder.name, []), name)
+            namesakes = towns_called(folder.name, key)
+            admin1, radius, population = _nearest_admin1(lat, lon, towns.get(folder.name, []), namesakes)
             if kind in _SECOND_LEVEL_TYPES:
                 admin1 = ""  # inside a first-level region, not one: what it holds is judged by its radius
             row = (f"csc:{state['id']}", name, REGION, round(lat, 4), round(lon, 4), folder.name, admin1,
                    population, radius, "Country State City database (countrystatecity-countries package); "
                                         "the region's radius from its towns in GeoNames")
             with_kind = f"{name} {kind.title()}"
-            town = biggest_town.get((folder.name, key), 0)
+            town = max((t[7] for t in namesakes), default=0)
             names = {with_kind} if town >= 100_000 and town * 10 >= population else {name, with_kind}
             yield row, names | set(_CP_PROVINCE_ABBREVIATIONS.get((folder.name, state.get("state_code")), ()))
 
 
-def _nearest_admin1(lat: float, lon: float, towns: list[tuple], name: str = "") -> tuple[str, float, int]:
+def _nearest_admin1(lat: float, lon: float, towns: list[tuple], namesakes: list[tuple]) -> tuple[str, float, int]:
     """The GeoNames admin1 code most of the 15 towns nearest a point share (or, for a region with a
     namesake town within 25 km, that town's: a capital territory inside a large province takes
     its own code, not the province's); the radius holding 90% of that code's towns; their population."""
     if not towns:
         return "", 100.0, 0
-    key = normalize(name)
-    namesake = [t for t in towns if key and normalize(t[1]) == key and km(lat, lon, t[3], t[4]) <= 25]
+    namesake = [t for t in namesakes if km(lat, lon, t[3], t[4]) <= 25]
     if namesake:
         code = max(namesake, key=lambda t: t[7])[6]
     else:
@@ -589,7 +586,10 @@ def build_world() -> tuple[list[tuple], dict[str, int | tuple[int, ...]], dict[s
         add(row, names)
     for row, names in _us_postal_rows(cities):
         add(row, names)
-    for row, names in _world_region_rows(cities):
+    def towns_called(country: str, key: str) -> list[tuple]:
+        return [rows[r] for r in index.get(key, ()) if rows[r][2] == CITY and rows[r][5] == country]
+
+    for row, names in _world_region_rows([r for r, _ in cities], towns_called):
         add(row, names)
     for row, names in _uk_nation_rows([r for r, _ in cities]):
         add(row, names)
