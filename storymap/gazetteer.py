@@ -182,20 +182,33 @@ class Gazetteer:
                 _note_head(self._heads, key)
 
     def aliases(self, names: dict[str, str]) -> None:
-        """Make each name mean its place id first ("US" for the United States).
+        """Make each name mean its place id first ("US" for the United States)."""
+        self._find_ids(set(names.values()))
+        for name, place_id in names.items():
+            self.alias(name, place_id)
 
-        The ids are found in one pass that stops when all are found, rather than by
-        indexing the ids of the whole world (a tenth of the load time).
-        """
-        wanted = set(names.values()) - set(self._by_id)
+    def replace(self, place: Place, world_ids: Iterable[str]) -> None:
+        """Let a curated ``place`` stand for world entries of the same thing ("Khyber Pakhtunkhwa",
+        which the Country State City database has too): they no longer answer to its names, so
+        one province does not compete with itself for a story's mention."""
+        world_ids = set(world_ids)
+        self._find_ids(world_ids)
+        retired = {self._row_for_id(i) for i in world_ids}
+        for name in {place.name, *place.names}:
+            key = normalize(name)
+            self._index[key] = tuple(r for r in self._rows_named(key) if r not in retired)
+            self._answers.pop(key, None)
+
+    def _find_ids(self, ids: set[str]) -> None:
+        """Note the rows of these ids, in one pass that stops when all are found, rather than
+        indexing the ids of the whole world (a tenth of the load time)."""
+        wanted = ids - set(self._by_id)
         for i, row in enumerate(self._rows):
             if not wanted:
                 break
             if row[0] in wanted:
                 self._by_id[row[0]] = i
                 wanted.discard(row[0])
-        for name, place_id in names.items():
-            self.alias(name, place_id)
 
     def alias(self, name: str, place_id: str) -> None:
         """Make ``name`` mean ``place_id`` first (``US`` for the United States)."""
@@ -654,6 +667,7 @@ def load_world() -> tuple[list[tuple], dict[str, int | tuple[int, ...]], dict[st
 class Curated:
     places: list[Place]
     aliases: dict[str, str]
+    replaces: dict[str, tuple[str, ...]] = field(default_factory=dict)  # curated id -> world ids it stands for
 
 
 def load_curated(path: Path = CURATED_PATH) -> Curated:
@@ -670,7 +684,8 @@ def load_curated(path: Path = CURATED_PATH) -> Curated:
             population=entry.get("population", 0), precision_km=entry["precision_km"],
             source=entry["source"], note=entry.get("note", ""), names=tuple(entry.get("names", ())),
         ))
-    return Curated(places, dict(data.get("aliases", {})))
+    replaces = {f"cur:{e['id']}": tuple(e["replaces"]) for e in data["places"] if e.get("replaces")}
+    return Curated(places, dict(data.get("aliases", {})), replaces)
 
 
 def build_gazetteer(curated: Curated | None = None, world: bool = True) -> Gazetteer:
@@ -678,6 +693,8 @@ def build_gazetteer(curated: Curated | None = None, world: bool = True) -> Gazet
     curated = curated or load_curated()
     for place in curated.places:
         gazetteer.add(place)
+        if world and place.id in curated.replaces:
+            gazetteer.replace(place, curated.replaces[place.id])
     gazetteer.aliases(curated.aliases)
     return gazetteer
 

@@ -101,3 +101,10 @@ def test_a_limited_lookup_is_the_head_of_the_full_one(gazetteer):
     everything = gazetteer.lookup("Springfield")
     assert len(first_three) == 3 and len(everything) > 20 and everything[:3] == first_three
     assert gazetteer.lookup("Springfield", 3) == first_three and gazetteer.lookup("Nowhere-at-all", 3) == []
+
+
+def test_a_curated_place_stands_in_for_the_world_entry_of_the_same_place(gazetteer):
+    # Khyber Pakhtunkhwa is curated and in the Country State City database: one province, one answer.
+    assert [p.id for p in gazetteer.lookup("Khyber Pakhtunkhwa")] == ["cur:khyber-pakhtunkhwa"]
+    assert [p.id for p in gazetteer.lookup("Khyber Pakhtunkhwa Province")] == ["cur:khyber-pakhtunkhwa"]
+    assert load_curated().replaces["cur:khyber-pakhtunkhwa"] == ("csc:3171",)
