@@ -638,8 +638,9 @@ def _together(options: dict[tuple[str, str], list[Place]], names: dict[tuple[str
     other's evidence, however ambiguous both are alone. An other name counts for as
     much as it discriminates: "Washington", near one Springfield or another all over
     the country, is worth a fraction to each; and a link through a place its name
-    hardly means (the town of Washington in Georgia, when "Washington" is the capital)
-    is worth what that name leaves to places other than its favourite.
+    hardly means (the town of Washington in Georgia, when "Washington" is the capital),
+    or to one (China, Maine, beside Washington, Maine), is worth what that name leaves
+    to places other than its favourite.
     """
     # Indexed, since a story's candidates are hundreds: states and provinces by their code,
     # other areas (counties, districts) by country, towns by one-degree cell.
@@ -663,8 +664,11 @@ def _together(options: dict[tuple[str, str], list[Place]], names: dict[tuple[str
     links: dict[tuple[str, str], dict[tuple[str, str], dict[str, tuple[str, float]]]] = {}
 
     def link(key: tuple[str, str], place: Place, other: tuple[str, str], through: Place, relation: str) -> None:
-        top, sure = favourite[other]
-        worth = 1.0 if through.id == top or sure < SURE else 1.0 - sure
+        worth = 1.0
+        for name, candidate in ((other, through), (key, place)):
+            top, sure = favourite[name]
+            if candidate.id != top and sure >= SURE:
+                worth *= 1.0 - sure
         hits = links.setdefault(key, {}).setdefault(other, {})
         if worth > hits.get(place.id, ("", 0.0))[1]:
             hits[place.id] = (relation, worth)

@@ -233,3 +233,12 @@ def test_a_province_keeps_its_name_unless_its_namesake_city_is_what_news_means(g
     # A capital territory inside a large province is its own unit, not the province.
     islamabad = gazetteer.lookup("Islamabad Federal Capital Territory")[0]
     assert islamabad.admin1 == gazetteer.lookup("Islamabad")[0].admin1 != gazetteer.lookup("Punjab")[0].admin1
+
+
+def test_towns_named_after_countries_do_not_gang_up(gazetteer):
+    # Maine has towns called China and Washington, side by side; a story naming the country and
+    # the US capital must not be pulled towards them, nor lose its confidence in China.
+    parsed = geoparse("The White House in Washington warned China about Columbia University protests.", gazetteer)
+    china = next(p for p in parsed.places if p.mentions[0].text == "China")
+    assert china.place.kind == "country" and "Washington" not in china.reason  # was China, Maine (0.88)
+    assert next(p for p in parsed.places if p.mentions[0].text == "Washington").place.admin1 == "DC"
