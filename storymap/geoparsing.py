@@ -245,11 +245,8 @@ def _recognise(text: str, gazetteer: Gazetteer, lexicon: Lexicon) -> tuple[list[
     demonyms = _demonyms(tokens, lexicon)
     found: list[tuple[Mention, bool]] = []  # (mention, single common-name token)
     people: set[str] = set()
-    consumed: set[int] = set()  # start offsets of runs used as qualifiers
     runs = _runs(text, tokens, lexicon)
     for r_index, run in enumerate(runs):
-        if run[0].start in consumed:
-            continue
         for i, j in _matches(text, run, gazetteer):
             surface = text[run[i].start : run[j - 1].end]
             verdict = _judge(text, run, i, j, surface, gazetteer, lexicon)
@@ -258,11 +255,10 @@ def _recognise(text: str, gazetteer: Gazetteer, lexicon: Lexicon) -> tuple[list[
                 continue
             if verdict != "place":
                 continue
+            # "Wintersville, Ohio": Ohio qualifies the town, and is a mention of its own as well.
             qualifier = ""
             if j == len(run) and r_index + 1 < len(runs):
                 qualifier = _qualifier(text, run[-1], runs[r_index + 1], gazetteer)
-                if qualifier:
-                    consumed.add(runs[r_index + 1][0].start)
             initial = _sentence_initial(text, run[i].start)
             end, lookup = run[j - 1].end, ""
             # "Laurel County", "Rapides Parish": the unit named after a town; the words are the
@@ -365,8 +361,10 @@ def _judge(text: str, run: list[_Token], i: int, j: int, surface: str, gazetteer
     if j - i == 1 and (words[i] in lexicon.not_places or words[i] in lexicon.directions) \
             and not top.id.startswith("cur:"):
         return "other"  # "March", "Reading"; "Western" alone (an alternate name of a town in Wisconsin)
-    if any(w in lexicon.org_words for w in words[j:]):
-        return "other"  # "Columbia University", "Washington Post"
+    if any(w in lexicon.org_words for w in words[j:]) and top.kind not in (COUNTRY, REGION):
+        # "Columbia University", "Washington Post": named after a town, elsewhere. A state's or
+        # country's own bodies are its ("the Ohio Supreme Court", "the Pakistan Army").
+        return "other"
     if strong:
         return "place"
     before = text[max(0, run[i].start - 12) : run[i].start].split()

@@ -47,6 +47,8 @@ def test_people_and_titles_are_not_places(gazetteer):
 
 def test_organisations_are_not_places(gazetteer):
     assert names("She studied at Columbia University before moving to Lahore.", gazetteer) == ["Lahore"]
+    # A state's or country's own bodies are its: the place is what they stand for.
+    assert names("The Ohio Supreme Court and the Pakistan Army disagreed.", gazetteer) == ["Ohio", "Pakistan"]
 
 
 def test_common_words_and_months_are_not_places(gazetteer):
@@ -67,8 +69,10 @@ def test_a_town_that_is_also_a_word_of_the_story_is_not_taken(gazetteer):
 def test_possessives_multiword_and_city_state_patterns(gazetteer):
     parsed = geoparse("Pakistan's copper went from North Waziristan to Columbia, South Carolina.", gazetteer)
     by_text = {m.text: m for m in parsed.mentions}
-    assert set(by_text) == {"Pakistan", "North Waziristan", "Columbia"}
+    # The state qualifies the city and is named in its own right too (both corpora count it).
+    assert set(by_text) == {"Pakistan", "North Waziristan", "Columbia", "South Carolina"}
     assert by_text["Columbia"].qualifier == "South Carolina"
+    assert next(p for p in parsed.places if p.name == "South Carolina").place.kind == "region"
 
 
 def test_demonyms_are_evidence_not_places(gazetteer):
