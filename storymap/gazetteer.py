@@ -164,6 +164,9 @@ class Gazetteer:
         self._answers: dict[str, list[Place]] = {}
         self._countries: dict[str, Place] | None = None
         self._heads = heads if heads is not None else {}
+        # Names written with a final full stop ("Ind.", "Alta."): the stop is part of the name.
+        self._dotted = {normalize(a) for table in (AP_STATE_ABBREVIATIONS, _CP_PROVINCE_ABBREVIATIONS)
+                        for names in table.values() for a in names if a.endswith(".")}
 
     def __len__(self) -> int:
         return len(self._rows)
@@ -177,6 +180,7 @@ class Gazetteer:
         for name in {place.name, *place.names}:
             key = normalize(name)
             if key:
+                self._note_stop(name, key)
                 self._index[key] = (row,) + tuple(r for r in self._rows_named(key) if r != row)
                 self._answers.pop(key, None)
                 _note_head(self._heads, key)
@@ -186,6 +190,10 @@ class Gazetteer:
         self._find_ids(set(names.values()))
         for name, place_id in names.items():
             self.alias(name, place_id)
+
+    def _note_stop(self, name: str, key: str) -> None:
+        if name.endswith(".") and len(key) <= 5:
+            self._dotted.add(key)
 
     def replace(self, place: Place, world_ids: Iterable[str]) -> None:
         """Let a curated ``place`` stand for world entries of the same thing ("Khyber Pakhtunkhwa",
@@ -214,9 +222,14 @@ class Gazetteer:
         """Make ``name`` mean ``place_id`` first (``US`` for the United States)."""
         row = self._row_for_id(place_id)
         key = normalize(name)
+        self._note_stop(name, key)
         self._index[key] = (row,) + tuple(r for r in self._rows_named(key) if r != row)
         self._answers.pop(key, None)
         _note_head(self._heads, key)
+
+    def written_with_stop(self, key: str) -> bool:
+        """Whether a (normalized) name is an abbreviation that ends with a full stop ("Ind.")."""
+        return key in self._dotted
 
     def knows(self, key: str) -> bool:
         """Whether a name, already normalized, is in the index (a recogniser's inner loop)."""

@@ -36,7 +36,8 @@ LEXICON_PATH = DATA_DIR / "gazetteer" / "language.json"
 @dataclass(frozen=True)
 class Lexicon:
     titles: frozenset[str]
-    org_words: frozenset[str]
+    org_words: frozenset[str]  # "University", "Post": a body named after a town, found elsewhere
+    civic_words: frozenset[str]  # "Police", "Council": the place's own body, so the place is meant
     place_words: frozenset[str]
     directions: frozenset[str]
     connectors: frozenset[str]
@@ -48,7 +49,7 @@ class Lexicon:
 def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
     data = json.loads(Path(path).read_text(encoding="utf-8"))
     sets = {k: frozenset(w.lower() for w in data[k]) for k in
-            ("titles", "org_words", "place_words", "directions", "connectors", "not_places")}
+            ("titles", "org_words", "civic_words", "place_words", "directions", "connectors", "not_places")}
     demonyms = _country_demonyms()
     demonyms.update({k.lower(): v for k, v in data["demonyms"].items()})  # ours decide
     return Lexicon(**sets, demonyms=demonyms)
@@ -261,6 +262,9 @@ def _recognise(text: str, gazetteer: Gazetteer, lexicon: Lexicon) -> tuple[list[
                 qualifier = _qualifier(text, run[-1], runs[r_index + 1], gazetteer)
             initial = _sentence_initial(text, run[i].start)
             end, lookup = run[j - 1].end, ""
+            if text.startswith(".", end) and gazetteer.written_with_stop(run[j - 1].key):
+                end += 1  # "Columbus, Ind.": the stop belongs to the abbreviation
+                surface = text[run[i].start : end]
             # "Laurel County", "Rapides Parish": the unit named after a town; the words are the
             # county's, the position the town's (close enough to say where the story is).
             if j < len(run) and words_of(run)[j] in _ADMIN_UNITS:
@@ -308,7 +312,7 @@ def find_unknown_names(text: str, gazetteer: Gazetteer, known: list[Mention],
         if any(s < end and start < e for s, e in taken):
             continue
         words = words_of(run)
-        if set(words) & (lexicon.titles | lexicon.org_words) or words[0] in lexicon.not_places:
+        if set(words) & (lexicon.titles | lexicon.org_words | lexicon.civic_words) or words[0] in lexicon.not_places:
             continue
         before = text[max(0, start - 12) : start].split()
         locative = bool(before) and before[-1].lower() in _LOCATIVE
@@ -381,7 +385,7 @@ def _judge(text: str, run: list[_Token], i: int, j: int, surface: str, gazetteer
     after = words[j] if j < len(words) else ""
     name_before = before and before not in lexicon.demonyms and \
         not {before} & (lexicon.not_places | lexicon.directions | lexicon.connectors)
-    name_after = after and not {after} & (lexicon.place_words | lexicon.connectors)
+    name_after = after and not {after} & (lexicon.place_words | lexicon.connectors | lexicon.civic_words)
     if name_after and after in lexicon.titles:
         return "other"
     if name_before or name_after:

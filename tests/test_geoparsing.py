@@ -49,6 +49,9 @@ def test_organisations_are_not_places(gazetteer):
     assert names("She studied at Columbia University before moving to Lahore.", gazetteer) == ["Lahore"]
     # A state's or country's own bodies are its: the place is what they stand for.
     assert names("The Ohio Supreme Court and the Pakistan Army disagreed.", gazetteer) == ["Ohio", "Pakistan"]
+    # ... and so are a town's: "Alexandria police" are Alexandria's; "Alexandria Police" too.
+    assert names("Officers of the Alexandria Police and the Lahore City Council met.", gazetteer) == \
+        ["Alexandria", "Lahore"]
 
 
 def test_common_words_and_months_are_not_places(gazetteer):
@@ -122,6 +125,11 @@ def test_continents_and_more_state_abbreviations(gazetteer):
     by_key = {p.key: p.place for p in parsed.places}
     assert (by_key["charleston"].country, by_key["charleston"].admin1) == ("US", "WV")
     assert by_key["europe"].approximate and by_key["europe"].precision_km >= 1000
+
+
+def test_an_abbreviation_keeps_its_full_stop(gazetteer):
+    mentions = find_mentions("He moved from Columbus, Ind., to Red Deer, Alta. Then to Paris.", gazetteer)[0]
+    assert [m.text for m in mentions] == ["Columbus", "Ind.", "Red Deer", "Alta.", "Paris"]  # not "Paris."
 
 
 def test_newspaper_state_abbreviations(gazetteer):
