@@ -244,7 +244,7 @@ def _recognise(text: str, gazetteer: Gazetteer, lexicon: Lexicon) -> tuple[list[
     """Mentions of places, and every demonym with its country, from one pass over the words."""
     tokens = _tokens(text)
     demonyms = _demonyms(tokens, lexicon)
-    found: list[tuple[Mention, bool]] = []  # (mention, single common-name token)
+    found: list[tuple[Mention, bool, str]] = []  # (mention, single common-name token, verdict)
     people: set[str] = set()
     runs = _runs(text, tokens, lexicon)
     for r_index, run in enumerate(runs):
@@ -254,7 +254,7 @@ def _recognise(text: str, gazetteer: Gazetteer, lexicon: Lexicon) -> tuple[list[
             if verdict == "person":
                 people.update(t.lower for t in run[i:j])
                 continue
-            if verdict != "place":
+            if verdict == "other":
                 continue
             # "Wintersville, Ohio": Ohio qualifies the town, and is a mention of its own as well.
             qualifier = ""
@@ -270,12 +270,18 @@ def _recognise(text: str, gazetteer: Gazetteer, lexicon: Lexicon) -> tuple[list[
             if j < len(run) and words_of(run)[j] in _ADMIN_UNITS:
                 end, lookup = run[j].end, surface
                 surface = text[run[i].start : end]
-            found.append((Mention(run[i].start, end, surface, qualifier, initial, lookup), j - i == 1 and not lookup))
-    # One sense per story: a name seen as a person's is a person's everywhere, unless it is
-    # a country or region ("Jordan" the country stays a place).
-    mentions = [m for m, single in found
-                if not (single and m.text.lower() in people and gazetteer.lookup(m.text, 1)[0].kind == CITY)]
-    return mentions, demonyms
+            found.append((Mention(run[i].start, end, surface, qualifier, initial, lookup), j - i == 1 and not lookup,
+                          verdict))
+    # One sense per story. A name beside another capitalised word ("Gainesville VFW Post",
+    # "Jackson Smith") is a place if the story shows it as one elsewhere, else a person's;
+    # a name a title or "said" makes a person's is a person's everywhere, unless it is a
+    # country or region ("Jordan" the country stays a place).
+    placed = {m.text.lower() for m, _, verdict in found
+              if verdict == "place" and (m.qualifier or _after_locative(text, m.start))} - people
+    people |= {m.text.lower() for m, _, verdict in found if verdict == "neighbour"} - placed
+    return [m for m, single, verdict in found
+            if (verdict == "place" or m.text.lower() in placed)
+            and not (single and m.text.lower() in people and gazetteer.lookup(m.text, 1)[0].kind == CITY)], demonyms
 
 
 _ADMIN_UNITS = {"county", "parish", "district", "township", "borough", "province", "prefecture", "governorate"}
@@ -314,12 +320,17 @@ def find_unknown_names(text: str, gazetteer: Gazetteer, known: list[Mention],
         words = words_of(run)
         if set(words) & (lexicon.titles | lexicon.org_words | lexicon.civic_words) or words[0] in lexicon.not_places:
             continue
-        before = text[max(0, start - 12) : start].split()
-        locative = bool(before) and before[-1].lower() in _LOCATIVE
+        locative = _after_locative(text, start)
         place_word = len(run) > 1 and words[-1] in lexicon.place_words
         if (locative or place_word) and not _sentence_initial(text, start):
             out.append(Mention(start, end, text[start:end]))
     return out
+
+
+def _after_locative(text: str, start: int) -> bool:
+    """ "in Gainesville", "from Lincoln": the word before says a place follows."""
+    before = text[max(0, start - 12) : start].split()
+    return bool(before) and before[-1].lower() in _LOCATIVE
 
 
 def _sentence_initial(text: str, start: int) -> bool:
@@ -353,7 +364,8 @@ def _matches(text: str, run: list[_Token], gazetteer: Gazetteer):
 
 def _judge(text: str, run: list[_Token], i: int, j: int, surface: str, gazetteer: Gazetteer,
            lexicon: Lexicon) -> str:
-    """'place', 'person' or 'other' for the match run[i:j] in its context."""
+    """'place', 'person', 'neighbour' (a person's name, or a place's beside another name) or
+    'other' for the match run[i:j] in its context."""
     words = words_of(run)
     # "President Donald Trump": the words after a title name a person, up to a connector
     # ("President Bashir of Sudan": Sudan is a place).
@@ -371,8 +383,7 @@ def _judge(text: str, run: list[_Token], i: int, j: int, surface: str, gazetteer
         return "other"
     if strong:
         return "place"
-    before = text[max(0, run[i].start - 12) : run[i].start].split()
-    locative = bool(before) and before[-1].lower() in _LOCATIVE
+    locative = _after_locative(text, run[i].start)
     if postal_only(top) and not (locative or (j == len(run) and _followed_by_region(text, run[-1].end, gazetteer))):
         return "other"  # "Patrick", "Day": a ZIP code's town only when the text says it is a place
     if _used_lowercase(text, run[i].text):
@@ -389,7 +400,7 @@ def _judge(text: str, run: list[_Token], i: int, j: int, surface: str, gazetteer
     if name_after and after in lexicon.titles:
         return "other"
     if name_before or name_after:
-        return "person"
+        return "neighbour"  # a person's name, unless the story shows it as a place elsewhere
     return "place"
 
 

@@ -100,6 +100,14 @@ def test_speakers_are_people_but_officials_in_a_town_are_not(gazetteer):
     assert names("Jackson said the plan would work. Officials in Lahore said so too.", gazetteer) == ["Lahore"]
 
 
+def test_a_name_beside_another_is_a_place_when_the_story_shows_it_as_one(gazetteer):
+    # "Gainesville Public Utilities" looks like a first and last name, but the story also
+    # says "in Gainesville"; "Jackson Smith" stays a person, and so does the later "Jackson".
+    text = "Gainesville Public Utilities fixed the spill. Shops in Gainesville reopened."
+    assert names(text, gazetteer) == ["Gainesville", "Gainesville"]
+    assert names("Jackson Smith spoke first. Jackson thanked the crowd.", gazetteer) == []
+
+
 def test_a_title_does_not_swallow_the_place_after_of(gazetteer):
     assert names("President Bashir of Sudan met officials. Sudan agreed.", gazetteer) == ["Sudan", "Sudan"]
 
