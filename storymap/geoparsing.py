@@ -373,7 +373,10 @@ def _judge(text: str, run: list[_Token], i: int, j: int, surface: str, gazetteer
     if titled and not any(w in lexicon.connectors for w in words[titled[-1] + 1 : i]):
         return "person"
     top = gazetteer.lookup(surface, 1)[0]
-    strong = top.kind in (COUNTRY, REGION) or top.id.startswith("cur:") or j - i > 1
+    # Countries, large regions, curated places and names of several words are places whatever
+    # follows; a small region can be a surname ("Nelson said": New Zealand has a Nelson region).
+    strong = top.kind == COUNTRY or (top.kind == REGION and top.population >= 1_000_000) \
+        or top.id.startswith("cur:") or j - i > 1
     if j - i == 1 and (words[i] in lexicon.not_places or words[i] in lexicon.directions) \
             and not top.id.startswith("cur:"):
         return "other"  # "March", "Reading"; "Western" alone (an alternate name of a town in Wisconsin)

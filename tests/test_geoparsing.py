@@ -96,6 +96,12 @@ def test_unknown_text_finds_nothing_and_does_not_fail(gazetteer):
     assert analyse(parse_story("nothing here at all, just lowercase words."), gazetteer).places == []
 
 
+def test_a_small_region_named_like_a_speaker_is_the_speaker(gazetteer):
+    # New Zealand's Nelson region (50,000 people) is no reason to map Captain Nelson.
+    assert names("The music was loud, Nelson said. Officers left.", gazetteer) == []
+    assert names("Floods hit Nelson and Marlborough.", gazetteer) == ["Nelson", "Marlborough"]
+
+
 def test_speakers_are_people_but_officials_in_a_town_are_not(gazetteer):
     assert names("Jackson said the plan would work. Officials in Lahore said so too.", gazetteer) == ["Lahore"]
 
