@@ -595,8 +595,8 @@ def _votes(mentions, options, odds: dict, demonyms: Counter, dateline: str, gaze
 
 def _scores(priors: list[_Choice], focus: dict[str, float], w: Weights,
             together: dict[str, tuple[float, str, str]] | None) -> list[float]:
-    """The candidates' priors with their ties and the story's country focus: the quick
-    look _rank takes in full at the end, as bare numbers."""
+    """The candidates' priors with their ties and the story's country focus, as bare numbers:
+    the quick look that finds a name's countries and the places a story is sure of."""
     out = []
     for prior in priors:
         score = prior.score
@@ -767,24 +767,20 @@ def _priors(key: tuple[str, str], opts: list[Place], gazetteer: Gazetteer, w: We
 
 def _rank(priors: list[_Choice], focus: dict[str, float], w: Weights, anchors: list[Place],
           together: dict[str, tuple[float, str, str]] | None = None, regions: dict | None = None) -> list[_Choice]:
-    """The candidates, best first, once the story's evidence is added to their priors.
-
-    Called three times per name per story, so it only adds numbers; the words for
-    the evidence are put together for the winner alone (``_Choice.reason``).
-    """
+    """The candidates, best first, once all the story's evidence is added to their priors: the
+    quick look of ``_scores``, then the story's state or province and nearness to its sure places.
+    The words for the evidence are put together for the winner alone (``_Choice.reason``)."""
     choices = []
     only = len(priors) == 1
-    for prior in priors:
-        place, score = prior.place, prior.score
-        tie = together.get(place.id) if together else None
-        if tie:
-            score += w.together * min(tie[0], 2.0)
+    for prior, score in zip(priors, _scores(priors, focus, w, together)):
+        place = prior.place
         regional = regions.get((place.country, place.admin1), 0.0) if regions and place.kind != COUNTRY else 0.0
-        share = focus.get(place.country, 0.0) if w.country_focus else 0.0
-        score += w.same_region * regional + w.country_focus * share
+        score += w.same_region * regional
         near = _near(place, anchors) if anchors else ""
         if near:
             score += w.near
+        tie = together.get(place.id) if together else None
+        share = focus.get(place.country, 0.0) if w.country_focus else 0.0
         choices.append(_Choice(place, score, prior.reasons, (tie, regional, share, near, only)))
     choices.sort(key=lambda c: -c.score)
     return choices
