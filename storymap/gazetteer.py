@@ -407,7 +407,7 @@ def _us_county_rows() -> Iterable[tuple[tuple, set[str]]]:
         row = (pid, name, REGION, round(lat, 4), round(lon, 4), "US", state, 0, radius,
                "Middle of the county's ZIP code points (zipcodes package, US Postal Service data)")
         spelled = {name, name.replace("St. ", "Saint ")} if "St. " in name else {name}
-        spelled |= {n.replace(word, " Co.") for n in spelled for word in (" County",) if n.endswith(word)}
+        spelled |= {n.removesuffix(" County") + " Co." for n in spelled if n.endswith(" County")}  # "Loudon Co."
         yield row, spelled
 
 
