@@ -703,7 +703,7 @@ def _together(options: dict[tuple[str, str], list[Place]], names: dict[tuple[str
             for dlat in (-1, 0, 1):
                 for dlon in (-1, 0, 1):
                     for other_key, other in grid.get((cell_lat + dlat, cell_lon + dlon), ()):
-                        if other_key != key and _km(place, other) < NEAR_KM:
+                        if other_key != key and _within(place, other, NEAR_KM):
                             link(key, place, other_key, other, "lies near")
     ties: dict[tuple[str, str], dict[str, tuple[float, str, str]]] = {}
     for key, by_other in links.items():
@@ -789,7 +789,7 @@ def _rank(priors: list[_Choice], focus: dict[str, float], w: Weights, anchors: l
 def _near(place: Place, anchors: list[Place]) -> str:
     """The name of a place the story is sure of within 300 km, if any."""
     for a in anchors:
-        if abs(a.lat - place.lat) < 2.7 and a.id != place.id and _km(a, place) < 300:
+        if abs(a.lat - place.lat) < 2.7 and a.id != place.id and _within(a, place, 300):
             return a.name
     return ""
 
@@ -811,6 +811,15 @@ def _stray(place: Place, focus: dict[str, float], anchors: list[Place]) -> bool:
     if not others or not focus or focus.get(place.country, 0.0) >= 0.1:
         return False
     return min(_km(a, place) for a in others) > 3000
+
+
+def _within(a: Place, b: Place, limit_km: float) -> bool:
+    """Whether two places are closer than ``limit_km`` (a few hundred km at most): a flat-earth
+    distance, within 1% of the great circle at that scale and a third of its cost."""
+    dy = a.lat - b.lat
+    dx = (a.lon - b.lon + 180.0) % 360.0 - 180.0
+    dx *= math.cos(math.radians((a.lat + b.lat) / 2))
+    return (dx * dx + dy * dy) * 12365.4 < limit_km * limit_km  # 111.2 km a degree, squared
 
 
 def _km(a: Place, b: Place) -> float:

@@ -268,3 +268,20 @@ def test_towns_named_after_countries_do_not_gang_up(gazetteer):
     china = next(p for p in parsed.places if p.mentions[0].text == "China")
     assert china.place.kind == "country" and "Washington" not in china.reason  # was China, Maine (0.88)
     assert next(p for p in parsed.places if p.mentions[0].text == "Washington").place.admin1 == "DC"
+
+
+def test_the_quick_distance_test_agrees_with_the_great_circle():
+    import random
+
+    from storymap.gazetteer import Place, km
+    from storymap.geoparsing import _within
+
+    rng = random.Random(7)
+    for _ in range(5000):
+        lat, lon = rng.uniform(-70, 70), rng.uniform(-180, 180)
+        other = Place("b", "b", "city", lat + rng.uniform(-4, 4), (lon + rng.uniform(-6, 6) + 180) % 360 - 180)
+        here = Place("a", "a", "city", lat, lon)
+        for limit in (40, 300):
+            d = km(lat, lon, other.lat, other.lon)
+            if abs(d - limit) > limit * 0.01:  # within 1% of the limit either answer is fair
+                assert _within(here, other, limit) == (d < limit), (here, other, limit, d)
