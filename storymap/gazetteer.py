@@ -704,10 +704,13 @@ def load_curated(path: Path = CURATED_PATH) -> Curated:
 def build_gazetteer(curated: Curated | None = None, world: bool = True) -> Gazetteer:
     gazetteer = Gazetteer(*load_world()) if world else Gazetteer([], {})
     curated = curated or load_curated()
+    replaces = curated.replaces if world else {}
+    # Every world id the curated file names, found in one pass over the world's rows.
+    gazetteer._find_ids(set(curated.aliases.values()).union(*replaces.values()))
     for place in curated.places:
         gazetteer.add(place)
-        if world and place.id in curated.replaces:
-            gazetteer.replace(place, curated.replaces[place.id])
+        if place.id in replaces:
+            gazetteer.replace(place, replaces[place.id])
     gazetteer.aliases(curated.aliases)
     return gazetteer
 
