@@ -327,6 +327,14 @@ def find_unknown_names(text: str, gazetteer: Gazetteer, known: list[Mention],
     return out
 
 
+_ABBREVIATED = re.compile(r"([A-Za-z]+)\.\s+$")
+
+
+def _after_abbreviated_title(text: str, start: int, lexicon: Lexicon) -> bool:
+    title = _ABBREVIATED.search(text, max(0, start - 8), start)
+    return bool(title) and title.group(1).lower() in lexicon.titles
+
+
 def _after_locative(text: str, start: int) -> bool:
     """ "in Gainesville", "from Lincoln": the word before says a place follows."""
     before = text[max(0, start - 12) : start].split()
@@ -372,14 +380,16 @@ def _judge(text: str, run: list[_Token], i: int, j: int, surface: str, gazetteer
     titled = [k for k, w in enumerate(words[:i]) if w in lexicon.titles]
     if titled and not any(w in lexicon.connectors for w in words[titled[-1] + 1 : i]):
         return "person"
+    if i == 0 and _after_abbreviated_title(text, run[0].start, lexicon):
+        return "person"  # "Rev. Khan", "Gen. Munir": the stop cut the title off the name's run
     top = gazetteer.lookup(surface, 1)[0]
     # Countries, large regions, curated places and names of several words are places whatever
     # follows; a small region can be a surname ("Nelson said": New Zealand has a Nelson region).
     strong = top.kind == COUNTRY or (top.kind == REGION and top.population >= 1_000_000) \
         or top.id.startswith("cur:") or j - i > 1
-    if j - i == 1 and (words[i] in lexicon.not_places or words[i] in lexicon.directions) \
-            and not top.id.startswith("cur:"):
-        return "other"  # "March", "Reading"; "Western" alone (an alternate name of a town in Wisconsin)
+    if j - i == 1 and (words[i] in lexicon.not_places or words[i] in lexicon.directions
+                       or words[i] in lexicon.titles) and not top.id.startswith("cur:"):
+        return "other"  # "March", "Reading"; "Western" alone (an alternate name of a town in Wisconsin); "Rev"
     if any(w in lexicon.org_words for w in words[j:]) and top.kind not in (COUNTRY, REGION):
         # "Columbia University", "Washington Post": named after a town, elsewhere. A state's or
         # country's own bodies are its ("the Ohio Supreme Court", "the Pakistan Army").

@@ -59,6 +59,9 @@ def test_common_words_and_months_are_not_places(gazetteer):
     assert names(text, gazetteer) == ["Karachi"]
     # Directions alone are not places, though gazetteers list them as towns' other names.
     assert names("Western diplomats and Central bankers met in Lahore.", gazetteer) == ["Lahore"]
+    # Holidays, month abbreviations, contractions: towns in Florida, Iran or nowhere, never meant.
+    text = "On Nov. 3, before Christmas, I’ve watched the Olympic team train in Quetta, said Rev. Khan."
+    assert names(text, gazetteer) == ["Quetta"]
 
 
 def test_a_town_that_is_also_a_word_of_the_story_is_not_taken(gazetteer):
