@@ -277,7 +277,7 @@ def _recognise(text: str, gazetteer: Gazetteer, lexicon: Lexicon) -> tuple[list[
     # a name a title or "said" makes a person's is a person's everywhere, unless it is a
     # country or region ("Jordan" the country stays a place).
     placed = {m.text.lower() for m, _, verdict in found
-              if verdict == "place" and (m.qualifier or _after_locative(text, m.start))} - people
+              if verdict == "place" and (m.qualifier or _after_locative(text, m.start, _INSIDE))} - people
     people |= {m.text.lower() for m, _, verdict in found if verdict == "neighbour"} - placed
     return [m for m, single, verdict in found
             if (verdict == "place" or m.text.lower() in placed)
@@ -335,10 +335,15 @@ def _after_abbreviated_title(text: str, start: int, lexicon: Lexicon) -> bool:
     return bool(title) and title.group(1).lower() in lexicon.titles
 
 
-def _after_locative(text: str, start: int) -> bool:
-    """ "in Gainesville", "from Lincoln": the word before says a place follows."""
+def _after_locative(text: str, start: int, words: frozenset[str] | set[str] = frozenset()) -> bool:
+    """ "in Gainesville", "from Lincoln": the word before says a place follows (one of ``words``,
+    or of all the locative words)."""
     before = text[max(0, start - 12) : start].split()
-    return bool(before) and before[-1].lower() in _LOCATIVE
+    return bool(before) and before[-1].lower() in (words or _LOCATIVE)
+
+
+# The words after which a name can only be a place: "to Jones", "at Passover" can be anything.
+_INSIDE = frozenset({"in", "near", "outside", "inside"})
 
 
 def _sentence_initial(text: str, start: int) -> bool:

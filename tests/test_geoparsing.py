@@ -115,6 +115,8 @@ def test_a_name_beside_another_is_a_place_when_the_story_shows_it_as_one(gazette
     text = "Gainesville Public Utilities fixed the spill. Shops in Gainesville reopened."
     assert names(text, gazetteer) == ["Gainesville", "Gainesville"]
     assert names("Jackson Smith spoke first. Jackson thanked the crowd.", gazetteer) == []
+    # Only a word that leaves no doubt ("in", "near", "outside") outweighs the name beside it.
+    assert names("The post went to Roy Jones. Nobody beyond Jones applied; Jones starts today.", gazetteer) == []
 
 
 def test_a_title_does_not_swallow_the_place_after_of(gazetteer):
