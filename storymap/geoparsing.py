@@ -331,6 +331,7 @@ _ABBREVIATED = re.compile(r"([A-Za-z]+)\.\s+$")
 
 
 def _after_abbreviated_title(text: str, start: int, lexicon: Lexicon) -> bool:
+    """ "Rev. Khan": a title with a full stop just before, which ends the run of capitalised words."""
     title = _ABBREVIATED.search(text, max(0, start - 8), start)
     return bool(title) and title.group(1).lower() in lexicon.titles
 
