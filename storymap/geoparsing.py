@@ -332,6 +332,8 @@ _ABBREVIATED = re.compile(r"([A-Za-z]+)\.\s+$")
 
 def _after_abbreviated_title(text: str, start: int, lexicon: Lexicon) -> bool:
     """ "Rev. Khan": a title with a full stop just before, which ends the run of capitalised words."""
+    if "." not in text[max(0, start - 4) : start]:
+        return False  # most names: no stop just before, no pattern to run
     title = _ABBREVIATED.search(text, max(0, start - 8), start)
     return bool(title) and title.group(1).lower() in lexicon.titles
 
