@@ -26,6 +26,7 @@ import os
 import pickle
 import re
 import unicodedata
+import warnings
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -158,6 +159,7 @@ class Gazetteer:
         self._index = index
         self._by_id: dict[str, int] = {}
         self._extra: dict[int, Place] = {}  # curated and editors' places, by row
+        self._missing: set[str] = set()  # ids asked for that the rows do not have
         # Names already looked up, as Places: a story asks for the same names again and again,
         # and "Washington" has hundreds of rows, of which a resolver wants the first few.
         # Each answer holds the first so many Places of its name. Bounded by the names indexed.
@@ -186,10 +188,15 @@ class Gazetteer:
                 _note_head(self._heads, key)
 
     def aliases(self, names: dict[str, str]) -> None:
-        """Make each name mean its place id first ("US" for the United States)."""
-        self._find_ids(set(names.values()))
+        """Make each name mean its place id first ("US" for the United States).
+
+        An id the world no longer has (a package renumbered it) is skipped with a warning:
+        a stale line of the curated file must not stop the app from starting.
+        """
+        found = self._find_ids(set(names.values()))
         for name, place_id in names.items():
-            self.alias(name, place_id)
+            if place_id in found:
+                self.alias(name, place_id)
 
     def _note_stop(self, name: str, key: str) -> None:
         if name.endswith(".") and len(key) <= 5:
@@ -199,24 +206,28 @@ class Gazetteer:
         """Let a curated ``place`` stand for world entries of the same thing ("Khyber Pakhtunkhwa",
         which the Country State City database has too): they no longer answer to its names, so
         one province does not compete with itself for a story's mention."""
-        world_ids = set(world_ids)
-        self._find_ids(world_ids)
-        retired = {self._row_for_id(i) for i in world_ids}
+        retired = {self._by_id[i] for i in self._find_ids(set(world_ids))}
         for name in {place.name, *place.names}:
             key = normalize(name)
             self._index[key] = tuple(r for r in self._rows_named(key) if r not in retired)
             self._answers.pop(key, None)
 
-    def _find_ids(self, ids: set[str]) -> None:
+    def _find_ids(self, ids: set[str]) -> set[str]:
         """Note the rows of these ids, in one pass that stops when all are found, rather than
-        indexing the ids of the whole world (a tenth of the load time)."""
-        wanted = ids - set(self._by_id)
+        indexing the ids of the whole world (a tenth of the load time). Returns those found;
+        warns of the others."""
+        wanted = ids - set(self._by_id) - self._missing
         for i, row in enumerate(self._rows):
             if not wanted:
                 break
             if row[0] in wanted:
                 self._by_id[row[0]] = i
                 wanted.discard(row[0])
+        if wanted:
+            self._missing |= wanted
+            warnings.warn(f"The curated gazetteer names places the world index does not have: "
+                          f"{', '.join(sorted(wanted))}; those lines are skipped.", stacklevel=3)
+        return ids - self._missing
 
     def alias(self, name: str, place_id: str) -> None:
         """Make ``name`` mean ``place_id`` first (``US`` for the United States)."""

@@ -108,3 +108,20 @@ def test_a_curated_place_stands_in_for_the_world_entry_of_the_same_place(gazette
     assert [p.id for p in gazetteer.lookup("Khyber Pakhtunkhwa")] == ["cur:khyber-pakhtunkhwa"]
     assert [p.id for p in gazetteer.lookup("Khyber Pakhtunkhwa Province")] == ["cur:khyber-pakhtunkhwa"]
     assert load_curated().replaces["cur:khyber-pakhtunkhwa"] == ("csc:3171",)
+
+
+def test_a_curated_line_naming_a_place_the_world_lost_is_skipped_not_fatal(tmp_path, gazetteer):
+    import warnings
+
+    from storymap.gazetteer import build_gazetteer
+
+    raw = json.loads(CURATED_PATH.read_text(encoding="utf-8"))
+    raw["aliases"]["Old Name"] = "gn:0"  # an id a package upgrade took away
+    raw["places"][0]["replaces"] = ["csc:0"]
+    path = tmp_path / "curated.json"
+    path.write_text(json.dumps(raw), encoding="utf-8")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        rebuilt = build_gazetteer(load_curated(path))
+    assert len(caught) == 1 and "csc:0" in str(caught[0].message) and "gn:0" in str(caught[0].message)
+    assert rebuilt.lookup("US")[0].country == "US" and rebuilt.lookup("Old Name") == []
