@@ -124,11 +124,12 @@ def place_form(prefix: str, values: dict) -> dict | None:
         return None
 
 
-def pick_on_map(prefix: str, lat: float, lon: float, precision_km: float) -> None:
-    """A small map of the story opened on this place: a click sets the latitude and longitude fields."""
-    from storymap.gazetteer import CITY, SITE, Place
+def pick_on_map(prefix: str, lat: float, lon: float, kind: str, precision_km: float) -> None:
+    """A small map of the story opened on this place, at a zoom that suits it (a country whole,
+    a mine close up): a click sets the latitude and longitude fields."""
+    from storymap.gazetteer import Place
 
-    here = Place("here", "here", SITE if precision_km < 20 else CITY, lat, lon)
+    here = Place("here", "here", kind, lat, lon, precision_km=precision_km)
     fmap = maps.build_map(maps_story, vendor_assets(), tiles=maps.tiles_setting(), height=320, focus=here,
                           media_url=media_url())
     st.caption("Click the map to set the position.")
@@ -160,7 +161,7 @@ with places_tab:
              "confidence": f"{p.confidence:.0%}", "lat": p.lat, "lon": p.lon, "mentions": len(p.mentions),
              "placed by": p.geocoder, "when": p.located_at}
             for p in record.places]
-    st.dataframe(rows, hide_index=True, use_container_width=True)
+    st.dataframe(rows, hide_index=True, width="stretch")
     by_id = {p.id: p for p in record.places}
     chosen_id = st.selectbox("Review a place", list(by_id), format_func=lambda i: by_id[i].name, key="review")
     place = by_id.get(chosen_id)
@@ -198,7 +199,7 @@ with places_tab:
                         gazetteer_id=alt["id"], source=alt["source"], geocoder="editor's choice",
                         status=ACCEPTED), prefix):
                     st.rerun()
-        pick_on_map(prefix, place.lat, place.lon, place.precision_km)
+        pick_on_map(prefix, place.lat, place.lon, place.kind, place.precision_km)
         new = place_form(prefix, place.values())
         if new is not None:
             changes = {k: v for k, v in new.items() if v != getattr(place, k)}

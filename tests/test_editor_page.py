@@ -1,5 +1,6 @@
 """The editor page through AppTest: readers change nothing; editors correct, add, undo."""
 
+import re
 import shutil
 from pathlib import Path
 
@@ -149,3 +150,16 @@ def test_a_racing_story_edit_is_refused_and_the_typed_title_kept(env):
     assert "changed by someone else" in at.error[0].value
     assert store.load("pakistan-copper").title == "Bob's title"
     assert at.text_input(key="story-pakistan-copper-title").value == "Alice's title"
+
+
+def test_the_review_map_opens_at_a_zoom_that_suits_the_place(env):
+    # A country seen whole, a town close up: the map used to open every place at a mine's zoom.
+    def zoom(at):
+        args = at.get("component_instance")[0].proto.json_args
+        return int(re.search(r'\\"zoom\\": (\d+)', args).group(1))
+
+    at = signed_in()
+    options = list(at.selectbox(key="review").options)
+    assert options[0] == "Pakistan" and zoom(at) == 5  # the first place is under review
+    at = at.selectbox(key="review").select_index(options.index("Wana")).run()
+    assert zoom(at) == 11
