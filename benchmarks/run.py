@@ -26,7 +26,7 @@ from storymap import assets  # noqa: E402
 from storymap.analysis import StoryMap, analyse  # noqa: E402
 from storymap.articles import load_story, parse_story  # noqa: E402
 from storymap.gazetteer import CITY, Place, build_gazetteer, default_gazetteer  # noqa: E402
-from storymap.geoparsing import Mention, ResolvedPlace  # noqa: E402
+from storymap.geoparsing import Mention, ResolvedPlace, geoparse  # noqa: E402
 from storymap.maps import build_map  # noqa: E402
 
 CHROMIUM = os.environ.get("STORYMAP_CHROMIUM", "/usr/bin/chromium")
@@ -183,6 +183,18 @@ def atlas_story(folder: Path, n: int) -> Path:
     return path
 
 
+def local_news_text(sentences: int = 3_000) -> str:
+    """A long, dense local-news text: each sentence a US town and a county, picked at random
+    (seeded) from the gazetteer's. Every name has dozens of namesakes, so it is the worst case
+    for relating each place to the story's others."""
+    gaz = default_gazetteer()
+    counties = sorted({r[1] for r in gaz._rows if r[0].startswith("fips:")})
+    towns = sorted({r[1] for r in gaz._rows if len(r) > 7 and r[5] == "US" and r[2] == CITY and r[7] > 20_000})
+    rng = random.Random(3)
+    return " ".join(f"Officials in {rng.choice(towns)} met crews from {rng.choice(counties)} on Monday."
+                    for _ in range(sentences))
+
+
 def page_rows(n: int = 1_000) -> list[tuple[str, str, str]]:
     """Storymap's reader page against the naive Streamlit page, on the same story of ``n`` places:
     time until the map is drawn, and from a click on a marker to its text in the page."""
@@ -296,6 +308,11 @@ def main() -> None:
     secs, smap = timed(lambda: analyse(sample, gaz), repeat=5)
     rows.append(("sample story: geoparse + figures", f"{secs * 1000:.0f} ms",
                  f"{len(smap.places)} places, {len(smap.figures)} figures"))
+    dense = local_news_text()
+    secs, parsed = timed(lambda: geoparse(dense, gaz))
+    rows.append(("long local story: geoparse", f"{secs:.2f} s",
+                 f"{len(dense) / 1024:.0f} KB naming {len(parsed.mentions):,} US towns and counties, "
+                 f"{len(parsed.places):,} places"))
     with tempfile.TemporaryDirectory() as static:
         vendor = assets.publish(Path(static))
         secs, html = timed(lambda: build_map(smap, vendor).get_root().render(), repeat=5)

@@ -544,7 +544,10 @@ def resolve(mentions: list[Mention], geocoder: Geocoder, gazetteer: Gazetteer,
     # Within a country, the story's state or province: "Alexandria" in a story about Louisiana.
     regional = {k: (place.country, place.admin1) for k, place in sure.items() if place.admin1}
     counts = Counter(regional.values())
-    final = {k: _rank(p, others[k], w, anchors, together.get(k),
+    near = _Grid()
+    for anchor in anchors:
+        near.add(anchor, anchor, NEAR_SURE_KM)
+    final = {k: _rank(p, others[k], w, near, together.get(k),
                       _region_shares(counts - Counter([regional[k]]) if k in regional else counts))
              for k, p in priors.items()}
 
@@ -676,20 +679,20 @@ def _together(options: dict[tuple[str, str], list[Place]], names: dict[tuple[str
     or to one (China, Maine, beside Washington, Maine), is worth what that name leaves
     to places other than its favourite.
     """
-    # Indexed, since a story's candidates are hundreds: states and provinces by their code,
-    # other areas (counties, districts) by country, towns by one-degree cell.
+    # Indexed, since a story can have thousands of candidates (an atlas of a state's towns):
+    # states and provinces by their code, other areas (counties, districts) and towns under
+    # the one-degree cells they reach, so a candidate asks only its own cell.
     by_code: dict[tuple[str, str], list[tuple[tuple[str, str], Place]]] = {}
-    by_country: dict[str, list[tuple[tuple[str, str], Place]]] = {}
-    grid: dict[tuple[int, int], list[tuple[tuple[str, str], Place]]] = {}
+    areas, towns = _Grid(), _Grid()
     for key, opts in options.items():
         for place in opts:
             if place.kind == REGION and place.country:
                 if first_level(place):
                     by_code.setdefault((place.country, place.admin1), []).append((key, place))
                 else:
-                    by_country.setdefault(place.country, []).append((key, place))
+                    areas.add((key, place), place, place.precision_km)
             elif place.kind != COUNTRY and place.precision_km < NEAR_KM:
-                grid.setdefault((int(place.lat), int(place.lon)), []).append((key, place))
+                towns.add((key, place), place, NEAR_KM)
     favourite = {}
     for key, choices in priors.items():
         if choices:
@@ -709,20 +712,16 @@ def _together(options: dict[tuple[str, str], list[Place]], names: dict[tuple[str
 
     for key, opts in options.items():
         for place in opts:
-            holders = [a for a in by_country.get(place.country, ())
-                       if abs(a[1].lat - place.lat) * 111.2 <= a[1].precision_km]
-            for area_key, area in holders + by_code.get((place.country, place.admin1), []):
-                if area_key != key and contains(area, place):
-                    link(key, place, area_key, area, "holds")
-                    link(area_key, area, key, place, "lies in")
+            for holders in (areas.at(place), by_code.get((place.country, place.admin1), ())):
+                for area_key, area in holders:
+                    if area_key != key and contains(area, place):
+                        link(key, place, area_key, area, "holds")
+                        link(area_key, area, key, place, "lies in")
             if place.kind == REGION or place.kind == COUNTRY or place.precision_km >= NEAR_KM:
                 continue
-            cell_lat, cell_lon = int(place.lat), int(place.lon)
-            for dlat in (-1, 0, 1):
-                for dlon in (-1, 0, 1):
-                    for other_key, other in grid.get((cell_lat + dlat, cell_lon + dlon), ()):
-                        if other_key != key and _within(place, other, NEAR_KM):
-                            link(key, place, other_key, other, "lies near")
+            for other_key, other in towns.at(place):
+                if other_key != key and _within(place, other, NEAR_KM):
+                    link(key, place, other_key, other, "lies near")
     ties: dict[tuple[str, str], dict[str, tuple[float, str, str]]] = {}
     for key, by_other in links.items():
         mine = ties.setdefault(key, {})
@@ -732,6 +731,31 @@ def _together(options: dict[tuple[str, str], list[Place]], names: dict[tuple[str
                 strength, name, how = mine.get(place_id, (0.0, names[other], relation))
                 mine[place_id] = (strength + share * worth, name, how)
     return ties
+
+
+class _Grid:
+    """Things filed under every one-degree cell their place reaches (within ``reach_km``), so
+    "what lies near here" asks one cell instead of every place of a story."""
+
+    WIDE_KM = 1000  # reaching further: kept aside and asked every time, rather than filed in hundreds of cells
+
+    def __init__(self) -> None:
+        self.cells: dict[tuple[int, int], list] = {}
+        self.wide: list = []
+
+    def add(self, item, place: Place, reach_km: float) -> None:
+        if reach_km > self.WIDE_KM:
+            self.wide.append(item)
+            return
+        reach_lat = reach_km / 111.2
+        reach_lon = min(180.0, reach_lat / max(math.cos(math.radians(place.lat)), 0.01))
+        for row in range(math.floor(place.lat - reach_lat), math.floor(place.lat + reach_lat) + 1):
+            for col in range(math.floor(place.lon - reach_lon), math.floor(place.lon + reach_lon) + 1):
+                self.cells.setdefault((row, (col + 180) % 360 - 180), []).append(item)
+
+    def at(self, place: Place) -> list:
+        filed = self.cells.get((math.floor(place.lat), math.floor(place.lon)), [])
+        return filed + self.wide if self.wide else filed
 
 
 def _region_shares(counts: Counter) -> dict:
@@ -783,7 +807,7 @@ def _priors(key: tuple[str, str], opts: list[Place], gazetteer: Gazetteer, w: We
     return out
 
 
-def _rank(priors: list[_Choice], focus: dict[str, float], w: Weights, anchors: list[Place],
+def _rank(priors: list[_Choice], focus: dict[str, float], w: Weights, anchors: "_Grid",
           together: dict[str, tuple[float, str, str]] | None = None, regions: dict | None = None) -> list[_Choice]:
     """The candidates, best first, once all the story's evidence is added to their priors: the
     quick look of ``_scores``, then the story's state or province and nearness to its sure places.
@@ -794,7 +818,7 @@ def _rank(priors: list[_Choice], focus: dict[str, float], w: Weights, anchors: l
         place = prior.place
         regional = regions.get((place.country, place.admin1), 0.0) if regions and place.kind != COUNTRY else 0.0
         score += w.same_region * regional
-        near = _near(place, anchors) if anchors else ""
+        near = _near(place, anchors)
         if near:
             score += w.near
         tie = together.get(place.id) if together else None
@@ -804,10 +828,13 @@ def _rank(priors: list[_Choice], focus: dict[str, float], w: Weights, anchors: l
     return choices
 
 
-def _near(place: Place, anchors: list[Place]) -> str:
+NEAR_SURE_KM = 300  # a place this close to one the story is sure of is "near" it
+
+
+def _near(place: Place, anchors: "_Grid") -> str:
     """The name of a place the story is sure of within 300 km, if any."""
-    for a in anchors:
-        if abs(a.lat - place.lat) < 2.7 and a.id != place.id and _within(a, place, 300):
+    for a in anchors.at(place):
+        if a.id != place.id and _within(a, place, NEAR_SURE_KM):
             return a.name
     return ""
 
@@ -825,10 +852,15 @@ def _stray(place: Place, focus: dict[str, float], anchors: list[Place]) -> bool:
     """
     if place.kind != CITY or place.id.startswith("cur:") or place.population >= 50_000:
         return False
-    others = [a for a in anchors if a.id != place.id]
-    if not others or not focus or focus.get(place.country, 0.0) >= 0.1:
+    if not focus or focus.get(place.country, 0.0) >= 0.1:
         return False
-    return min(_km(a, place) for a in others) > 3000
+    others = False
+    for a in anchors:  # stops at the first place within reach: an atlas story has thousands
+        if a.id != place.id:
+            if _km(a, place) <= 3000:
+                return False
+            others = True
+    return others
 
 
 def _within(a: Place, b: Place, limit_km: float) -> bool:
