@@ -171,6 +171,11 @@ def _used_lowercase(text: str, word: str) -> bool:
     compiled per word would cost more than the search, once per new word.
     """
     word = word.lower()
+    if len(text) > LONG_TEXT and word.isalpha():
+        # A long story asks about thousands of names: look each up among its words instead
+        # of searching the whole text for every one.
+        return any(_word_starts(text, at) and _word_ends(text, at + len(word))
+                   for at in _letter_runs(text).get(word, ()))
     at = text.find(word)
     while at >= 0:
         end = at + len(word)
@@ -178,6 +183,19 @@ def _used_lowercase(text: str, word: str) -> bool:
             return True
         at = text.find(word, at + 1)
     return False
+
+
+LONG_TEXT = 50_000  # characters; past this, _used_lowercase indexes the text's words once
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
+@lru_cache(maxsize=2)
+def _letter_runs(text: str) -> dict[str, list[int]]:
+    """Where each run of letters of a long text starts."""
+    runs: dict[str, list[int]] = {}
+    for m in _LETTERS.finditer(text):
+        runs.setdefault(m.group(), []).append(m.start())
+    return runs
 
 
 def _word_starts(text: str, at: int) -> bool:

@@ -290,3 +290,15 @@ def test_the_quick_distance_test_agrees_with_the_great_circle():
             d = km(lat, lon, other.lat, other.lon)
             if abs(d - limit) > limit * 0.01:  # within 1% of the limit either answer is fair
                 assert _within(here, other, limit) == (d < limit), (here, other, limit, d)
+
+
+def test_a_long_text_answers_is_this_word_used_in_lowercase_as_a_short_one(monkeypatch):
+    import storymap.geoparsing as geoparsing
+
+    text = ("Reading the post-reading notes in Bath, d'reading aside; the reading's end. Mobile "
+            "readings, a reading-room, unreading; nice, NICE and Nice.")
+    words = ["Reading", "Bath", "Mobile", "Nice", "Room", "Post", "End"]
+    plain = [geoparsing._used_lowercase(text, w) for w in words]
+    assert plain == [True, False, False, True, False, False, True]
+    monkeypatch.setattr(geoparsing, "LONG_TEXT", 0)  # the indexed way, as for a long story
+    assert [geoparsing._used_lowercase(text, w) for w in words] == plain
