@@ -416,6 +416,8 @@ def _judge(text: str, run: list[_Token], i: int, j: int, surface: str, gazetteer
     if j - i == 1 and (words[i] in lexicon.not_places or words[i] in lexicon.directions
                        or words[i] in lexicon.titles) and not top.id.startswith("cur:"):
         return "other"  # "March", "Reading"; "Western" alone (an alternate name of a town in Wisconsin); "Rev"
+    if j - i > 1 and words[j - 1] in _INSTITUTIONS and not top.id.startswith("cur:"):
+        return "other"  # "State University": a town in Arkansas, but in news the school
     if any(w in lexicon.org_words for w in words[j:]) and top.kind not in (COUNTRY, REGION):
         # "Columbia University", "Washington Post": named after a town, elsewhere. A state's or
         # country's own bodies are its ("the Ohio Supreme Court", "the Pakistan Army").
@@ -443,6 +445,8 @@ def _judge(text: str, run: list[_Token], i: int, j: int, surface: str, gazetteer
     return "place"
 
 
+# Last words that make a name of several words an institution's, not a town's ("State College" is a town).
+_INSTITUTIONS = {"university", "hospital", "institute", "academy"}
 _REGION_AFTER = re.compile(r", ([A-Z][\w.]*(?: [A-Z][\w.]*)?)")
 
 

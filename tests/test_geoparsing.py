@@ -47,6 +47,8 @@ def test_people_and_titles_are_not_places(gazetteer):
 
 def test_organisations_are_not_places(gazetteer):
     assert names("She studied at Columbia University before moving to Lahore.", gazetteer) == ["Lahore"]
+    # "State University" is a town in Arkansas; "State College" one in Pennsylvania, and meant.
+    assert names("He taught at Penn State University, then lived in State College.", gazetteer) == ["State College"]
     # A state's or country's own bodies are its: the place is what they stand for.
     assert names("The Ohio Supreme Court and the Pakistan Army disagreed.", gazetteer) == ["Ohio", "Pakistan"]
     # ... and so are a town's: "Alexandria police" are Alexandria's; "Alexandria Police" too.
