@@ -41,7 +41,8 @@ class Lexicon:
     place_words: frozenset[str]
     directions: frozenset[str]
     connectors: frozenset[str]
-    not_places: frozenset[str]
+    not_places: frozenset[str]  # with the calendar's words
+    calendar: frozenset[str]  # months and days: never a town, even before ", Texas" ("In March, Texas...")
     demonyms: dict[str, str]
 
 
@@ -49,7 +50,9 @@ class Lexicon:
 def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
     data = json.loads(Path(path).read_text(encoding="utf-8"))
     sets = {k: frozenset(w.lower() for w in data[k]) for k in
-            ("titles", "org_words", "civic_words", "place_words", "directions", "connectors", "not_places")}
+            ("titles", "org_words", "civic_words", "place_words", "directions", "connectors", "not_places",
+             "calendar")}
+    sets["not_places"] |= sets["calendar"]
     demonyms = _country_demonyms()
     demonyms.update({k.lower(): v for k, v in data["demonyms"].items()})  # ours decide
     return Lexicon(**sets, demonyms=demonyms)
@@ -413,6 +416,9 @@ def _judge(text: str, run: list[_Token], i: int, j: int, surface: str, gazetteer
     # follows; a small region can be a surname ("Nelson said": New Zealand has a Nelson region).
     strong = top.kind == COUNTRY or (top.kind == REGION and top.population >= 1_000_000) \
         or top.id.startswith("cur:") or j - i > 1
+    if j - i == 1 and j == len(run) and words[i] in lexicon.not_places and words[i] not in lexicon.calendar \
+            and _followed_by_region(text, run[-1].end, gazetteer):
+        return "place"  # "Reading, Pa.", "Union, N.J.": the state after the comma says it is the town
     if j - i == 1 and (words[i] in lexicon.not_places or words[i] in lexicon.directions
                        or words[i] in lexicon.titles) and not top.id.startswith("cur:"):
         return "other"  # "March", "Reading"; "Western" alone (an alternate name of a town in Wisconsin); "Rev"

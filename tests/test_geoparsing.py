@@ -64,6 +64,9 @@ def test_common_words_and_months_are_not_places(gazetteer):
     # Holidays, month abbreviations, contractions: towns in Florida, Iran or nowhere, never meant.
     text = "On Nov. 3, before Christmas, I’ve watched the Olympic team train in Quetta, said Rev. Khan."
     assert names(text, gazetteer) == ["Quetta"]
+    # ... unless a state after the comma says it is the town; never a month ("In March, Texas...").
+    assert names("She grew up in Reading, Pa., and Mobile, Ala.", gazetteer) == ["Reading", "Pa.", "Mobile", "Ala."]
+    assert names("In March, Texas lawmakers voted.", gazetteer) == ["Texas"]
 
 
 def test_a_town_that_is_also_a_word_of_the_story_is_not_taken(gazetteer):
