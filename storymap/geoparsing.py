@@ -271,16 +271,16 @@ def _recognise(text: str, gazetteer: Gazetteer, lexicon: Lexicon) -> tuple[list[
     for r_index, run in enumerate(runs):
         for i, j in _matches(text, run, gazetteer):
             surface = text[run[i].start : run[j - 1].end]
-            verdict = _judge(text, run, i, j, surface, gazetteer, lexicon)
+            # "Wintersville, Ohio": Ohio qualifies the town, and is a mention of its own as well.
+            qualifier = ""
+            if j == len(run) and r_index + 1 < len(runs):
+                qualifier = _qualifier(text, run[-1], runs[r_index + 1], gazetteer)
+            verdict = _judge(text, run, i, j, surface, gazetteer, lexicon, qualifier)
             if verdict == "person":
                 people.update(t.lower for t in run[i:j])
                 continue
             if verdict == "other":
                 continue
-            # "Wintersville, Ohio": Ohio qualifies the town, and is a mention of its own as well.
-            qualifier = ""
-            if j == len(run) and r_index + 1 < len(runs):
-                qualifier = _qualifier(text, run[-1], runs[r_index + 1], gazetteer)
             initial = _sentence_initial(text, run[i].start)
             end, lookup = run[j - 1].end, ""
             if text.startswith(".", end) and gazetteer.written_with_stop(run[j - 1].key):
@@ -400,9 +400,10 @@ def _matches(text: str, run: list[_Token], gazetteer: Gazetteer):
 
 
 def _judge(text: str, run: list[_Token], i: int, j: int, surface: str, gazetteer: Gazetteer,
-           lexicon: Lexicon) -> str:
+           lexicon: Lexicon, qualifier: str = "") -> str:
     """'place', 'person', 'neighbour' (a person's name, or a place's beside another name) or
-    'other' for the match run[i:j] in its context."""
+    'other' for the match run[i:j] in its context; ``qualifier``, the region named after
+    its comma ("Reading, Pa."), if any."""
     words = words_of(run)
     # "President Donald Trump": the words after a title name a person, up to a connector
     # ("President Bashir of Sudan": Sudan is a place).
@@ -416,8 +417,7 @@ def _judge(text: str, run: list[_Token], i: int, j: int, surface: str, gazetteer
     # follows; a small region can be a surname ("Nelson said": New Zealand has a Nelson region).
     strong = top.kind == COUNTRY or (top.kind == REGION and top.population >= 1_000_000) \
         or top.id.startswith("cur:") or j - i > 1
-    if j - i == 1 and j == len(run) and words[i] in lexicon.not_places and words[i] not in lexicon.calendar \
-            and _followed_by_region(text, run[-1].end, gazetteer):
+    if j - i == 1 and qualifier and words[i] in lexicon.not_places and words[i] not in lexicon.calendar:
         return "place"  # "Reading, Pa.", "Union, N.J.": the state after the comma says it is the town
     if j - i == 1 and (words[i] in lexicon.not_places or words[i] in lexicon.directions
                        or words[i] in lexicon.titles) and not top.id.startswith("cur:"):
@@ -431,7 +431,7 @@ def _judge(text: str, run: list[_Token], i: int, j: int, surface: str, gazetteer
     if strong:
         return "place"
     locative = _after_locative(text, run[i].start)
-    if postal_only(top) and not (locative or (j == len(run) and _followed_by_region(text, run[-1].end, gazetteer))):
+    if postal_only(top) and not (locative or qualifier):
         return "other"  # "Patrick", "Day": a ZIP code's town only when the text says it is a place
     if _used_lowercase(text, run[i].text):
         return "other"  # the same word appears as an ordinary word elsewhere
@@ -453,15 +453,6 @@ def _judge(text: str, run: list[_Token], i: int, j: int, surface: str, gazetteer
 
 # Last words that make a name of several words an institution's, not a town's ("State College" is a town).
 _INSTITUTIONS = {"university", "hospital", "institute", "academy"}
-_REGION_AFTER = re.compile(r", ([A-Z][\w.]*(?: [A-Z][\w.]*)?)")
-
-
-def _followed_by_region(text: str, end: int, gazetteer: Gazetteer) -> bool:
-    """ "Lanexa, Va.": a state or country named straight after the name."""
-    after = _REGION_AFTER.match(text, end)
-    return bool(after) and any(p.kind in (COUNTRY, REGION) for p in gazetteer.lookup(after.group(1), 1))
-
-
 def _qualifier(text: str, last: _Token, following: list[_Token], gazetteer: Gazetteer) -> str:
     """The region or country after "City, " when the gazetteer knows it as one."""
     if text[last.end : following[0].start] != ", ":
