@@ -453,6 +453,8 @@ def _judge(text: str, run: list[_Token], i: int, j: int, surface: str, gazetteer
 
 # Last words that make a name of several words an institution's, not a town's ("State College" is a town).
 _INSTITUTIONS = {"university", "hospital", "institute", "academy"}
+
+
 def _qualifier(text: str, last: _Token, following: list[_Token], gazetteer: Gazetteer) -> str:
     """The region or country after "City, " when the gazetteer knows it as one."""
     if text[last.end : following[0].start] != ", ":
