@@ -318,8 +318,8 @@ def _said(text: str, end: int) -> bool:
     return bool(_SPEECH.match(text, end))
 
 
-_LOCATIVE = {"in", "near", "from", "outside", "at", "to", "toward", "towards", "across", "around", "into",
-             "through", "inside", "beyond", "via"}
+_LOCATIVE = frozenset({"in", "near", "from", "outside", "at", "to", "toward", "towards", "across", "around",
+                       "into", "through", "inside", "beyond", "via"})
 
 
 def find_unknown_names(text: str, gazetteer: Gazetteer, known: list[Mention],
@@ -359,11 +359,10 @@ def _after_abbreviated_title(text: str, start: int, lexicon: Lexicon) -> bool:
     return bool(title) and title.group(1).lower() in lexicon.titles
 
 
-def _after_locative(text: str, start: int, words: frozenset[str] | set[str] = frozenset()) -> bool:
-    """ "in Gainesville", "from Lincoln": the word before says a place follows (one of ``words``,
-    or of all the locative words)."""
+def _after_locative(text: str, start: int, words: frozenset[str] = _LOCATIVE) -> bool:
+    """ "in Gainesville", "from Lincoln": the word before, one of ``words``, says a place follows."""
     before = text[max(0, start - 12) : start].split()
-    return bool(before) and before[-1].lower() in (words or _LOCATIVE)
+    return bool(before) and before[-1].lower() in words
 
 
 # The words after which a name can only be a place: "to Jones", "at Passover" can be anything.
