@@ -167,8 +167,10 @@ class Gazetteer:
         self._countries: dict[str, Place] | None = None
         self._heads = heads if heads is not None else {}
         # Names written with a final full stop ("Ind.", "Alta."): the stop is part of the name.
-        self._dotted = {normalize(a) for table in (AP_STATE_ABBREVIATIONS, _CP_PROVINCE_ABBREVIATIONS)
+        self._dotted = {normalize(a) for table in _ABBREVIATIONS + _ABBREVIATIONS_AFTER_A_TOWN
                         for names in table.values() for a in names if a.endswith(".")}
+        self._after_a_town = {normalize(a) for table in _ABBREVIATIONS_AFTER_A_TOWN for names in table.values()
+                              for a in names}
 
     def __len__(self) -> int:
         return len(self._rows)
@@ -242,6 +244,11 @@ class Gazetteer:
         """Whether a (normalized) name is an abbreviation that ends with a full stop ("Ind.")."""
         return key in self._dotted
 
+    def only_after_a_town(self, key: str) -> bool:
+        """Whether a (normalized) name is a state's abbreviation that is also a word ("Mass.", "Man."):
+        a place only in "Town, Mass."."""
+        return key in self._after_a_town
+
     def knows(self, key: str) -> bool:
         """Whether a name, already normalized, is in the index (a recogniser's inner loop)."""
         return key in self._index
@@ -301,7 +308,7 @@ class Gazetteer:
 
 # --- the world part -------------------------------------------------------
 
-WORLD_FORMAT = 18  # bump whenever build_world changes what it builds: the cache is keyed by it
+WORLD_FORMAT = 19  # bump whenever build_world changes what it builds: the cache is keyed by it
 
 
 def _world_cache_path() -> Path:
@@ -386,7 +393,7 @@ def _us_state_rows(city_rows: list[tuple]) -> Iterable[tuple[tuple, set[str]]]:
         row = (f"gn:{state['geonameid']}", state["name"], REGION, round((south + north) / 2, 4),
                round((west + east) / 2, 4), "US", code, int(population[code]), 150.0,
                "GeoNames US state; position is the middle of the box around its towns")
-        names = {state["name"], *AP_STATE_ABBREVIATIONS.get(code, ())}
+        names = {state["name"], *AP_STATE_ABBREVIATIONS.get(code, ()), *AP_STATE_ABBREVIATIONS_AFTER_A_TOWN.get(code, ())}
         yield row, names
 
 
@@ -522,7 +529,8 @@ def _world_region_rows(city_rows: list[tuple], towns_called: Callable[[str, str]
             with_kind = f"{name} {kind.title()}"
             town = max((t[7] for t in namesakes), default=0)
             names = {with_kind} if town >= 100_000 and town * 10 >= population else {name, with_kind}
-            yield row, names | set(_CP_PROVINCE_ABBREVIATIONS.get((folder.name, state.get("state_code")), ()))
+            code = (folder.name, state.get("state_code"))
+            yield row, names | {*_CP_PROVINCE_ABBREVIATIONS.get(code, ()), *_CP_PROVINCE_ABBREVIATIONS_AFTER_A_TOWN.get(code, ())}
 
 
 def _nearest_admin1(lat: float, lon: float, towns: list[tuple], namesakes: list[tuple]) -> tuple[str, float, int]:
@@ -554,10 +562,13 @@ def _radius_holding(lat: float, lon: float, points: list[tuple[float, float]], l
     return float(min(high, max(low, round(spread[int(0.9 * (len(spread) - 1))]))))
 
 
-# The Canadian Press's province abbreviations ("Red Deer, Alta."): those no English word or era shares
-# ("Man.", "Que.", "B.C." are left out).
+# The Canadian Press's province abbreviations ("Red Deer, Alta."). "B.C." is British Columbia
+# wherever it stands, but after a year (the recogniser's "eras"); the ones in the second table are
+# words too ("Man.", "Que."), so only a town and a comma before them make them provinces.
 _CP_PROVINCE_ABBREVIATIONS = {("CA", "AB"): ("Alta.",), ("CA", "ON"): ("Ont.",), ("CA", "SK"): ("Sask.",),
-                              ("CA", "NL"): ("Nfld.",), ("CA", "PE"): ("P.E.I.",)}
+                              ("CA", "NL"): ("Nfld.",), ("CA", "PE"): ("P.E.I.",), ("CA", "BC"): ("B.C.",)}
+_CP_PROVINCE_ABBREVIATIONS_AFTER_A_TOWN = {("CA", "MB"): ("Man.",), ("CA", "QC"): ("Que.",),
+                                           ("CA", "NS"): ("N.S.",), ("CA", "NB"): ("N.B.",)}
 
 
 # GeoNames ids of the United Kingdom's four nations, by the admin1 code its towns carry.
@@ -591,8 +602,10 @@ def _continent_rows() -> Iterable[tuple[tuple, set[str]]]:
         yield row, {c["name"], c["asciiName"]}
 
 
-# The Associated Press's state abbreviations, as US newspapers write them ("Columbia, S.C."): only
-# those that cannot be read as an English word or a title ("Miss.", "Ore.", "Wash." are left out).
+# The Associated Press's state abbreviations, as US newspapers write them ("Columbia, S.C."). Those
+# that are words or titles too are in the second table: states only after a town and a comma
+# ("Springfield, Ill.", "Boston, Mass."). "La." is left out: written without its stops it is
+# "L.A.", which is Los Angeles.
 AP_STATE_ABBREVIATIONS = {
     "AL": ("Ala.",), "AZ": ("Ariz.",), "AR": ("Ark.",), "CA": ("Calif.",), "CO": ("Colo.",), "CT": ("Conn.",),
     "FL": ("Fla.",), "GA": ("Ga.",), "IN": ("Ind.",), "KS": ("Kan.", "Kans."), "KY": ("Ky.",), "MD": ("Md.",),
@@ -601,6 +614,10 @@ AP_STATE_ABBREVIATIONS = {
     "OK": ("Okla.",), "PA": ("Pa.",), "RI": ("R.I.",), "SC": ("S.C.",), "SD": ("S.D.",), "TN": ("Tenn.",),
     "TX": ("Tex.",), "VA": ("Va.",), "VT": ("Vt.",), "WV": ("W.Va.", "W. Va."), "WI": ("Wis.", "Wisc."), "WY": ("Wyo.",),
 }
+AP_STATE_ABBREVIATIONS_AFTER_A_TOWN = {"DE": ("Del.",), "IL": ("Ill.",), "MA": ("Mass.",), "MS": ("Miss.",),
+                                      "MO": ("Mo.",), "OR": ("Ore.",), "WA": ("Wash.",)}
+_ABBREVIATIONS = (AP_STATE_ABBREVIATIONS, _CP_PROVINCE_ABBREVIATIONS)
+_ABBREVIATIONS_AFTER_A_TOWN = (AP_STATE_ABBREVIATIONS_AFTER_A_TOWN, _CP_PROVINCE_ABBREVIATIONS_AFTER_A_TOWN)
 
 
 def build_world() -> tuple[list[tuple], dict[str, int | tuple[int, ...]], dict[str, int]]:

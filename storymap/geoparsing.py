@@ -43,6 +43,7 @@ class Lexicon:
     connectors: frozenset[str]
     not_places: frozenset[str]  # with the calendar's words
     calendar: frozenset[str]  # months and days: never a town, even before ", Texas" ("In March, Texas...")
+    eras: frozenset[str]  # "B.C." after a year is the era, not British Columbia (normalized keys)
     demonyms: dict[str, str]
 
 
@@ -53,6 +54,7 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
             ("titles", "org_words", "civic_words", "place_words", "directions", "connectors", "not_places",
              "calendar")}
     sets["not_places"] |= sets["calendar"]
+    sets["eras"] = frozenset(normalize(w) for w in data["eras"])
     demonyms = _country_demonyms()
     demonyms.update({k.lower(): v for k, v in data["demonyms"].items()})  # ours decide
     return Lexicon(**sets, demonyms=demonyms)
@@ -275,7 +277,8 @@ def _recognise(text: str, gazetteer: Gazetteer, lexicon: Lexicon) -> tuple[list[
             qualifier = ""
             if j == len(run) and r_index + 1 < len(runs):
                 qualifier = _qualifier(text, run[-1], runs[r_index + 1], gazetteer)
-            verdict = _judge(text, run, i, j, surface, gazetteer, lexicon, qualifier)
+            after_a_town = i == 0 and r_index > 0 and text[runs[r_index - 1][-1].end : run[0].start] == ", "
+            verdict = _judge(text, run, i, j, surface, gazetteer, lexicon, qualifier, after_a_town)
             if verdict == "person":
                 people.update(t.lower for t in run[i:j])
                 continue
@@ -369,6 +372,11 @@ def _after_locative(text: str, start: int, words: frozenset[str] = _LOCATIVE) ->
 _INSIDE = frozenset({"in", "near", "outside", "inside"})
 
 
+def _after_number(text: str, start: int) -> bool:
+    before = text[max(0, start - 3) : start].rstrip()
+    return bool(before) and before[-1].isdigit()
+
+
 def _sentence_initial(text: str, start: int) -> bool:
     before = text[max(0, start - 4) : start].rstrip(" \"'“‘(")
     return not before or before[-1] in ".!?\n:"
@@ -399,10 +407,17 @@ def _matches(text: str, run: list[_Token], gazetteer: Gazetteer):
 
 
 def _judge(text: str, run: list[_Token], i: int, j: int, surface: str, gazetteer: Gazetteer,
-           lexicon: Lexicon, qualifier: str = "") -> str:
+           lexicon: Lexicon, qualifier: str = "", after_a_town: bool = False) -> str:
     """'place', 'person', 'neighbour' (a person's name, or a place's beside another name) or
     'other' for the match run[i:j] in its context; ``qualifier``, the region named after
-    its comma ("Reading, Pa."), if any."""
+    its comma ("Reading, Pa."), if any; ``after_a_town``, whether a name and a comma come
+    just before it ("Boston, Mass.")."""
+    if j - i == 1:
+        key = run[i].key
+        if gazetteer.only_after_a_town(key) and not after_a_town:
+            return "other"  # "Mass", "Miss Hale": the word, not Massachusetts or Mississippi
+        if key in lexicon.eras and _after_number(text, run[i].start):
+            return "other"  # "100 B.C."
     words = words_of(run)
     # "President Donald Trump": the words after a title name a person, up to a connector
     # ("President Bashir of Sudan": Sudan is a place).

@@ -162,6 +162,24 @@ def test_newspaper_state_abbreviations(gazetteer):
     assert (columbia.place.country, columbia.place.admin1) == ("US", "SC")
 
 
+def test_abbreviations_that_are_also_words_are_states_only_after_a_town(gazetteer):
+    text = ("Mass was said in Springfield, Ill., before Miss Hale drove to Boston, Mass. "
+            "Her sister lives in Churchill, Man.")
+    parsed = geoparse(text, gazetteer)
+    found = {m.text: (rp.place.country, rp.place.admin1, rp.place.kind) for rp in parsed.places for m in rp.mentions}
+    assert found["Ill."] == ("US", "IL", "region") and found["Mass."] == ("US", "MA", "region")
+    assert found["Man."][0] == "CA" and found["Man."][2] == "region"
+    assert next(rp.place.admin1 for rp in parsed.places if rp.key == "springfield") == "IL"
+    assert "Mass" not in found and "Miss" not in found and "Miss Hale" not in found
+
+
+def test_bc_is_british_columbia_except_after_a_year(gazetteer):
+    text = "The B.C. government restored a fort built around 100 B.C. in Surrey, B.C."
+    parsed = geoparse(text, gazetteer)
+    found = sorted((m.start, rp.place.name) for rp in parsed.places for m in rp.mentions if m.text == "B.C.")
+    assert found == [(text.index("B.C."), "British Columbia"), (text.rindex("B.C."), "British Columbia")]
+
+
 def test_demonyms_from_every_country_but_not_inside_a_name(gazetteer):
     text = "Aid reached the Dominican Republic, and Russian and Sri Lankan crews helped. Pakistanis cheered."
     mentions, demonyms = find_mentions(text, gazetteer)
