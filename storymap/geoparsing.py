@@ -827,6 +827,9 @@ def _priors(key: tuple[str, str], opts: list[Place], gazetteer: Gazetteer, w: We
         else:
             score = w.town + w.population * math.log10(place.population + 10)
             reasons.append(("population {:,}", place.population) if place.population else ("a named place",))
+        if score < w.curated and gazetteer.alias_of(name) == place.id:
+            score = w.curated  # "Heathrow": the airport, by our curated list, though a town has the name
+            reasons.append(("what our curated list says this name means",))
         if normalize(place.name) == name:
             score += w.own_name
         else:

@@ -125,3 +125,13 @@ def test_a_curated_line_naming_a_place_the_world_lost_is_skipped_not_fatal(tmp_p
         rebuilt = build_gazetteer(load_curated(path))
     assert len(caught) == 1 and "csc:0" in str(caught[0].message) and "gn:0" in str(caught[0].message)
     assert rebuilt.lookup("US")[0].country == "US" and rebuilt.lookup("Old Name") == []
+
+
+def test_airports_answer_to_full_and_short_names_but_never_a_shared_one(gazetteer):
+    pearson = gazetteer.lookup("Pearson International Airport")
+    assert [(p.id, p.kind, p.country) for p in pearson] == [("iata:YYZ", "site", "CA")]
+    assert gazetteer.lookup("Pearson Airport")[0].id == "iata:YYZ"  # "Toronto Pearson" stands in Mississauga
+    assert gazetteer.lookup("John F. Kennedy International Airport")[0].id == "iata:JFK"
+    assert "Regional Airport" not in gazetteer and "Municipal Airport" not in gazetteer  # dozens share them
+    assert all(p.kind != "site" for p in gazetteer.lookup("Pearson"))  # a bare name is a person's
+    assert "airportsdata" in pearson[0].source and not pearson[0].approximate

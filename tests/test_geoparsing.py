@@ -173,6 +173,17 @@ def test_abbreviations_that_are_also_words_are_states_only_after_a_town(gazettee
     assert "Mass" not in found and "Miss" not in found and "Miss Hale" not in found
 
 
+def test_airports_are_places_of_their_own(gazetteer):
+    text = ("Flights from Toronto's Pearson International Airport to Heathrow were held, and Islamabad "
+            "International Airport shut. Pearson said nothing.")
+    found = {m.text: rp.place.id for rp in geoparse(text, gazetteer).places for m in rp.mentions}
+    assert found == {"Toronto": found["Toronto"], "Pearson International Airport": "iata:YYZ",
+                     "Heathrow": "iata:LHR", "Islamabad International Airport": "iata:ISB"}
+    # A curated alias makes "Heathrow" the airport; the Florida town is still found when the text says so.
+    town = geoparse("Heathrow, Florida, lies north of Orlando.", gazetteer).places[0]
+    assert (town.place.kind, town.place.admin1) == ("city", "FL")
+
+
 def test_bc_is_british_columbia_except_after_a_year(gazetteer):
     text = "The B.C. government restored a fort built around 100 B.C. in Surrey, B.C."
     parsed = geoparse(text, gazetteer)
