@@ -38,6 +38,7 @@ def test_postal_towns_fill_what_geonames_lacks_but_need_the_text_to_say_so(gazet
 def test_aliases_and_spelling_variants(gazetteer):
     assert gazetteer.lookup("US")[0].country == "US"
     assert gazetteer.lookup("America")[0].kind == "country"
+    assert gazetteer.lookup("L.A.")[0].name == "Los Angeles"
     mine = gazetteer.lookup("Mohammad Khel")[0]
     assert mine.id == gazetteer.lookup("Muhammad Khel")[0].id == "cur:muhammad-khel-mine"
     assert gazetteer.lookup("South Wazīristān")[0].id == "cur:south-waziristan"
