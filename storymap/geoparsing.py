@@ -436,6 +436,8 @@ def _judge(text: str, run: list[_Token], i: int, j: int, surface: str, gazetteer
     if j - i == 1 and (words[i] in lexicon.not_places or words[i] in lexicon.directions
                        or words[i] in lexicon.titles) and not top.id.startswith("cur:"):
         return "other"  # "March", "Reading"; "Western" alone (an alternate name of a town in Wisconsin); "Rev"
+    if j - i > 1 and " ".join(words[i:j]) in lexicon.not_places:
+        return "other"  # "El Niño": a town in Mexico, but in news the weather
     if j - i > 1 and words[j - 1] in _INSTITUTIONS and not top.id.startswith("cur:"):
         return "other"  # "State University": a town in Arkansas, but in news the school
     if any(w in lexicon.org_words for w in words[j:]) and top.kind not in (COUNTRY, REGION):

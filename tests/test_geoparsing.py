@@ -184,6 +184,11 @@ def test_airports_are_places_of_their_own(gazetteer):
     assert (town.place.kind, town.place.admin1) == ("city", "FL")
 
 
+def test_weather_is_no_place(gazetteer):
+    text = "La Nina cooled the Pacific; an El Niño winter soaked Peru."
+    assert names(text, gazetteer) == ["Pacific", "Peru"]  # not Neenah, Wisconsin ("Nina"), nor El Niño, Mexico
+
+
 def test_bc_is_british_columbia_except_after_a_year(gazetteer):
     text = "The B.C. government restored a fort built around 100 B.C. in Surrey, B.C."
     parsed = geoparse(text, gazetteer)
