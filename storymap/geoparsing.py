@@ -362,6 +362,17 @@ def _after_abbreviated_title(text: str, start: int, lexicon: Lexicon) -> bool:
     return bool(title) and title.group(1).lower() in lexicon.titles
 
 
+_MIDDLE_INITIAL = re.compile(r"[A-Z][a-z]+ [A-Z]\. $")
+_AGE = re.compile(r", \d{1,3},")  # "Patricia Moore, 62, of ...": the newspaper's age after a name
+
+
+def _after_middle_initial(text: str, start: int) -> bool:
+    """ "Matthew D. Flores": a first name and a middle initial just before."""
+    if text[start - 2 : start] != ". " or start < 4 or not text[start - 3].isupper() or text[start - 4] != " ":
+        return False  # most names: no initial before, no pattern to run
+    return bool(_MIDDLE_INITIAL.search(text, max(0, start - 20), start))
+
+
 def _after_locative(text: str, start: int, words: frozenset[str] = _LOCATIVE) -> bool:
     """ "in Gainesville", "from Lincoln": the word before, one of ``words``, says a place follows."""
     before = text[max(0, start - 12) : start].split()
@@ -426,6 +437,8 @@ def _judge(text: str, run: list[_Token], i: int, j: int, surface: str, gazetteer
         return "person"
     if i == 0 and _after_abbreviated_title(text, run[0].start, lexicon):
         return "person"  # "Rev. Khan", "Gen. Munir": the stop cut the title off the name's run
+    if i == 0 and _after_middle_initial(text, run[0].start):
+        return "person"  # "Tyrise M. Bell": the stop cut the first name and initial off
     top = gazetteer.lookup(surface, 1)[0]
     # Countries, large regions, curated places and names of several words are places whatever
     # follows; a small region can be a surname ("Nelson said": New Zealand has a Nelson region).
@@ -451,8 +464,8 @@ def _judge(text: str, run: list[_Token], i: int, j: int, surface: str, gazetteer
         return "other"  # "Patrick", "Day": a ZIP code's town only when the text says it is a place
     if _used_lowercase(text, run[i].text):
         return "other"  # the same word appears as an ordinary word elsewhere
-    if j == len(run) and _said(text, run[j - 1].end) and not locative:
-        return "person"  # "Anderson said" (but "officials in Lincoln said")
+    if j == len(run) and (_said(text, run[j - 1].end) or _AGE.match(text, run[j - 1].end)) and not locative:
+        return "person"  # "Anderson said", "Moore, 62," (but "officials in Lincoln said")
     # A capitalised neighbour that is neither a place word nor a connector makes a
     # name of which this town is only a part: "Asim Munir", "Jackson Smith".
     before = words[i - 1] if i > 0 else ""

@@ -114,6 +114,19 @@ def test_speakers_are_people_but_officials_in_a_town_are_not(gazetteer):
     assert names("Jackson said the plan would work. Officials in Lahore said so too.", gazetteer) == ["Lahore"]
 
 
+def test_a_middle_initial_or_an_age_makes_a_person_for_the_whole_story(gazetteer):
+    text = "Police shot Tyrise M. Bell in Lahore. Bell had a gun, officers said."
+    assert names(text, gazetteer) == ["Lahore"]  # not Bell, California
+    text = "Police said Moore, 62, of Lahore was charged. Moore denied it."
+    assert names(text, gazetteer) == ["Lahore"]  # not Moore, Oklahoma
+    assert names("Fire crews reached Moore, Okla., by noon.", gazetteer) == ["Moore", "Okla."]
+
+
+def test_holidays_parties_and_god_are_no_places(gazetteer):
+    text = "At Passover, the English teacher thanked God; Democrat and Liberal voters met in Lahore."
+    assert names(text, gazetteer) == ["Lahore"]  # not Mountain City, English (Indiana), Göd, Liberal (Kansas)
+
+
 def test_a_name_beside_another_is_a_place_when_the_story_shows_it_as_one(gazetteer):
     # "Gainesville Public Utilities" looks like a first and last name, but the story also
     # says "in Gainesville"; "Jackson Smith" stays a person, and so does the later "Jackson".
