@@ -41,6 +41,8 @@ class Lexicon:
     place_words: frozenset[str]
     directions: frozenset[str]
     connectors: frozenset[str]
+    shortened: frozenset[str]  # "St", "Mt": a full stop after them does not end the name ("St. Louis")
+    place_prefixes: frozenset[str]  # "Fort", "Port": a shortened word after them is a place's ("Fort St. John")
     not_places: frozenset[str]  # with the calendar's words
     calendar: frozenset[str]  # months and days: never a town, even before ", Texas" ("In March, Texas...")
     eras: frozenset[str]  # "B.C." after a year is the era, not British Columbia (normalized keys)
@@ -51,8 +53,8 @@ class Lexicon:
 def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
     data = json.loads(Path(path).read_text(encoding="utf-8"))
     sets = {k: frozenset(w.lower() for w in data[k]) for k in
-            ("titles", "org_words", "civic_words", "place_words", "directions", "connectors", "not_places",
-             "calendar")}
+            ("titles", "org_words", "civic_words", "place_words", "directions", "connectors", "shortened",
+             "place_prefixes", "not_places", "calendar")}
     sets["not_places"] |= sets["calendar"]
     sets["eras"] = frozenset(normalize(w) for w in data["eras"])
     demonyms = _country_demonyms()
@@ -234,14 +236,18 @@ def _connector_gap(connectors: frozenset[str]) -> re.Pattern:
 
 
 def _runs(text: str, tokens: list[_Token], lexicon: Lexicon) -> list[list[_Token]]:
-    """Maximal runs of capitalised words, joined by single spaces or connectors."""
+    """Maximal runs of capitalised words, joined by single spaces or connectors, or by the stop
+    of a shortened word that begins a name ("St. Louis", "Mt. Pleasant", "Fort St. John"; but
+    "Main St. George said" is a street, then a man)."""
     runs: list[list[_Token]] = []
     current: list[_Token] = []
     connector_gap = _connector_gap(lexicon.connectors)
     for tok in tokens:
         if current and not current[-1].possessive:
             start = current[-1].end
-            if text[start : tok.start] == " ":
+            gap = text[start : tok.start]
+            if gap == " " or gap == ". " and current[-1].lower in lexicon.shortened \
+                    and (len(current) == 1 or not current[-2].capitalised or current[-2].lower in lexicon.place_prefixes):
                 current.append(tok)
                 continue
             if connector_gap.fullmatch(text, start, tok.start):
@@ -430,6 +436,8 @@ def _judge(text: str, run: list[_Token], i: int, j: int, surface: str, gazetteer
         if key in lexicon.eras and _after_number(text, run[i].start):
             return "other"  # "100 B.C."
     words = words_of(run)
+    if i > 0 and words[i - 1] in lexicon.place_prefixes:
+        return "other"  # "Mount St. Helens", "Lake Victoria": a feature the gazetteer lacks, not the town
     # "President Donald Trump": the words after a title name a person, up to a connector
     # ("President Bashir of Sudan": Sudan is a place).
     titled = [k for k, w in enumerate(words[:i]) if w in lexicon.titles]

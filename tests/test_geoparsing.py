@@ -202,6 +202,20 @@ def test_weather_is_no_place(gazetteer):
     assert names(text, gazetteer) == ["Pacific", "Peru"]  # not Neenah, Wisconsin ("Nina"), nor El Niño, Mexico
 
 
+def test_saint_mount_and_fort_shortened_with_a_stop(gazetteer):
+    text = "Flights from St. Louis reached Mt. Pleasant and Ft. Worth, then Fort St. John and Sault Ste. Marie."
+    assert names(text, gazetteer) == ["St. Louis", "Mt. Pleasant", "Ft. Worth", "Fort St. John", "Sault Ste. Marie"]
+    found = {m.text: (rp.place.country, rp.place.admin1) for rp in geoparse(text, gazetteer).places for m in rp.mentions}
+    assert found["St. Louis"] == ("US", "MO") and found["Ft. Worth"] == ("US", "TX")
+    # A street's "St." ends with its sentence; the next one's first word is no saint.
+    assert "St. George" not in names("He lives on Main St. George Lee moved to Lahore.", gazetteer)
+
+
+def test_a_town_inside_a_feature_name_is_not_the_town(gazetteer):
+    # The gazetteer has no volcano; St Helens, England is not it (an online geocoder may be asked instead).
+    assert names("Farmers near Lahore saw ash from Mount St. Helens.", gazetteer) == ["Lahore"]
+
+
 def test_bc_is_british_columbia_except_after_a_year(gazetteer):
     text = "The B.C. government restored a fort built around 100 B.C. in Surrey, B.C."
     parsed = geoparse(text, gazetteer)
