@@ -480,7 +480,10 @@ def _judge(text: str, run: list[_Token], i: int, j: int, surface: str, gazetteer
     after = words[j] if j < len(words) else ""
     name_before = before and before not in lexicon.demonyms and \
         not {before} & (lexicon.not_places | lexicon.directions | lexicon.connectors)
-    name_after = after and not {after} & (lexicon.place_words | lexicon.connectors | lexicon.civic_words)
+    # The town's own body, however many words it takes ("Gainesville Environmental Services",
+    # "Dublin Arts Council"): the town is meant.
+    name_after = after and not {after} & (lexicon.place_words | lexicon.connectors) \
+        and not any(w in lexicon.civic_words for w in words[j:])
     if name_after and after in lexicon.titles:
         return "other"
     if name_before or name_after:

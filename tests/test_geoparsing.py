@@ -133,6 +133,9 @@ def test_a_name_beside_another_is_a_place_when_the_story_shows_it_as_one(gazette
     text = "Gainesville Public Utilities fixed the spill. Shops in Gainesville reopened."
     assert names(text, gazetteer) == ["Gainesville", "Gainesville"]
     assert names("Jackson Smith spoke first. Jackson thanked the crowd.", gazetteer) == []
+    # A town's own body, however long its name, is the town's: "Public" is no surname here.
+    text = "Staff of Gainesville Environmental Services and the Paris Public Library met the Dublin Arts Council."
+    assert names(text, gazetteer) == ["Gainesville", "Paris", "Dublin"]
     # Only a word that leaves no doubt ("in", "near", "outside") outweighs the name beside it.
     assert names("The post went to Roy Jones. Nobody beyond Jones applied; Jones starts today.", gazetteer) == []
 
