@@ -247,7 +247,8 @@ def _runs(text: str, tokens: list[_Token], lexicon: Lexicon) -> list[list[_Token
             start = current[-1].end
             gap = text[start : tok.start]
             if gap == " " or gap == ". " and current[-1].lower in lexicon.shortened \
-                    and (len(current) == 1 or not current[-2].capitalised or current[-2].lower in lexicon.place_prefixes):
+                    and (len(current) == 1 or not current[-2].capitalised or current[-2].lower in lexicon.place_prefixes
+                         or current[-2].lower in _LOCATIVE):  # "In St. John's", sentence-first
                 current.append(tok)
                 continue
             if connector_gap.fullmatch(text, start, tok.start):
@@ -292,6 +293,10 @@ def _recognise(text: str, gazetteer: Gazetteer, lexicon: Lexicon) -> tuple[list[
                 continue
             initial = _sentence_initial(text, run[i].start)
             end, lookup = run[j - 1].end, ""
+            if run[j - 1].possessive and words_of(run)[i] in _SAINT \
+                    and gazetteer.knows(" ".join(t.key for t in run[i:j] if t.key) + "s"):
+                end += 2  # "St. John's", "St. Mary's": the 's is the name's, not a possessive
+                surface = text[run[i].start : end]
             if text.startswith(".", end) and gazetteer.written_with_stop(run[j - 1].key):
                 end += 1  # "Columbus, Ind.": the stop belongs to the abbreviation
                 surface = text[run[i].start : end]
@@ -438,6 +443,8 @@ def _judge(text: str, run: list[_Token], i: int, j: int, surface: str, gazetteer
     words = words_of(run)
     if i > 0 and words[i - 1] in lexicon.place_prefixes:
         return "other"  # "Mount St. Helens", "Lake Victoria": a feature the gazetteer lacks, not the town
+    if words[i] in _SAINT and run[j - 1].possessive and text[run[j - 1].end + 3 : run[j - 1].end + 4].isupper():
+        return "other"  # "St. John's Lutheran School": a church, school or hospital named after the saint
     # "President Donald Trump": the words after a title name a person, up to a connector
     # ("President Bashir of Sudan": Sudan is a place).
     titled = [k for k, w in enumerate(words[:i]) if w in lexicon.titles]
@@ -452,11 +459,15 @@ def _judge(text: str, run: list[_Token], i: int, j: int, surface: str, gazetteer
     # follows; a small region can be a surname ("Nelson said": New Zealand has a Nelson region).
     strong = top.kind == COUNTRY or (top.kind == REGION and top.population >= 1_000_000) \
         or top.id.startswith("cur:") or j - i > 1
-    if j - i == 1 and qualifier and words[i] in lexicon.not_places and words[i] not in lexicon.calendar:
+    # A word of the lexicon alone: "March", "Reading"; "Western" (an alternate name of a town in
+    # Wisconsin); "Rev"; "Hospital", "Center", "Church" (towns in Chile, Texas and Kentucky).
+    common = j - i == 1 and (words[i] in lexicon.not_places or words[i] in lexicon.org_words
+                             or words[i] in lexicon.civic_words or words[i] in lexicon.place_words)
+    if common and qualifier and words[i] not in lexicon.calendar:
         return "place"  # "Reading, Pa.", "Union, N.J.": the state after the comma says it is the town
-    if j - i == 1 and (words[i] in lexicon.not_places or words[i] in lexicon.directions
-                       or words[i] in lexicon.titles) and not top.id.startswith("cur:"):
-        return "other"  # "March", "Reading"; "Western" alone (an alternate name of a town in Wisconsin); "Rev"
+    if (common or j - i == 1 and (words[i] in lexicon.directions or words[i] in lexicon.titles)) \
+            and not top.id.startswith("cur:"):
+        return "other"
     if j - i > 1 and " ".join(words[i:j]) in lexicon.not_places:
         return "other"  # "El Niño": a town in Mexico, but in news the weather
     if j - i > 1 and words[j - 1] in _INSTITUTIONS and not top.id.startswith("cur:"):
@@ -489,6 +500,9 @@ def _judge(text: str, run: list[_Token], i: int, j: int, surface: str, gazetteer
     if name_before or name_after:
         return "neighbour"  # a person's name, unless the story shows it as a place elsewhere
     return "place"
+
+
+_SAINT = {"st", "ste", "saint", "sainte"}
 
 
 # Last words that make a name of several words an institution's, not a town's ("State College" is a town).

@@ -214,6 +214,18 @@ def test_saint_mount_and_fort_shortened_with_a_stop(gazetteer):
     assert "St. George" not in names("He lives on Main St. George Lee moved to Lahore.", gazetteer)
 
 
+def test_a_saints_name_is_a_place_but_not_the_church_named_after_the_saint(gazetteer):
+    parsed = geoparse("In St. John's the fog lifted.", gazetteer)
+    assert [(m.text, rp.place.country) for rp in parsed.places for m in rp.mentions] == [("St. John's", "CA")]
+    assert names("Pupils at St. John's Lutheran School sang near Lahore.", gazetteer) == ["Lahore"]
+
+
+def test_an_institutions_word_alone_is_no_town(gazetteer):
+    # Hospital (Chile), Center (Texas), Church: towns, but in news the word; after "Town, " a state says otherwise.
+    assert names("St. Mary's Hospital and the Center for Arts opened near Lahore.", gazetteer) == ["Lahore"]
+    assert names("Fire crews reached Post, Texas.", gazetteer) == ["Post", "Texas"]
+
+
 def test_a_town_inside_a_feature_name_is_not_the_town(gazetteer):
     # The gazetteer has no volcano; St Helens, England is not it (an online geocoder may be asked instead).
     assert names("Farmers near Lahore saw ash from Mount St. Helens.", gazetteer) == ["Lahore"]
