@@ -481,6 +481,9 @@ def _judge(text: str, run: list[_Token], i: int, j: int, surface: str, gazetteer
     locative = _after_locative(text, run[i].start)
     if postal_only(top) and not (locative or qualifier):
         return "other"  # "Patrick", "Day": a ZIP code's town only when the text says it is a place
+    if j - i == 1 and top.kind == CITY and top.population < 100_000 and normalize(top.name) != run[i].key \
+            and not (locative or qualifier):
+        return "other"  # "Boons", "Prate": another name of a small town (Severna Park), and no "in" before it
     if _used_lowercase(text, run[i].text):
         return "other"  # the same word appears as an ordinary word elsewhere
     if j == len(run) and (_said(text, run[j - 1].end) or _AGE.match(text, run[j - 1].end)) and not locative:

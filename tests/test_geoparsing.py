@@ -220,6 +220,13 @@ def test_a_saints_name_is_a_place_but_not_the_church_named_after_the_saint(gazet
     assert names("Pupils at St. John's Lutheran School sang near Lahore.", gazetteer) == ["Lahore"]
 
 
+def test_another_name_of_a_small_town_needs_the_text_to_say_it_is_a_place(gazetteer):
+    # "Boons" is an alternate name of Severna Park, Maryland; a family here. Big cities' old names stay.
+    assert names("The Boons signed the deal with officials from Lahore.", gazetteer) == ["Lahore"]
+    assert names("Shops in Boons reopened.", gazetteer) == ["Boons"]
+    assert names("Floods hit Bombay and Calcutta.", gazetteer) == ["Bombay", "Calcutta"]
+
+
 def test_an_institutions_word_alone_is_no_town(gazetteer):
     # Hospital (Chile), Center (Texas), Church: towns, but in news the word; after "Town, " a state says otherwise.
     assert names("St. Mary's Hospital and the Center for Arts opened near Lahore.", gazetteer) == ["Lahore"]
