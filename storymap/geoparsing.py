@@ -47,6 +47,9 @@ class Lexicon:
     calendar: frozenset[str]  # months and days: never a town, even before ", Texas" ("In March, Texas...")
     eras: frozenset[str]  # "B.C." after a year is the era, not British Columbia (normalized keys)
     demonyms: dict[str, str]
+    # Words that alone are the word, not a town (unless a state follows): "March", "Hospital".
+    # Derived from the four sets above: one set to ask for each name judged.
+    words_alone: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=4)
@@ -59,7 +62,8 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
     sets["eras"] = frozenset(normalize(w) for w in data["eras"])
     demonyms = _country_demonyms()
     demonyms.update({k.lower(): v for k, v in data["demonyms"].items()})  # ours decide
-    return Lexicon(**sets, demonyms=demonyms)
+    alone = sets["not_places"] | sets["org_words"] | sets["civic_words"] | sets["place_words"]
+    return Lexicon(**sets, demonyms=demonyms, words_alone=alone)
 
 
 def _country_demonyms() -> dict[str, str]:
@@ -461,8 +465,7 @@ def _judge(text: str, run: list[_Token], i: int, j: int, surface: str, gazetteer
         or top.id.startswith("cur:") or j - i > 1
     # A word of the lexicon alone: "March", "Reading"; "Western" (an alternate name of a town in
     # Wisconsin); "Rev"; "Hospital", "Center", "Church" (towns in Chile, Texas and Kentucky).
-    common = j - i == 1 and (words[i] in lexicon.not_places or words[i] in lexicon.org_words
-                             or words[i] in lexicon.civic_words or words[i] in lexicon.place_words)
+    common = j - i == 1 and words[i] in lexicon.words_alone
     if common and qualifier and words[i] not in lexicon.calendar:
         return "place"  # "Reading, Pa.", "Union, N.J.": the state after the comma says it is the town
     if (common or j - i == 1 and (words[i] in lexicon.directions or words[i] in lexicon.titles)) \
@@ -855,6 +858,7 @@ def _priors(key: tuple[str, str], opts: list[Place], gazetteer: Gazetteer, w: We
     """Each candidate's score from what it is, before the story is consulted (computed once per name)."""
     name, qualifier = key
     qualifying = gazetteer.lookup(qualifier, 3) if qualifier else []
+    aliased = gazetteer.alias_of(name)
     out = []
     for rank, place in enumerate(opts):
         reasons: list[tuple] = []
@@ -870,7 +874,7 @@ def _priors(key: tuple[str, str], opts: list[Place], gazetteer: Gazetteer, w: We
         else:
             score = w.town + w.population * math.log10(place.population + 10)
             reasons.append(("population {:,}", place.population) if place.population else ("a named place",))
-        if score < w.curated and gazetteer.alias_of(name) == place.id:
+        if aliased == place.id and score < w.curated:
             score = w.curated  # "Heathrow": the airport, by our curated list, though a town has the name
             reasons.append(("what our curated list says this name means",))
         if normalize(place.name) == name:
