@@ -401,7 +401,8 @@ def _us_state_rows(city_rows: list[tuple]) -> Iterable[tuple[tuple, set[str]]]:
         row = (f"gn:{state['geonameid']}", state["name"], REGION, round((south + north) / 2, 4),
                round((west + east) / 2, 4), "US", code, int(population[code]), 150.0,
                "GeoNames US state; position is the middle of the box around its towns")
-        names = {state["name"], *AP_STATE_ABBREVIATIONS.get(code, ()), *AP_STATE_ABBREVIATIONS_AFTER_A_TOWN.get(code, ())}
+        names = {state["name"], *AP_STATE_ABBREVIATIONS.get(code, ()),
+                 *AP_STATE_ABBREVIATIONS_AFTER_A_TOWN.get(code, ())}
         yield row, names
 
 
@@ -538,7 +539,8 @@ def _world_region_rows(city_rows: list[tuple], towns_called: Callable[[str, str]
             town = max((t[7] for t in namesakes), default=0)
             names = {with_kind} if town >= 100_000 and town * 10 >= population else {name, with_kind}
             code = (folder.name, state.get("state_code"))
-            yield row, names | {*_CP_PROVINCE_ABBREVIATIONS.get(code, ()), *_CP_PROVINCE_ABBREVIATIONS_AFTER_A_TOWN.get(code, ())}
+            yield row, names | {*_CP_PROVINCE_ABBREVIATIONS.get(code, ()),
+                                *_CP_PROVINCE_ABBREVIATIONS_AFTER_A_TOWN.get(code, ())}
 
 
 def _nearest_admin1(lat: float, lon: float, towns: list[tuple], namesakes: list[tuple]) -> tuple[str, float, int]:
@@ -617,7 +619,8 @@ def _airport_rows(towns_called: Callable[[str, str], list[tuple]]) -> Iterable[t
         names = {airport["name"]} | {form for form in _airport_short_names(airport, towns_called)
                                      if len(short[form]) == 1}
         row = (f"iata:{code}", airport["name"], SITE, float(airport["lat"]), float(airport["lon"]),
-               airport["country"], "", 0, 0.0, "airportsdata (the IATA airport list): the aerodrome's reference point")
+               airport["country"], "", 0, 0.0,
+               "airportsdata (the IATA airport list): the aerodrome's reference point")
         yield row, names
 
 

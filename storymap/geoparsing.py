@@ -250,9 +250,7 @@ def _runs(text: str, tokens: list[_Token], lexicon: Lexicon) -> list[list[_Token
         if current and not current[-1].possessive:
             start = current[-1].end
             gap = text[start : tok.start]
-            if gap == " " or gap == ". " and current[-1].lower in lexicon.shortened \
-                    and (len(current) == 1 or not current[-2].capitalised or current[-2].lower in lexicon.place_prefixes
-                         or current[-2].lower in _LOCATIVE):  # "In St. John's", sentence-first
+            if gap == " " or gap == ". " and current[-1].lower in lexicon.shortened and _begins_name(current, lexicon):
                 current.append(tok)
                 continue
             if connector_gap.fullmatch(text, start, tok.start):
@@ -266,6 +264,15 @@ def _runs(text: str, tokens: list[_Token], lexicon: Lexicon) -> list[list[_Token
     if current:
         runs.append(current)
     return runs
+
+
+def _begins_name(current: list[_Token], lexicon: Lexicon) -> bool:
+    """Whether the last word of ``current`` (a shortened "St") begins a name: first of its run, after a
+    connector, a place prefix ("Fort St. John") or a locative that starts the sentence ("In St. John's")."""
+    if len(current) == 1:
+        return True
+    before = current[-2]
+    return not before.capitalised or before.lower in lexicon.place_prefixes or before.lower in _LOCATIVE
 
 
 def find_mentions(text: str, gazetteer: Gazetteer, lexicon: Lexicon | None = None) -> tuple[list[Mention], Counter]:
