@@ -143,10 +143,10 @@ class _Token:
 
     __slots__ = ("start", "end", "text", "possessive", "lower", "capitalised", "key")
 
-    def __init__(self, start: int, end: int, text: str, possessive: bool):
+    def __init__(self, start: int, end: int, text: str, possessive: bool, capitalised: bool | None = None):
         self.start, self.end, self.text, self.possessive = start, end, text, possessive
         self.lower = text.lower()
-        self.capitalised = text[0].isupper()
+        self.capitalised = text[0].isupper() if capitalised is None else capitalised
         self.key = normalize(text)  # the gazetteer's key for the word: a run's key is its words' keys
 
 
@@ -164,6 +164,11 @@ def _tokens(text: str) -> list[_Token]:
         if len(word) > 2 and word[-2:] in ("'s", "’s"):
             word, end, possessive = word[:-2], end - 2, True
         out.append(_Token(m.start(), end, word, possessive))
+    if any(hint in text for hint in _ELISION_HINTS):
+        # "Côte d'Ivoire", "Sharm el-Sheikh": a capitalised word behind an elided article, which the
+        # pattern above skips as the inside of a word. Searched for only when the text has one.
+        out += [_Token(m.start(), m.end(), m.group(), False, capitalised=True) for m in _ELIDED.finditer(text)]
+        out.sort(key=lambda t: t.start)
     return out
 
 
@@ -173,6 +178,8 @@ _UPPER = "".join(re.escape(c) for c in map(chr, range(0x10000)) if c.isupper() a
 # engine can jump from capital to capital.
 _CAPITALISED = re.compile(
     rf"[A-Z]\.(?:[A-Z][a-z]?\.)+|[{_UPPER}](?<!{_LETTER}.)(?<!{_LETTER}['’\-].){_LETTER}*(?:['’\-]{_LETTER}+)*")
+_ELIDED = re.compile(rf"(?<!\S)(?:[dl]['’]|[ae][lz]-)[{_UPPER}]{_LETTER}*(?:['’\-]{_LETTER}+)*")
+_ELISION_HINTS = ("d'", "l'", "d’", "l’", "l-", "z-")
 
 
 def _used_lowercase(text: str, word: str) -> bool:
@@ -239,14 +246,19 @@ def _connector_gap(connectors: frozenset[str]) -> re.Pattern:
     return re.compile(rf" (?:(?:{listed}) )+")
 
 
-def _runs(text: str, tokens: list[_Token], lexicon: Lexicon) -> list[list[_Token]]:
+def _runs(text: str, tokens: list[_Token], lexicon: Lexicon, gazetteer: Gazetteer) -> list[list[_Token]]:
     """Maximal runs of capitalised words, joined by single spaces or connectors, or by the stop
     of a shortened word that begins a name ("St. Louis", "Mt. Pleasant", "Fort St. John"; but
-    "Main St. George said" is a street, then a man)."""
+    "Main St. George said" is a street, then a man), or by an 's that belongs to a name
+    ("Cox's Bazar"; but "Pakistan's Army" ends at the possessive)."""
     runs: list[list[_Token]] = []
     current: list[_Token] = []
     connector_gap = _connector_gap(lexicon.connectors)
     for tok in tokens:
+        if current and current[-1].possessive and text[current[-1].end + 2 : tok.start] == " " \
+                and _name_goes_on(current, tok, gazetteer):
+            last = current[-1]  # "Cox's": a name goes on, and its 's is part of it
+            last.end, last.key, last.possessive = last.end + 2, last.key + "s", False
         if current and not current[-1].possessive:
             start = current[-1].end
             gap = text[start : tok.start]
@@ -264,6 +276,14 @@ def _runs(text: str, tokens: list[_Token], lexicon: Lexicon) -> list[list[_Token
     if current:
         runs.append(current)
     return runs
+
+
+def _name_goes_on(current: list[_Token], tok: _Token, gazetteer: Gazetteer) -> bool:
+    """Whether the possessive word ending ``current`` and ``tok`` make a name the gazetteer knows:
+    "Cox's Bazar", "St. John's Wood"."""
+    last = current[-1].key + "s " + tok.key
+    return gazetteer.knows(last) or len(current) > 1 and gazetteer.knows(
+        " ".join(t.key for t in current[:-1] if t.key) + " " + last)
 
 
 def _begins_name(current: list[_Token], lexicon: Lexicon) -> bool:
@@ -287,7 +307,7 @@ def _recognise(text: str, gazetteer: Gazetteer, lexicon: Lexicon) -> tuple[list[
     demonyms = _demonyms(tokens, lexicon)
     found: list[tuple[Mention, bool, str]] = []  # (mention, single common-name token, verdict)
     people: set[str] = set()
-    runs = _runs(text, tokens, lexicon)
+    runs = _runs(text, tokens, lexicon, gazetteer)
     for r_index, run in enumerate(runs):
         for i, j in _matches(text, run, gazetteer):
             surface = text[run[i].start : run[j - 1].end]
@@ -359,7 +379,7 @@ def find_unknown_names(text: str, gazetteer: Gazetteer, known: list[Mention],
     tokens = _tokens(text)
     taken = [(m.start, m.end) for m in known]
     out = []
-    for run in _runs(text, tokens, lexicon):
+    for run in _runs(text, tokens, lexicon, gazetteer):
         start, end = run[0].start, run[-1].end
         if any(s < end and start < e for s, e in taken):
             continue

@@ -215,6 +215,16 @@ def test_saint_mount_and_fort_shortened_with_a_stop(gazetteer):
     assert "St. George" not in names("He lives on Main St. George Lee moved to Lahore.", gazetteer)
 
 
+def test_names_with_elided_articles_particles_and_an_s(gazetteer):
+    text = ("Aid left Côte d'Ivoire, Sharm el-Sheikh, Deir ez-Zor and Dar es Salaam for Cox's Bazar, "
+            "while Pakistan's army stayed home.")
+    parsed = geoparse(text, gazetteer)
+    found = {m.text: rp.place.country for rp in parsed.places for m in rp.mentions}
+    assert found == {"Côte d'Ivoire": "CI", "Sharm el-Sheikh": "EG", "Deir ez-Zor": "SY", "Dar es Salaam": "TZ",
+                     "Cox's Bazar": "BD", "Pakistan": "PK"}
+    assert names("Fires neared Coeur d'Alene, Idaho.", gazetteer) == ["Coeur d'Alene", "Idaho"]
+
+
 def test_a_saints_name_is_a_place_but_not_the_church_named_after_the_saint(gazetteer):
     parsed = geoparse("In St. John's the fog lifted.", gazetteer)
     assert [(m.text, rp.place.country) for rp in parsed.places for m in rp.mentions] == [("St. John's", "CA")]
