@@ -316,7 +316,7 @@ class Gazetteer:
 
 # --- the world part -------------------------------------------------------
 
-WORLD_FORMAT = 20  # bump whenever build_world changes what it builds: the cache is keyed by it
+WORLD_FORMAT = 21  # bump whenever build_world changes what it builds: the cache is keyed by it
 
 
 def _world_cache_path() -> Path:
@@ -340,13 +340,23 @@ def _country_rows() -> Iterable[tuple[tuple, set[str]]]:
                     "ISO_A2_EH", "ADM0_A3", "LABEL_X", "LABEL_Y", "POP_EST"]
         ):
             iso2 = rec["ISO_A2_EH"] if rec["ISO_A2_EH"] not in ("-99", "") else ""
-            name = rec["NAME_LONG"] or rec["NAME"]
+            name = _country_name(rec)
             names = {rec[k] for k in ("NAME", "NAME_EN", "NAME_LONG", "ADMIN", "FORMAL_EN", "NAME_ALT", "BRK_NAME")
                      if rec[k]}
             lat, lon, source = _conventional_centre(iso2) or (
                 round(rec["LABEL_Y"], 5), round(rec["LABEL_X"], 5), "Natural Earth admin-0 label point")
             row = (f"ne:{rec['ADM0_A3']}", name, COUNTRY, lat, lon, iso2, "", int(rec["POP_EST"] or 0), 0.0, source)
             yield row, names
+
+
+def _country_name(rec) -> str:
+    """The name readers know: Natural Earth's long name, unless it is shortened for a map label
+    ("Central African Rep.", "Dem. Rep. Korea", "eSwatini"); then its administrative or English one."""
+    for field_name in ("NAME_LONG", "ADMIN", "NAME_EN", "NAME"):
+        name = rec[field_name] or ""
+        if name and "." not in name and not name[0].islower():
+            return name
+    return rec["NAME"]
 
 
 # Where the Factbook's whole-degree point is a poor centre and a surveyed one exists.

@@ -136,3 +136,10 @@ def test_airports_answer_to_full_and_short_names_but_never_a_shared_one(gazettee
     assert "Regional Airport" not in gazetteer and "Municipal Airport" not in gazetteer  # dozens share them
     assert all(p.kind != "site" for p in gazetteer.lookup("Pearson"))  # a bare name is a person's
     assert "airportsdata" in pearson[0].source and not pearson[0].approximate
+
+
+def test_countries_are_named_as_readers_know_them_not_as_map_labels(gazetteer):
+    countries = gazetteer.countries()
+    assert countries["CF"].name == "Central African Republic" and countries["KP"].name == "North Korea"
+    assert all("." not in p.name and not p.name[0].islower() for p in countries.values())  # "Eq. Guinea", "eSwatini"
+    assert gazetteer.lookup("Central African Rep.")[0].id == countries["CF"].id  # the label still finds it
