@@ -249,6 +249,17 @@ def test_a_town_inside_a_feature_name_is_not_the_town(gazetteer):
     assert names("Farmers near Lahore saw ash from Mount St. Helens.", gazetteer) == ["Lahore"]
 
 
+def test_seas_ranges_and_parts_of_the_world_are_areas_not_the_towns_inside_their_names(gazetteer):
+    text = ("Tankers crossed the Strait of Hormuz and the South China Sea, storms hit the Gulf of Mexico, "
+            "and the talks spread across Latin America.")
+    parsed = geoparse(text, gazetteer)
+    found = {m.text: rp.place for rp in parsed.places for m in rp.mentions}
+    assert set(found) == {"Strait of Hormuz", "South China Sea", "Gulf of Mexico", "Latin America"}
+    # not South China, Maine; the Gulf province of Papua New Guinea; "America", the United States
+    assert all(p.approximate and p.id.startswith("cur:") for p in found.values())
+    assert found["South China Sea"].kind == "landform" and found["Latin America"].kind == "region"
+
+
 def test_bc_is_british_columbia_except_after_a_year(gazetteer):
     text = "The B.C. government restored a fort built around 100 B.C. in Surrey, B.C."
     parsed = geoparse(text, gazetteer)
