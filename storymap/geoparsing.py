@@ -172,6 +172,28 @@ def _tokens(text: str) -> list[_Token]:
     return out
 
 
+def _compounds_split(tokens: list[_Token], gazetteer: Gazetteer) -> list[_Token]:
+    """ "Pakistan-Afghanistan border", "Washington-based", "Iran-backed": a hyphenated word that is
+    no name of its own yields the well-known places it joins (countries, large regions, cities of
+    100,000, curated places); "Winston-Salem" stays whole, and "Al-Qaeda" yields nothing."""
+    out = []
+    for tok in tokens:
+        if "-" not in tok.text or gazetteer.knows(tok.key) or tok.text[0].islower():  # "el-Sheikh": an article's
+            out.append(tok)
+            continue
+        for m in _LETTERS.finditer(tok.text):
+            if m.group()[0].isupper() and _well_known(gazetteer, m.group()):
+                out.append(_Token(tok.start + m.start(), tok.start + m.end(), m.group(),
+                                  tok.possessive and m.end() == len(tok.text)))
+    return out
+
+
+def _well_known(gazetteer: Gazetteer, name: str) -> bool:
+    top = gazetteer.lookup(name, 1)
+    return bool(top) and (top[0].kind in (COUNTRY, REGION) and top[0].population >= 1_000_000
+                          or top[0].population >= 100_000 or top[0].id.startswith("cur:"))
+
+
 _LETTER = r"[^\W\d_]"
 _UPPER = "".join(re.escape(c) for c in map(chr, range(0x10000)) if c.isupper() and re.match(_LETTER, c))
 # The first letter comes before the look back (not inside a word, nor after "post-"), so the
@@ -303,7 +325,7 @@ def find_mentions(text: str, gazetteer: Gazetteer, lexicon: Lexicon | None = Non
 
 def _recognise(text: str, gazetteer: Gazetteer, lexicon: Lexicon) -> tuple[list[Mention], list[tuple[Mention, str]]]:
     """Mentions of places, and every demonym with its country, from one pass over the words."""
-    tokens = _tokens(text)
+    tokens = _compounds_split(_tokens(text), gazetteer)
     demonyms = _demonyms(tokens, lexicon)
     found: list[tuple[Mention, bool, str]] = []  # (mention, single common-name token, verdict)
     people: set[str] = set()

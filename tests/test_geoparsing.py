@@ -260,6 +260,14 @@ def test_seas_ranges_and_parts_of_the_world_are_areas_not_the_towns_inside_their
     assert found["South China Sea"].kind == "landform" and found["Latin America"].kind == "region"
 
 
+def test_places_joined_by_a_hyphen_are_each_found_but_a_hyphenated_name_stays_whole(gazetteer):
+    text = "A Washington-based group watched the Pakistan-Afghanistan border and Al-Qaeda near Winston-Salem."
+    assert names(text, gazetteer) == ["Washington", "Pakistan", "Afghanistan", "Winston-Salem"]
+    start = text.index("Afghanistan")
+    assert [(m.start, m.end) for m in find_mentions(text, gazetteer)[0] if m.text == "Afghanistan"] == [
+        (start, start + len("Afghanistan"))]
+
+
 def test_bc_is_british_columbia_except_after_a_year(gazetteer):
     text = "The B.C. government restored a fort built around 100 B.C. in Surrey, B.C."
     parsed = geoparse(text, gazetteer)
