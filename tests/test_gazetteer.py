@@ -39,6 +39,9 @@ def test_aliases_and_spelling_variants(gazetteer):
     assert gazetteer.lookup("US")[0].country == "US"
     assert gazetteer.lookup("America")[0].kind == "country"
     assert gazetteer.lookup("L.A.")[0].name == "Los Angeles"
+    assert gazetteer.lookup("UAE")[0].country == "AE" and gazetteer.lookup("DRC")[0].country == "CD"
+    assert gazetteer.lookup("KP")[0].id == "cur:khyber-pakhtunkhwa"
+    assert gazetteer.lookup("Baluchistan")[0].name == "Balochistan"
     mine = gazetteer.lookup("Mohammad Khel")[0]
     assert mine.id == gazetteer.lookup("Muhammad Khel")[0].id == "cur:muhammad-khel-mine"
     assert gazetteer.lookup("South Wazīristān")[0].id == "cur:south-waziristan"
