@@ -268,6 +268,15 @@ def test_places_joined_by_a_hyphen_are_each_found_but_a_hyphenated_name_stays_wh
         (start, start + len("Afghanistan"))]
 
 
+def test_the_tribal_districts_a_pakistani_newsroom_names(gazetteer):
+    parsed = geoparse("Militants struck in Bajaur and Kurram District; tourists left the Swat Valley.", gazetteer)
+    found = {m.text: rp.place for rp in parsed.places for m in rp.mentions}
+    assert {k: p.id for k, p in found.items()} == {"Bajaur": "cur:bajaur", "Kurram District": "cur:kurram",
+                                                  "Swat Valley": "cur:swat"}
+    assert all(p.approximate and p.country == "PK" for p in found.values())
+    assert names("A SWAT team reached Lahore.", gazetteer) == ["Lahore"]
+
+
 def test_bc_is_british_columbia_except_after_a_year(gazetteer):
     text = "The B.C. government restored a fort built around 100 B.C. in Surrey, B.C."
     parsed = geoparse(text, gazetteer)
