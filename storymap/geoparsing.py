@@ -344,7 +344,7 @@ def _recognise(text: str, gazetteer: Gazetteer, lexicon: Lexicon) -> tuple[list[
                 continue
             if verdict == "other":
                 continue
-            initial = _sentence_initial(text, run[i].start)
+            initial = _sentence_initial(text, run[i].start) and not _dateline(text, run[i].start, run[j - 1].end)
             end, lookup = run[j - 1].end, ""
             if run[j - 1].possessive and words_of(run)[i] in _SAINT \
                     and gazetteer.knows(" ".join(t.key for t in run[i:j] if t.key) + "s"):
@@ -450,6 +450,16 @@ _INSIDE = frozenset({"in", "near", "outside", "inside"})
 def _after_number(text: str, start: int) -> bool:
     before = text[max(0, start - 3) : start].rstrip()
     return bool(before) and before[-1].isdigit()
+
+
+_DATELINE_END = re.compile(r"(?:,|:| [—–-]| \()")
+
+
+def _dateline(text: str, start: int, end: int) -> bool:
+    """ "WANA: ...", "KARACHI (Reuters) -": a place in capitals opening a line, as a dateline; its
+    capitals are the writer's choice, not a sentence's first word."""
+    return text[start:end].isupper() and not text[text.rfind("\n", 0, start) + 1 : start].strip() \
+        and bool(_DATELINE_END.match(text, end))
 
 
 def _sentence_initial(text: str, start: int) -> bool:

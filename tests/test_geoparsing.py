@@ -277,6 +277,13 @@ def test_the_tribal_districts_a_pakistani_newsroom_names(gazetteer):
     assert names("A SWAT team reached Lahore.", gazetteer) == ["Lahore"]
 
 
+def test_a_dateline_in_capitals_is_a_place_though_it_opens_the_text(gazetteer):
+    # Wana (2,000 people) as a sentence's first word is no evidence; in capitals before a colon it is the dateline.
+    parsed = geoparse("WANA: Schools reopened on Monday.", gazetteer)
+    assert [(m.text, rp.place.country) for rp in parsed.places for m in rp.mentions] == [("WANA", "PK")]
+    assert geoparse("ONE of them left.", gazetteer).places == []
+
+
 def test_bc_is_british_columbia_except_after_a_year(gazetteer):
     text = "The B.C. government restored a fort built around 100 B.C. in Surrey, B.C."
     parsed = geoparse(text, gazetteer)
