@@ -284,6 +284,15 @@ def test_a_dateline_in_capitals_is_a_place_though_it_opens_the_text(gazetteer):
     assert geoparse("ONE of them left.", gazetteer).places == []
 
 
+def test_parts_of_a_country_or_continent_are_not_the_hamlets_named_after_them(gazetteer):
+    # Each was a small town or a ZIP code's name: Scandinavia, Wisconsin; Midwest, Wyoming; Siberia, Mexico.
+    parsed = geoparse("Snow fell in Scandinavia, the Midwest and Siberia; exiles reached Patagonia.", gazetteer)
+    found = {m.text: rp.place for rp in parsed.places for m in rp.mentions}
+    assert {k: p.id for k, p in found.items() if k != "Snow"} == {
+        "Scandinavia": "cur:scandinavia", "Midwest": "cur:midwest", "Siberia": "cur:siberia", "Patagonia": "cur:patagonia"}
+    assert found["Siberia"].precision_km >= 1000 and found["Midwest"].country == "US"
+
+
 def test_bc_is_british_columbia_except_after_a_year(gazetteer):
     text = "The B.C. government restored a fort built around 100 B.C. in Surrey, B.C."
     parsed = geoparse(text, gazetteer)
