@@ -242,6 +242,9 @@ def test_an_institutions_word_alone_is_no_town(gazetteer):
     # Hospital (Chile), Center (Texas), Church: towns, but in news the word; after "Town, " a state says otherwise.
     assert names("St. Mary's Hospital and the Center for Arts opened near Lahore.", gazetteer) == ["Lahore"]
     assert names("Fire crews reached Post, Texas.", gazetteer) == ["Post", "Texas"]
+    # "Reserve" (Louisiana) and "Port" (France) are words here; "Gwadar Port" is still Gwadar's.
+    assert names("The Federal Reserve met; delays hit the Port of Los Angeles and Gwadar Port.", gazetteer) == [
+        "Los Angeles", "Gwadar"]
 
 
 def test_a_town_inside_a_feature_name_is_not_the_town(gazetteer):
