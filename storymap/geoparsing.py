@@ -427,6 +427,7 @@ def _after_abbreviated_title(text: str, start: int, lexicon: Lexicon) -> bool:
 
 
 _MIDDLE_INITIAL = re.compile(r"[A-Z][a-z]+ [A-Z]\. $")
+_NUMBERED = re.compile(r" \d")
 _AGE = re.compile(r", \d{1,3},")  # "Patricia Moore, 62, of ...": the newspaper's age after a name
 
 
@@ -543,6 +544,8 @@ def _judge(text: str, run: list[_Token], i: int, j: int, surface: str, gazetteer
     locative = _after_locative(text, run[i].start)
     if postal_only(top) and not (locative or qualifier):
         return "other"  # "Patrick", "Day": a ZIP code's town only when the text says it is a place
+    if j == len(run) and not locative and _NUMBERED.match(text, run[j - 1].end):
+        return "other"  # "Pack 122", "Highway 19", "Chapter 11": a thing with a number (not "in Lahore 10 ...")
     if j - i == 1 and top.kind == CITY and top.population < 100_000 and normalize(top.name) != run[i].key \
             and not (locative or qualifier):
         return "other"  # "Boons", "Prate": another name of a small town (Severna Park), and no "in" before it

@@ -242,6 +242,8 @@ def test_an_institutions_word_alone_is_no_town(gazetteer):
     # Hospital (Chile), Center (Texas), Church: towns, but in news the word; after "Town, " a state says otherwise.
     assert names("St. Mary's Hospital and the Center for Arts opened near Lahore.", gazetteer) == ["Lahore"]
     assert names("Fire crews reached Post, Texas.", gazetteer) == ["Post", "Texas"]
+    # A word with a number is a thing: Pack 122 (the scouts), Chapter 11; not "in Lahore 10 people ...".
+    assert names("Pack 122 filed for Chapter 11. In Lahore 10 people waited.", gazetteer) == ["Lahore"]
     # "Reserve" (Louisiana) and "Port" (France) are words here; "Gwadar Port" is still Gwadar's.
     assert names("The Federal Reserve met; delays hit the Port of Los Angeles and Gwadar Port.", gazetteer) == [
         "Los Angeles", "Gwadar"]
