@@ -336,7 +336,7 @@ def _recognise(text: str, gazetteer: Gazetteer, lexicon: Lexicon) -> tuple[list[
             # "Wintersville, Ohio": Ohio qualifies the town, and is a mention of its own as well.
             qualifier = ""
             if j == len(run) and r_index + 1 < len(runs):
-                qualifier = _qualifier(text, run[-1], runs[r_index + 1], gazetteer)
+                qualifier = _qualifier(text, run[-1], runs[r_index + 1], gazetteer, lexicon)
             after_a_town = i == 0 and r_index > 0 and text[runs[r_index - 1][-1].end : run[0].start] == ", "
             verdict = _judge(text, run, i, j, surface, gazetteer, lexicon, qualifier, after_a_town)
             if verdict == "person":
@@ -448,6 +448,10 @@ def _after_locative(text: str, start: int, words: frozenset[str] = _LOCATIVE) ->
 _INSIDE = frozenset({"in", "near", "outside", "inside"})
 
 
+def _acronym(word: str) -> bool:
+    return len(word) <= 3 and word.isupper() and word.isalpha()
+
+
 def _after_number(text: str, start: int) -> bool:
     before = text[max(0, start - 3) : start].rstrip()
     return bool(before) and before[-1].isdigit()
@@ -502,6 +506,9 @@ def _judge(text: str, run: list[_Token], i: int, j: int, surface: str, gazetteer
         key = run[i].key
         if gazetteer.only_after_a_town(key) and not after_a_town:
             return "other"  # "Mass", "Miss Hale": the word, not Massachusetts or Mississippi
+        if _acronym(run[i].text) and not gazetteer.alias_of(key) and not _dateline(text, run[i].start, run[i].end) \
+                and gazetteer.lookup(surface, 1)[0].kind == CITY:
+            return "other"  # "a BA spokesperson": British Airways, not Ba, Fiji
         if key in lexicon.eras and _after_number(text, run[i].start):
             return "other"  # "100 B.C."
     words = words_of(run)
@@ -577,9 +584,9 @@ _SAINT = {"st", "ste", "saint", "sainte"}
 _INSTITUTIONS = {"university", "hospital", "institute", "academy"}
 
 
-def _qualifier(text: str, last: _Token, following: list[_Token], gazetteer: Gazetteer) -> str:
-    """The region or country after "City, " when the gazetteer knows it as one."""
-    if text[last.end : following[0].start] != ", ":
+def _qualifier(text: str, last: _Token, following: list[_Token], gazetteer: Gazetteer, lexicon: Lexicon) -> str:
+    """The region or country after "City, " when the gazetteer knows it as one ("Smith, M.D." is a doctor)."""
+    if text[last.end : following[0].start] != ", " or following[0].lower in lexicon.titles:
         return ""
     surface = text[following[0].start : following[-1].end]
     options = gazetteer.lookup(surface, 1)

@@ -298,6 +298,13 @@ def test_parts_of_a_country_or_continent_are_not_the_hamlets_named_after_them(ga
     assert found["Siberia"].precision_km >= 1000 and found["Midwest"].country == "US"
 
 
+def test_acronyms_doctors_and_news_agencies_are_no_towns(gazetteer):
+    text = "A BA spokesperson and Jane Smith, M.D., told Xinhua that Google cars reached Lahore."
+    assert names(text, gazetteer) == ["Lahore"]  # not Ba (Fiji), Maryland, Xinhua (China), Topeka ("Google")
+    assert names("The US and UK met; NYC and LA too.", gazetteer) == ["US", "UK", "NYC", "LA"]
+    assert names("UFA: Crowds gathered.", gazetteer) == ["UFA"]  # a dateline in capitals
+
+
 def test_bc_is_british_columbia_except_after_a_year(gazetteer):
     text = "The B.C. government restored a fort built around 100 B.C. in Surrey, B.C."
     parsed = geoparse(text, gazetteer)
