@@ -328,7 +328,8 @@ def _recognise(text: str, gazetteer: Gazetteer, lexicon: Lexicon) -> tuple[list[
     tokens = _compounds_split(_tokens(text), gazetteer)
     demonyms = _demonyms(tokens, lexicon)
     found: list[tuple[Mention, bool, str]] = []  # (mention, single common-name token, verdict)
-    people: set[str] = set()
+    people: set[str] = set()  # names a title, a middle initial or an age gave to a person
+    speakers: set[str] = set()  # names that "said": people, or a city speaking for its government
     runs = _runs(text, tokens, lexicon, gazetteer)
     for r_index, run in enumerate(runs):
         for i, j in _matches(text, run, gazetteer):
@@ -339,8 +340,10 @@ def _recognise(text: str, gazetteer: Gazetteer, lexicon: Lexicon) -> tuple[list[
                 qualifier = _qualifier(text, run[-1], runs[r_index + 1], gazetteer, lexicon)
             after_a_town = i == 0 and r_index > 0 and text[runs[r_index - 1][-1].end : run[0].start] == ", "
             verdict = _judge(text, run, i, j, surface, gazetteer, lexicon, qualifier, after_a_town)
-            if verdict == "person":
-                people.update(t.lower for t in run[i:j])
+            if verdict == "speaker" and _well_known(gazetteer, surface):
+                verdict = "neighbour"  # "Moscow said": the city speaking, unless the story shows a person
+            if verdict in ("person", "speaker"):
+                (people if verdict == "person" else speakers).update(t.lower for t in run[i:j])
                 continue
             if verdict == "other":
                 continue
@@ -360,16 +363,18 @@ def _recognise(text: str, gazetteer: Gazetteer, lexicon: Lexicon) -> tuple[list[
                 surface = text[run[i].start : end]
             found.append((Mention(run[i].start, end, surface, qualifier, initial, lookup), j - i == 1 and not lookup,
                           verdict))
-    # One sense per story. A name beside another capitalised word ("Gainesville VFW Post",
-    # "Jackson Smith") is a place if the story shows it as one elsewhere, else a person's;
-    # a name a title or "said" makes a person's is a person's everywhere, unless it is a
-    # country or region ("Jordan" the country stays a place).
+    # One sense per story. A name a title, an initial or an age makes a person's is a person's
+    # everywhere, unless it is a country or region ("King Abdullah of Jordan"... "Jordan" stays).
+    # A name that "said", or beside another capitalised word ("Jackson Smith", "Gainesville VFW
+    # Post"), is a place if the story shows it as one elsewhere, else a person's, unless it is a
+    # well-known place: "Tabriz told", "Moscow said" are cities speaking, "CBC Toronto" a channel.
     placed = {m.text.lower() for m, _, verdict in found
-              if verdict == "place" and (m.qualifier or _after_locative(text, m.start, _INSIDE))} - people
-    people |= {m.text.lower() for m, _, verdict in found if verdict == "neighbour"} - placed
+              if verdict == "place" and (m.qualifier or _after_locative(text, m.start, _INSIDE))} - people - speakers
+    heard = (speakers | {m.text.lower() for m, _, verdict in found if verdict == "neighbour"}) - placed
     return [m for m, single, verdict in found
             if (verdict == "place" or m.text.lower() in placed)
-            and not (single and m.text.lower() in people and gazetteer.lookup(m.text, 1)[0].kind == CITY)], demonyms
+            and not (single and m.text.lower() in people and gazetteer.lookup(m.text, 1)[0].kind == CITY)
+            and not (single and m.text.lower() in heard and not _well_known(gazetteer, m.text))], demonyms
 
 
 _ADMIN_UNITS = {"county", "parish", "district", "township", "borough", "province", "prefecture", "governorate"}
@@ -498,8 +503,8 @@ def _matches(text: str, run: list[_Token], gazetteer: Gazetteer):
 
 def _judge(text: str, run: list[_Token], i: int, j: int, surface: str, gazetteer: Gazetteer,
            lexicon: Lexicon, qualifier: str = "", after_a_town: bool = False) -> str:
-    """'place', 'person', 'neighbour' (a person's name, or a place's beside another name) or
-    'other' for the match run[i:j] in its context; ``qualifier``, the region named after
+    """'place', 'person', 'speaker' (before "said"), 'neighbour' (a person's name, or a place's
+    beside another name) or 'other' for the match run[i:j] in its context; ``qualifier``, the region named after
     its comma ("Reading, Pa."), if any; ``after_a_town``, whether a name and a comma come
     just before it ("Boston, Mass.")."""
     if j - i == 1:
@@ -558,8 +563,10 @@ def _judge(text: str, run: list[_Token], i: int, j: int, surface: str, gazetteer
         return "other"  # "Boons", "Prate": another name of a small town (Severna Park), and no "in" before it
     if _used_lowercase(text, run[i].text):
         return "other"  # the same word appears as an ordinary word elsewhere
-    if j == len(run) and (_said(text, run[j - 1].end) or _AGE.match(text, run[j - 1].end)) and not locative:
-        return "person"  # "Anderson said", "Moore, 62," (but "officials in Lincoln said")
+    if j == len(run) and _AGE.match(text, run[j - 1].end) and not locative:
+        return "person"  # "Moore, 62,"
+    if j == len(run) and _said(text, run[j - 1].end) and not locative:
+        return "speaker"  # "Anderson said" (but "officials in Lincoln said")
     # A capitalised neighbour that is neither a place word nor a connector makes a
     # name of which this town is only a part: "Asim Munir", "Jackson Smith".
     before = words[i - 1] if i > 0 else ""

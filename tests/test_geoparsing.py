@@ -112,6 +112,8 @@ def test_a_small_region_named_like_a_speaker_is_the_speaker(gazetteer):
 
 def test_speakers_are_people_but_officials_in_a_town_are_not(gazetteer):
     assert names("Jackson said the plan would work. Officials in Lahore said so too.", gazetteer) == ["Lahore"]
+    # A well-known city that "said" is its government speaking, when the story shows it as a place.
+    assert names("Moscow said the talks failed. Diplomats in Moscow agreed.", gazetteer) == ["Moscow", "Moscow"]
 
 
 def test_a_middle_initial_or_an_age_makes_a_person_for_the_whole_story(gazetteer):
@@ -129,10 +131,12 @@ def test_holidays_parties_and_god_are_no_places(gazetteer):
 
 def test_a_name_beside_another_is_a_place_when_the_story_shows_it_as_one(gazetteer):
     # "Gainesville Public Utilities" looks like a first and last name, but the story also
-    # says "in Gainesville"; "Jackson Smith" stays a person, and so does the later "Jackson".
+    # says "in Gainesville"; "Lamar Smith" stays a person, and so does the later "Lamar" (a town
+    # of 7,000). A well-known city needs more than a neighbour to be a person: a title.
     text = "Gainesville Public Utilities fixed the spill. Shops in Gainesville reopened."
     assert names(text, gazetteer) == ["Gainesville", "Gainesville"]
-    assert names("Jackson Smith spoke first. Jackson thanked the crowd.", gazetteer) == []
+    assert names("Lamar Smith spoke first. Lamar thanked the crowd.", gazetteer) == []
+    assert names("Mayor Jackson spoke first. Jackson thanked the crowd.", gazetteer) == []
     # A town's own body, however long its name, is the town's: "Public" is no surname here.
     text = "Staff of Gainesville Environmental Services and the Paris Public Library met the Dublin Arts Council."
     assert names(text, gazetteer) == ["Gainesville", "Paris", "Dublin"]
