@@ -137,8 +137,9 @@ def test_a_name_beside_another_is_a_place_when_the_story_shows_it_as_one(gazette
     assert names(text, gazetteer) == ["Gainesville", "Gainesville"]
     assert names("Lamar Smith spoke first. Lamar thanked the crowd.", gazetteer) == []
     assert names("Mayor Jackson spoke first. Jackson thanked the crowd.", gazetteer) == []
-    # A town's official is the town's: "Lahore Mayor Aslam Khan", not a man called Lahore.
-    assert names("Lahore Mayor Aslam Khan and Quetta Police Chief Ali Shah met.", gazetteer) == ["Lahore", "Quetta"]
+    # A town's official is the town's: "Dublin Mayor Marilee Chinnici", not a woman called Dublin.
+    text = "The Dublin Mayor Marilee Chinnici said so. The Dublin Director of Engineering agreed."
+    assert names(text, gazetteer) == ["Dublin", "Dublin"]
     # A town's own body, however long its name, is the town's: "Public" is no surname here.
     text = "Staff of Gainesville Environmental Services and the Paris Public Library met the Dublin Arts Council."
     assert names(text, gazetteer) == ["Gainesville", "Paris", "Dublin"]
