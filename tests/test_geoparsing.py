@@ -167,6 +167,13 @@ def test_us_counties_are_placed_as_areas_in_their_state(gazetteer):
     assert great_circle((county.lat, county.lon), (37.72, -84.28)).km < county.precision_km  # Richmond, its seat
 
 
+def test_abbreviations_written_with_a_space_or_a_city_s_own(gazetteer):
+    parsed = geoparse("Miners from Charleston, W. Va., met the Phila. office. George W. Bush stayed home.", gazetteer)
+    found = {m.text: (rp.place.name, rp.place.admin1) for rp in parsed.places for m in rp.mentions}
+    assert found == {"Charleston": ("Charleston", "WV"), "W. Va.": ("West Virginia", "WV"),
+                     "Phila.": ("Philadelphia", "PA")}
+
+
 def test_continents_and_more_state_abbreviations(gazetteer):
     parsed = geoparse("Miners from Charleston, W.Va., flew to Europe.", gazetteer)
     by_key = {p.key: p.place for p in parsed.places}
