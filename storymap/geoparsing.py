@@ -568,9 +568,11 @@ def _judge(text: str, run: list[_Token], i: int, j: int, surface: str, gazetteer
     if j == len(run) and _said(text, run[j - 1].end) and not locative:
         return "speaker"  # "Anderson said" (but "officials in Lincoln said")
     # A capitalised neighbour that is neither a place word nor a connector makes a
-    # name of which this town is only a part: "Asim Munir", "Jackson Smith".
-    before = words[i - 1] if i > 0 else ""
-    after = words[j] if j < len(words) else ""
+    # name of which this town is only a part: "Asim Munir", "Jackson Smith". A word in capitals
+    # beside one that is not is no part of the same name ("CTV Winnipeg", "WASHINGTON Barack Obama").
+    capitals = _in_capitals(run[i].text)
+    before = words[i - 1] if i > 0 and _in_capitals(run[i - 1].text) == capitals else ""
+    after = words[j] if j < len(words) and _in_capitals(run[j].text) == capitals else ""
     name_before = before and before not in lexicon.demonyms and \
         not {before} & (lexicon.not_places | lexicon.directions | lexicon.connectors)
     # The town's own body, however many words it takes ("Gainesville Environmental Services",
@@ -585,6 +587,11 @@ def _judge(text: str, run: list[_Token], i: int, j: int, surface: str, gazetteer
 
 
 _SAINT = {"st", "ste", "saint", "sainte"}
+
+
+def _in_capitals(word: str) -> bool:
+    """ "CTV", "WASHINGTON": a word in capitals; an initial ("W") is not one."""
+    return len(word) > 1 and word.isupper()
 
 
 # Last words that make a name of several words an institution's, not a town's ("State College" is a town).

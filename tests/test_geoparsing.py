@@ -137,6 +137,9 @@ def test_a_name_beside_another_is_a_place_when_the_story_shows_it_as_one(gazette
     assert names(text, gazetteer) == ["Gainesville", "Gainesville"]
     assert names("Lamar Smith spoke first. Lamar thanked the crowd.", gazetteer) == []
     assert names("Mayor Jackson spoke first. Jackson thanked the crowd.", gazetteer) == []
+    # A word in capitals is no part of the name beside it: a channel, a dateline.
+    assert names("Hansen told CTV Winnipeg that money was short.", gazetteer) == ["Winnipeg"]
+    assert names("WASHINGTON Barack Obama pardoned a turkey.", gazetteer) == ["WASHINGTON"]
     # A town's official is the town's: "Dublin Mayor Marilee Chinnici", not a woman called Dublin.
     text = "The Dublin Mayor Marilee Chinnici said so. The Dublin Director of Engineering agreed."
     assert names(text, gazetteer) == ["Dublin", "Dublin"]
