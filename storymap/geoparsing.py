@@ -189,6 +189,8 @@ def _compounds_split(tokens: list[_Token], gazetteer: Gazetteer) -> list[_Token]
 
 
 def _well_known(gazetteer: Gazetteer, name: str) -> bool:
+    """A country, a region of a million, a city of 100,000 or a curated place: a name a reader knows as
+    a place even where the words around it could make it something else."""
     top = gazetteer.lookup(name, 1)
     return bool(top) and (top[0].kind in (COUNTRY, REGION) and top[0].population >= 1_000_000
                           or top[0].population >= 100_000 or top[0].id.startswith("cur:"))
@@ -504,9 +506,9 @@ def _matches(text: str, run: list[_Token], gazetteer: Gazetteer):
 def _judge(text: str, run: list[_Token], i: int, j: int, surface: str, gazetteer: Gazetteer,
            lexicon: Lexicon, qualifier: str = "", after_a_town: bool = False) -> str:
     """'place', 'person', 'speaker' (before "said"), 'neighbour' (a person's name, or a place's
-    beside another name) or 'other' for the match run[i:j] in its context; ``qualifier``, the region named after
-    its comma ("Reading, Pa."), if any; ``after_a_town``, whether a name and a comma come
-    just before it ("Boston, Mass.")."""
+    beside another name) or 'other' for the match run[i:j] in its context; ``qualifier``, the
+    region named after its comma ("Reading, Pa."), if any; ``after_a_town``, whether a name and
+    a comma come just before it ("Boston, Mass.")."""
     if j - i == 1:
         key = run[i].key
         if gazetteer.only_after_a_town(key) and not after_a_town:
