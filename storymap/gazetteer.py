@@ -615,19 +615,16 @@ def _airport_rows(towns_called: Callable[[str, str], list[tuple]]) -> Iterable[t
     Named as their full name ("Toronto Pearson International Airport") and short, without
     their city or a town of their country before the name ("Pearson International Airport",
     "Pearson Airport") when no other airport shares that short name ("Regional Airport" is
-    dozens); never bare
-    ("Pearson" is a person): a bare name means the airport only by a curated alias ("Heathrow").
+    dozens); never bare ("Pearson" is a person): a bare name means the airport only by a
+    curated alias ("Heathrow").
     """
     import airportsdata
 
-    airports = [(code, a) for code, a in airportsdata.load("IATA").items() if a["name"].endswith(" Airport")]
-    short: dict[str, set[str]] = {}
-    for code, airport in airports:
-        for form in _airport_short_names(airport, towns_called):
-            short.setdefault(form, set()).add(code)
-    for code, airport in airports:
-        names = {airport["name"]} | {form for form in _airport_short_names(airport, towns_called)
-                                     if len(short[form]) == 1}
+    airports = [(code, a, _airport_short_names(a, towns_called))
+                for code, a in airportsdata.load("IATA").items() if a["name"].endswith(" Airport")]
+    shared = Counter(form for _, _, forms in airports for form in forms)
+    for code, airport, forms in airports:
+        names = {airport["name"]} | {form for form in forms if shared[form] == 1}
         row = (f"iata:{code}", airport["name"], SITE, float(airport["lat"]), float(airport["lon"]),
                airport["country"], "", 0, 0.0,
                "airportsdata (the IATA airport list): the aerodrome's reference point")
