@@ -176,6 +176,8 @@ def _compounds_split(tokens: list[_Token], gazetteer: Gazetteer) -> list[_Token]
     """ "Pakistan-Afghanistan border", "Washington-based", "Iran-backed": a hyphenated word that is
     no name of its own yields the well-known places it joins (countries, large regions, cities of
     100,000, curated places); "Winston-Salem" stays whole, and "Al-Qaeda" yields nothing."""
+    if not any("-" in tok.text for tok in tokens):
+        return tokens
     out = []
     for tok in tokens:
         if "-" not in tok.text or gazetteer.knows(tok.key) or tok.text[0].islower():  # "el-Sheikh": an article's
@@ -203,7 +205,7 @@ _UPPER = "".join(re.escape(c) for c in map(chr, range(0x10000)) if c.isupper() a
 _CAPITALISED = re.compile(
     rf"[A-Z]\.(?:[A-Z][a-z]?\.)+|[{_UPPER}](?<!{_LETTER}.)(?<!{_LETTER}['’\-].){_LETTER}*(?:['’\-]{_LETTER}+)*")
 _ELIDED = re.compile(rf"(?<!\S)(?:[dl]['’]|[ae][lz]-)[{_UPPER}]{_LETTER}*(?:['’\-]{_LETTER}+)*")
-_ELISION_HINTS = ("d'", "l'", "d’", "l’", "l-", "z-")
+_ELISION_HINTS = (" d'", " l'", " d’", " l’", " al-", " el-", " az-", " ez-")
 
 
 def _used_lowercase(text: str, word: str) -> bool:
@@ -530,7 +532,7 @@ def _judge(text: str, run: list[_Token], i: int, j: int, surface: str, gazetteer
         return "person"
     if i == 0 and _after_abbreviated_title(text, run[0].start, lexicon):
         return "person"  # "Rev. Khan", "Gen. Munir": the stop cut the title off the name's run
-    if i == 0 and _after_middle_initial(text, run[0].start):
+    if i == 0 and text[run[0].start - 2 : run[0].start] == ". " and _after_middle_initial(text, run[0].start):
         return "person"  # "Tyrise M. Bell": the stop cut the first name and initial off
     top = gazetteer.lookup(surface, 1)[0]
     # Countries, large regions, curated places and names of several words are places whatever
