@@ -515,15 +515,15 @@ def _judge(text: str, run: list[_Token], i: int, j: int, surface: str, gazetteer
         key = run[i].key
         if gazetteer.only_after_a_town(key) and not after_a_town:
             return "other"  # "Mass", "Miss Hale": the word, not Massachusetts or Mississippi
-        if _acronym(run[i].text) and not gazetteer.alias_of(key) and not _dateline(text, run[i].start, run[i].end) \
-                and gazetteer.lookup(surface, 1)[0].kind == CITY:
+        if run[i].text.isupper() and _acronym(run[i].text) and not gazetteer.alias_of(key) \
+                and not _dateline(text, run[i].start, run[i].end) and gazetteer.lookup(surface, 1)[0].kind == CITY:
             return "other"  # "a BA spokesperson": British Airways, not Ba, Fiji
         if key in lexicon.eras and _after_number(text, run[i].start):
             return "other"  # "100 B.C."
     words = words_of(run)
     if i > 0 and words[i - 1] in lexicon.place_prefixes:
         return "other"  # "Mount St. Helens", "Lake Victoria": a feature the gazetteer lacks, not the town
-    if words[i] in _SAINT and run[j - 1].possessive and text[run[j - 1].end + 3 : run[j - 1].end + 4].isupper():
+    if run[j - 1].possessive and words[i] in _SAINT and text[run[j - 1].end + 3 : run[j - 1].end + 4].isupper():
         return "other"  # "St. John's Lutheran School": a church, school or hospital named after the saint
     # "President Donald Trump": the words after a title name a person, up to a connector
     # ("President Bashir of Sudan": Sudan is a place).
