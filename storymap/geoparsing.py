@@ -353,7 +353,7 @@ def _recognise(text: str, gazetteer: Gazetteer, lexicon: Lexicon) -> tuple[list[
                 continue
             initial = _sentence_initial(text, run[i].start) and not _dateline(text, run[i].start, run[j - 1].end)
             end, lookup = run[j - 1].end, ""
-            if run[j - 1].possessive and words_of(run)[i] in _SAINT \
+            if run[j - 1].possessive and run[i].lower in _SAINT \
                     and gazetteer.knows(" ".join(t.key for t in run[i:j] if t.key) + "s"):
                 end += 2  # "St. John's", "St. Mary's": the 's is the name's, not a possessive
                 surface = text[run[i].start : end]
@@ -515,9 +515,6 @@ def _judge(text: str, run: list[_Token], i: int, j: int, surface: str, gazetteer
         key = run[i].key
         if gazetteer.only_after_a_town(key) and not after_a_town:
             return "other"  # "Mass", "Miss Hale": the word, not Massachusetts or Mississippi
-        if run[i].text.isupper() and _acronym(run[i].text) and not gazetteer.alias_of(key) \
-                and not _dateline(text, run[i].start, run[i].end) and gazetteer.lookup(surface, 1)[0].kind == CITY:
-            return "other"  # "a BA spokesperson": British Airways, not Ba, Fiji
         if key in lexicon.eras and _after_number(text, run[i].start):
             return "other"  # "100 B.C."
     words = words_of(run)
@@ -535,6 +532,9 @@ def _judge(text: str, run: list[_Token], i: int, j: int, surface: str, gazetteer
     if i == 0 and text[run[0].start - 2 : run[0].start] == ". " and _after_middle_initial(text, run[0].start):
         return "person"  # "Tyrise M. Bell": the stop cut the first name and initial off
     top = gazetteer.lookup(surface, 1)[0]
+    if j - i == 1 and top.kind == CITY and _acronym(run[i].text) and not gazetteer.alias_of(run[i].key) \
+            and not _dateline(text, run[i].start, run[i].end):
+        return "other"  # "a BA spokesperson": British Airways, not Ba, Fiji
     # Countries, large regions, curated places and names of several words are places whatever
     # follows; a small region can be a surname ("Nelson said": New Zealand has a Nelson region).
     strong = top.kind == COUNTRY or (top.kind == REGION and top.population >= 1_000_000) \
