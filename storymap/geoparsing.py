@@ -174,8 +174,8 @@ def _tokens(text: str) -> list[_Token]:
 
 def _compounds_split(tokens: list[_Token], gazetteer: Gazetteer) -> list[_Token]:
     """ "Pakistan-Afghanistan border", "Washington-based", "Iran-backed": a hyphenated word that is
-    no name of its own yields the well-known places it joins (countries, large regions, cities of
-    100,000, curated places); "Winston-Salem" stays whole, and "Al-Qaeda" yields nothing."""
+    no name of its own yields the well-known places it joins (countries, places of 100,000 people,
+    curated places); "Winston-Salem" stays whole, and "Al-Qaeda" yields nothing."""
     if not any("-" in tok.text for tok in tokens):
         return tokens
     out = []
@@ -191,11 +191,10 @@ def _compounds_split(tokens: list[_Token], gazetteer: Gazetteer) -> list[_Token]
 
 
 def _well_known(gazetteer: Gazetteer, name: str) -> bool:
-    """A country, a region of a million, a city of 100,000 or a curated place: a name a reader knows as
-    a place even where the words around it could make it something else."""
+    """A country, a place of 100,000 people or a curated place: a name a reader knows as a place
+    even where the words around it could make it something else."""
     top = gazetteer.lookup(name, 1)
-    return bool(top) and (top[0].kind in (COUNTRY, REGION) and top[0].population >= 1_000_000
-                          or top[0].population >= 100_000 or top[0].id.startswith("cur:"))
+    return bool(top) and (top[0].kind == COUNTRY or top[0].population >= 100_000 or top[0].id.startswith("cur:"))
 
 
 _LETTER = r"[^\W\d_]"

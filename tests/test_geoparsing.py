@@ -285,6 +285,7 @@ def test_seas_ranges_and_parts_of_the_world_are_areas_not_the_towns_inside_their
 def test_places_joined_by_a_hyphen_are_each_found_but_a_hyphenated_name_stays_whole(gazetteer):
     text = "A Washington-based group watched the Pakistan-Afghanistan border and Al-Qaeda near Winston-Salem."
     assert names(text, gazetteer) == ["Washington", "Pakistan", "Afghanistan", "Winston-Salem"]
+    assert names("A Monaco-based fund paid.", gazetteer) == ["Monaco"]  # a country of 39,000 people is well known
     start = text.index("Afghanistan")
     assert [(m.start, m.end) for m in find_mentions(text, gazetteer)[0] if m.text == "Afghanistan"] == [
         (start, start + len("Afghanistan"))]
