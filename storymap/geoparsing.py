@@ -20,7 +20,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from geopy.geocoders.base import Geocoder
@@ -47,9 +47,12 @@ class Lexicon:
     calendar: frozenset[str]  # months and days: never a town, even before ", Texas" ("In March, Texas...")
     eras: frozenset[str]  # "B.C." after a year is the era, not British Columbia (normalized keys)
     demonyms: dict[str, str]
-    # Words that alone are the word, not a town (unless a state follows): "March", "Hospital".
-    # Derived from the four sets above: one set to ask for each name judged.
-    words_alone: frozenset[str] = frozenset()
+
+    @cached_property
+    def words_alone(self) -> frozenset[str]:
+        """Words that alone are the word, not a town (unless a state follows): "March", "Hospital";
+        one set to ask for each name judged, not four."""
+        return self.not_places | self.org_words | self.civic_words | self.place_words
 
 
 @lru_cache(maxsize=4)
@@ -62,8 +65,7 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
     sets["eras"] = frozenset(normalize(w) for w in data["eras"])
     demonyms = _country_demonyms()
     demonyms.update({k.lower(): v for k, v in data["demonyms"].items()})  # ours decide
-    alone = sets["not_places"] | sets["org_words"] | sets["civic_words"] | sets["place_words"]
-    return Lexicon(**sets, demonyms=demonyms, words_alone=alone)
+    return Lexicon(**sets, demonyms=demonyms)
 
 
 def _country_demonyms() -> dict[str, str]:
