@@ -713,7 +713,7 @@ def resolve(mentions: list[Mention], geocoder: Geocoder, gazetteer: Gazetteer,
     # Within a country, the story's state or province: "Alexandria" in a story about Louisiana.
     regional = {k: (place.country, place.admin1) for k, place in sure.items() if place.admin1}
     counts = Counter(regional.values())
-    near = _Grid()
+    near = _Grid(cell_deg=NEAR_SURE_KM / 111.2)
     for anchor in anchors:
         near.add(anchor, anchor, NEAR_SURE_KM)
     final = {k: _rank(p, others[k], w, near, together.get(k),
@@ -903,27 +903,34 @@ def _together(options: dict[tuple[str, str], list[Place]], names: dict[tuple[str
 
 
 class _Grid:
-    """Things filed under every one-degree cell their place reaches (within ``reach_km``), so
-    "what lies near here" asks one cell instead of every place of a story."""
+    """Things filed under every cell their place reaches (within ``reach_km``), so "what lies
+    near here" asks one cell instead of every place of a story. Cells of ``cell_deg`` degrees:
+    about the reach the grid is for, so a thing is filed in a few cells, not dozens."""
 
     WIDE_KM = 1000  # reaching further: kept aside and asked every time, rather than filed in hundreds of cells
 
-    def __init__(self) -> None:
+    def __init__(self, cell_deg: float = 1.0) -> None:
         self.cells: dict[tuple[int, int], list] = {}
         self.wide: list = []
+        self.size = cell_deg
+        self.columns = round(360 / cell_deg)
 
     def add(self, item, place: Place, reach_km: float) -> None:
         if reach_km > self.WIDE_KM:
             self.wide.append(item)
             return
+        size = self.size
         reach_lat = reach_km / 111.2
         reach_lon = min(180.0, reach_lat / max(math.cos(math.radians(place.lat)), 0.01))
-        for row in range(math.floor(place.lat - reach_lat), math.floor(place.lat + reach_lat) + 1):
-            for col in range(math.floor(place.lon - reach_lon), math.floor(place.lon + reach_lon) + 1):
-                self.cells.setdefault((row, (col + 180) % 360 - 180), []).append(item)
+        first, last = math.floor((place.lon - reach_lon) / size), math.floor((place.lon + reach_lon) / size)
+        columns = range(self.columns) if last - first >= self.columns else [c % self.columns for c in range(first, last + 1)]
+        cells = self.cells
+        for row in range(math.floor((place.lat - reach_lat) / size), math.floor((place.lat + reach_lat) / size) + 1):
+            for col in columns:
+                cells.setdefault((row, col), []).append(item)
 
     def at(self, place: Place) -> list:
-        filed = self.cells.get((math.floor(place.lat), math.floor(place.lon)), [])
+        filed = self.cells.get((math.floor(place.lat / self.size), math.floor(place.lon / self.size) % self.columns), [])
         return filed + self.wide if self.wide else filed
 
 

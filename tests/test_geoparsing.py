@@ -465,6 +465,30 @@ def test_the_quick_distance_test_agrees_with_the_great_circle():
                 assert _within(here, other, limit) == (d < limit), (here, other, limit, d)
 
 
+def test_the_grid_finds_whatever_reaches_a_place_whatever_its_cell_size():
+    import random
+
+    from storymap.gazetteer import Place, km
+    from storymap.geoparsing import _Grid
+
+    rng = random.Random(11)
+    for cell_deg, reach in ((1.0, 40), (300 / 111.2, 300)):
+        grid, filed = _Grid(cell_deg), []
+        for i in range(400):  # clustered near the antimeridian and the poles, where cells wrap and narrow
+            lat, lon = rng.choice((rng.uniform(-60, 60), rng.uniform(80, 89))), rng.uniform(170, 190)
+            place = Place(str(i), "x", "city", lat, (lon + 180) % 360 - 180)
+            grid.add(place, place, reach)
+            filed.append(place)
+        for _ in range(400):
+            here = rng.choice(filed)
+            probe = Place("p", "p", "city", min(89.9, here.lat + rng.uniform(-2, 2)),
+                          (here.lon + rng.uniform(-3, 3) + 180) % 360 - 180)
+            found = {p.id for p in grid.at(probe)}
+            for p in filed:
+                if km(p.lat, p.lon, probe.lat, probe.lon) < reach * 0.99:
+                    assert p.id in found, (cell_deg, p, probe)
+
+
 def test_a_long_text_answers_is_this_word_used_in_lowercase_as_a_short_one(monkeypatch):
     import storymap.geoparsing as geoparsing
 
