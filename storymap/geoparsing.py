@@ -49,6 +49,17 @@ class Lexicon:
     demonyms: dict[str, str]
 
     @cached_property
+    def demonym_words(self) -> dict[str, int]:
+        """The first word of every demonym of several words, with the most words such a one has
+        ("north" -> 2 for "North Korean")."""
+        out: dict[str, int] = {}
+        for phrase in self.demonyms:
+            words = phrase.split()
+            if len(words) > 1:
+                out[words[0]] = max(out.get(words[0], 0), len(words))
+        return out
+
+    @cached_property
     def words_alone(self) -> frozenset[str]:
         """Words that alone are the word, not a town (unless a state follows): "March", "Hospital";
         one set to ask for each name judged, not four."""
@@ -69,25 +80,45 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
 
 
 def _country_demonyms() -> dict[str, str]:
-    """'Russian' -> RU, 'Pakistanis' -> PK: every country's demonym (countryinfo) and its plural."""
+    """'Russian' -> RU, 'Pakistanis' -> PK, 'Sri Lankan' -> LK: every country's demonym
+    (countryinfo) and its plural."""
     from countryinfo import CountryInfo
 
     out = {}
     for info in CountryInfo.all().values():
         code = (info.get("ISO") or {}).get("alpha2", "")
         for word in (info.get("demonym") or "").split(","):
-            word = word.strip().lower()
-            if code and word and " " not in word:
+            word = " ".join(word.lower().split())
+            if code and word:
                 out.setdefault(word, code)
-                if word[-1] in "ni":
-                    out.setdefault(word + "s", code)
+                if word[-1] in "nir":
+                    out.setdefault(word + "s", code)  # "Afghans", "Pakistanis", "New Zealanders"
     return out
 
 
-def _demonyms(tokens: list[_Token], lexicon: Lexicon) -> list[tuple[Mention, str]]:
-    """Words like 'Afghan' or 'Pakistanis': each with the country it points to."""
-    return [(Mention(t.start, t.end, t.text), lexicon.demonyms[t.lower]) for t in tokens
-            if t.capitalised and lexicon.demonyms.get(t.lower)]
+def _demonyms(text: str, tokens: list[_Token], lexicon: Lexicon) -> list[tuple[Mention, str]]:
+    """Words like 'Afghan', 'Pakistanis' or 'North Korean': each with the country it points to.
+    The longest reading wins: 'North Korean' is North Korea, not South Korea's 'Korean'."""
+    out = []
+    longest, demonyms = lexicon.demonym_words, lexicon.demonyms
+    taken = -1  # the end of a demonym of several words: its later words are read
+    for i, t in enumerate(tokens):
+        if t.start < taken or not t.capitalised:
+            continue
+        if t.lower in longest:
+            for n in range(min(longest[t.lower], len(tokens) - i), 1, -1):
+                words = tokens[i : i + n]
+                code = demonyms.get(" ".join(w.lower for w in words))
+                if code and all(text[a.end : b.start] == " " for a, b in zip(words, words[1:])):
+                    taken = words[-1].end
+                    out.append((Mention(t.start, taken, text[t.start : taken]), code))
+                    break
+            if t.start < taken:
+                continue
+        code = demonyms.get(t.lower)
+        if code:
+            out.append((Mention(t.start, t.end, t.text), code))
+    return out
 
 
 def _outside(demonyms: list[tuple[Mention, str]], places: list[Mention]) -> list[tuple[Mention, str]]:
@@ -174,10 +205,11 @@ def _tokens(text: str) -> list[_Token]:
     return out
 
 
-def _compounds_split(tokens: list[_Token], gazetteer: Gazetteer) -> list[_Token]:
-    """ "Pakistan-Afghanistan border", "Washington-based", "Iran-backed": a hyphenated word that is
-    no name of its own yields the well-known places it joins (countries, places of 100,000 people,
-    curated places); "Winston-Salem" stays whole, and "Al-Qaeda" yields nothing."""
+def _compounds_split(tokens: list[_Token], gazetteer: Gazetteer, lexicon: Lexicon) -> list[_Token]:
+    """ "Pakistan-Afghanistan border", "Washington-based", "Iran-backed", "Egyptian-US relations": a
+    hyphenated word that is no name of its own yields the well-known places it joins (countries,
+    places of 100,000 people, curated places) and its demonyms; "Winston-Salem" stays whole, and
+    "Al-Qaeda" yields nothing."""
     if not any("-" in tok.text for tok in tokens):
         return tokens
     out = []
@@ -186,7 +218,7 @@ def _compounds_split(tokens: list[_Token], gazetteer: Gazetteer) -> list[_Token]
             out.append(tok)
             continue
         for m in _LETTERS.finditer(tok.text):
-            if m.group()[0].isupper() and _well_known(gazetteer, m.group()):
+            if m.group()[0].isupper() and (m.group().lower() in lexicon.demonyms or _well_known(gazetteer, m.group())):
                 out.append(_Token(tok.start + m.start(), tok.start + m.end(), m.group(),
                                   tok.possessive and m.end() == len(tok.text)))
     return out
@@ -330,8 +362,8 @@ def find_mentions(text: str, gazetteer: Gazetteer, lexicon: Lexicon | None = Non
 
 def _recognise(text: str, gazetteer: Gazetteer, lexicon: Lexicon) -> tuple[list[Mention], list[tuple[Mention, str]]]:
     """Mentions of places, and every demonym with its country, from one pass over the words."""
-    tokens = _compounds_split(_tokens(text), gazetteer)
-    demonyms = _demonyms(tokens, lexicon)
+    tokens = _compounds_split(_tokens(text), gazetteer, lexicon)
+    demonyms = _demonyms(text, tokens, lexicon)
     found: list[tuple[Mention, bool, str]] = []  # (mention, single common-name token, verdict)
     people: set[str] = set()  # names a title, a middle initial or an age gave to a person
     speakers: set[str] = set()  # names that "said": people, or a city speaking for its government
@@ -533,6 +565,8 @@ def _judge(text: str, run: list[_Token], i: int, j: int, surface: str, gazetteer
     if i == 0 and text[run[0].start - 2 : run[0].start] == ". " and _after_middle_initial(text, run[0].start):
         return "person"  # "Tyrise M. Bell": the stop cut the first name and initial off
     top = gazetteer.lookup(surface, 1)[0]
+    if j - i == 1 and top.kind == CITY and words[i] in lexicon.demonyms and not qualifier:
+        return "other"  # "Arab countries", "Canadian troops": the people's word (Arab, Alabama only as "Arab, Ala.")
     if j - i == 1 and top.kind == CITY and _acronym(run[i].text) and not gazetteer.alias_of(run[i].key) \
             and not _dateline(text, run[i].start, run[i].end):
         return "other"  # "a BA spokesperson": British Airways, not Ba, Fiji

@@ -335,7 +335,21 @@ def test_demonyms_from_every_country_but_not_inside_a_name(gazetteer):
     mentions, demonyms = find_mentions(text, gazetteer)
     assert [m.text for m in mentions] == ["Dominican Republic"]
     assert [(m.text, code) for m, code in geoparse(text, gazetteer).demonyms] == [
-        ("Russian", "RU"), ("Pakistanis", "PK")]
+        ("Russian", "RU"), ("Sri Lankan", "LK"), ("Pakistanis", "PK")]
+
+
+def test_a_demonym_of_several_words_is_read_whole(gazetteer):
+    text = "North Korean and South Korean envoys met; New Zealanders and Costa Rican officials watched."
+    assert [(m.text, code) for m, code in geoparse(text, gazetteer).demonyms] == [
+        ("North Korean", "KP"), ("South Korean", "KR"), ("New Zealanders", "NZ"), ("Costa Rican", "CR")]
+
+
+def test_demonyms_joined_by_a_hyphen_count_and_a_demonym_alone_is_no_town(gazetteer):
+    text = "Egyptian-US relations, the Arab-Israeli conflict and moderate Arab countries. A rally in Arab, Ala."
+    parsed = geoparse(text, gazetteer)
+    assert [(m.text, code) for m, code in parsed.demonyms] == [("Egyptian", "EG"), ("Israeli", "IL")]
+    arab = [m.start for p in parsed.places if p.place.name == "Arab" for m in p.mentions]
+    assert arab == [text.index("Arab, Ala.")]  # the town only where its state says so
 
 
 def test_a_name_is_judged_by_the_rest_of_the_story(gazetteer):
