@@ -375,6 +375,8 @@ def _recognise(text: str, gazetteer: Gazetteer, lexicon: Lexicon) -> tuple[list[
             qualifier = ""
             if j == len(run) and r_index + 1 < len(runs):
                 qualifier = _qualifier(text, run[-1], runs[r_index + 1], gazetteer, lexicon)
+                if qualifier and not _lies_in(surface, qualifier, gazetteer):
+                    qualifier = ""  # "According to Conrad, South Africa ...": no Conrad lies there
             after_a_town = i == 0 and r_index > 0 and text[runs[r_index - 1][-1].end : run[0].start] == ", "
             verdict = _judge(text, run, i, j, surface, gazetteer, lexicon, qualifier, after_a_town)
             if verdict == "speaker" and _well_known(gazetteer, surface):
@@ -406,7 +408,8 @@ def _recognise(text: str, gazetteer: Gazetteer, lexicon: Lexicon) -> tuple[list[
     # Post"), is a place if the story shows it as one elsewhere, else a person's, unless it is a
     # well-known place: "Tabriz told", "Moscow said" are cities speaking, "CBC Toronto" a channel.
     placed = {m.text.lower() for m, _, verdict in found
-              if verdict == "place" and (m.qualifier or _after_locative(text, m.start, _INSIDE))} - people - speakers
+              if verdict == "place" and (m.qualifier or _after_locative(text, m.start, _INSIDE)
+                                         and not text.startswith(("'s", "’s"), m.end))} - people - speakers
     heard = (speakers | {m.text.lower() for m, _, verdict in found if verdict == "neighbour"}) - placed
     return [m for m, single, verdict in found
             if (verdict == "place" or m.text.lower() in placed)
@@ -481,9 +484,17 @@ def _after_middle_initial(text: str, start: int) -> bool:
 
 
 def _after_locative(text: str, start: int, words: frozenset[str] = _LOCATIVE) -> bool:
-    """ "in Gainesville", "from Lincoln": the word before, one of ``words``, says a place follows."""
-    before = text[max(0, start - 12) : start].split()
-    return bool(before) and before[-1].lower() in words
+    """ "in Gainesville", "from Lincoln": the word before, one of ``words``, says a place follows
+    ("according to Conrad", "spoke to Jackson" do not)."""
+    before = text[max(0, start - 24) : start].split()
+    if not before or before[-1].lower() not in words:
+        return False
+    return before[-1].lower() != "to" or len(before) < 2 or before[-2].lower() not in _TO_A_PERSON
+
+
+# Words before "to" that make what follows a person or a source, not a destination.
+_TO_A_PERSON = frozenset({"according", "thanks", "spoke", "speaking", "talked", "talking", "replied",
+                          "responded", "married", "wrote", "listened", "apologized", "apologised"})
 
 
 # The words after which a name can only be a place: "to Jones", "at Passover" can be anything.
@@ -541,7 +552,8 @@ def _matches(text: str, run: list[_Token], gazetteer: Gazetteer):
 def _judge(text: str, run: list[_Token], i: int, j: int, surface: str, gazetteer: Gazetteer,
            lexicon: Lexicon, qualifier: str = "", after_a_town: bool = False) -> str:
     """'place', 'person', 'speaker' (before "said"), 'neighbour' (a person's name, or a place's
-    beside another name) or 'other' for the match run[i:j] in its context; ``qualifier``, the
+    beside another name), 'unsure' (a place if the story shows it as one elsewhere) or 'other' for
+    the match run[i:j] in its context; ``qualifier``, the
     region named after its comma ("Reading, Pa."), if any; ``after_a_town``, whether a name and
     a comma come just before it ("Boston, Mass.")."""
     if j - i == 1:
@@ -593,13 +605,13 @@ def _judge(text: str, run: list[_Token], i: int, j: int, surface: str, gazetteer
     if strong:
         return "place"
     locative = _after_locative(text, run[i].start)
-    if postal_only(top) and not (locative or qualifier):
-        return "other"  # "Patrick", "Day": a ZIP code's town only when the text says it is a place
+    # "Patrick", "Day": a ZIP code's town; "Boons", "Prate": another name of a small town (Severna
+    # Park). Places only where the story says so ("in Patrick", not "in Abbas's prisons"), if
+    # nothing below makes them a person's.
+    unsure = not (locative and not run[j - 1].possessive or qualifier) and (postal_only(top) or j - i == 1 and top.kind == CITY
+                                              and top.population < 100_000 and normalize(top.name) != run[i].key)
     if j == len(run) and not locative and _NUMBERED.match(text, run[j - 1].end):
         return "other"  # "Pack 122", "Highway 19", "Chapter 11": a thing with a number (not "in Lahore 10 ...")
-    if j - i == 1 and top.kind == CITY and top.population < 100_000 and normalize(top.name) != run[i].key \
-            and not (locative or qualifier):
-        return "other"  # "Boons", "Prate": another name of a small town (Severna Park), and no "in" before it
     if _used_lowercase(text, run[i].text):
         return "other"  # the same word appears as an ordinary word elsewhere
     if j == len(run) and _AGE.match(text, run[j - 1].end) and not locative:
@@ -622,7 +634,7 @@ def _judge(text: str, run: list[_Token], i: int, j: int, surface: str, gazetteer
         return "other"
     if name_before or name_after:
         return "neighbour"  # a person's name, unless the story shows it as a place elsewhere
-    return "place"
+    return "unsure" if unsure else "place"
 
 
 _SAINT = {"st", "ste", "saint", "sainte"}
@@ -1088,6 +1100,12 @@ def _within(a: Place, b: Place, limit_km: float) -> bool:
 
 def _km(a: Place, b: Place) -> float:
     return km(a.lat, a.lon, b.lat, b.lon)
+
+
+def _lies_in(name: str, qualifier: str, gazetteer: Gazetteer) -> bool:
+    """Whether a place called ``name`` lies in the region or country called ``qualifier``."""
+    regions = gazetteer.lookup(qualifier, 3)
+    return any(_qualifies(q, p) for p in gazetteer.lookup(name) for q in regions)
 
 
 def _qualifies(qualifier: Place, place: Place) -> bool:

@@ -513,3 +513,28 @@ def test_a_long_text_answers_is_this_word_used_in_lowercase_as_a_short_one(monke
     assert plain == [True, False, False, True, False, False, True]
     monkeypatch.setattr(geoparsing, "LONG_TEXT", 0)  # the indexed way, as for a long story
     assert [geoparsing._used_lowercase(text, w) for w in words] == plain
+
+
+def test_a_region_after_a_comma_qualifies_only_a_town_that_lies_in_it(gazetteer):
+    text = "The season ends early, says Conrad Rijnhout. According to Conrad, South Africa ships more."
+    assert [m.text for m in find_mentions(text, gazetteer)[0]] == ["South Africa"]  # no Conrad lies there
+    assert [(m.text, m.qualifier) for m in find_mentions("Grapes come from Conrad, Montana.", gazetteer)[0]] == [
+        ("Conrad", "Montana"), ("Montana", "")]
+
+
+def test_a_doubtful_town_counts_where_the_story_places_it_but_not_by_a_possessive(gazetteer):
+    # Cookville, Texas is a ZIP code's town: alone it could be anything, "in Cookville" says it is the town.
+    text = "The fundraiser is at the fire station in Cookville, behind the Cookville store."
+    assert [m.start for m in find_mentions(text, gazetteer)[0]] == [text.index("Cookville"), text.rindex("Cookville")]
+    assert find_mentions("Dinner behind the Cookville store.", gazetteer)[0] == []
+    # "in Abbas's prisons" is the man's (Fort Abbas, Pakistan, is also called Abbas)
+    text = "Inmates are held in Abbas's prisons. Abbas's aides said little."
+    assert find_mentions(text, gazetteer)[0] == []
+
+
+def test_to_before_a_name_is_a_destination_unless_it_cites_or_addresses_someone():
+    from storymap.geoparsing import _after_locative
+
+    for text, expected in (("They drove to Lincoln", True), ("according to Lincoln", False),
+                           ("She spoke to Lincoln", False), ("thanks to Lincoln", False), ("in Lincoln", True)):
+        assert _after_locative(text, text.index("Lincoln")) is expected, text
