@@ -12,6 +12,12 @@ def test_world_gazetteer_knows_small_towns_with_alternate_names(gazetteer):
     assert gazetteer.lookup("Wāna")[0].id == wana.id
 
 
+def test_old_nicknames_made_of_the_and_a_word_are_not_names(gazetteer):
+    # GeoNames calls Oakville, Connecticut "The City" and Norwalk "The Bridge": in news, a council and a bridge.
+    assert "The City" not in gazetteer and "The Bridge" not in gazetteer
+    assert gazetteer.lookup("The Hague", 1)[0].country == "NL"  # a place's own name keeps its "The"
+
+
 def test_countries_come_from_natural_earth(gazetteer):
     pakistan = gazetteer.lookup("Pakistan")[0]
     assert pakistan.kind == "country" and pakistan.country == "PK"
