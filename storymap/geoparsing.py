@@ -596,6 +596,9 @@ def _judge(text: str, run: list[_Token], i: int, j: int, surface: str, gazetteer
         return "other"
     if j - i > 1 and " ".join(words[i:j]) in lexicon.not_places:
         return "other"  # "El Niño": a town in Mexico, but in news the weather
+    if j < len(words) and " ".join(words[i : j + 1]) in lexicon.not_places \
+            or i > 0 and " ".join(words[i - 1 : j]) in lexicon.not_places:
+        return "other"  # "Superior Court", "United Russia": a court and a party, with a place's word
     if j - i > 1 and words[j - 1] in _INSTITUTIONS and not top.id.startswith("cur:"):
         return "other"  # "State University": a town in Arkansas, but in news the school
     if any(w in lexicon.org_words for w in words[j:]) and top.kind not in (COUNTRY, REGION):

@@ -538,3 +538,8 @@ def test_to_before_a_name_is_a_destination_unless_it_cites_or_addresses_someone(
     for text, expected in (("They drove to Lincoln", True), ("according to Lincoln", False),
                            ("She spoke to Lincoln", False), ("thanks to Lincoln", False), ("in Lincoln", True)):
         assert _after_locative(text, text.index("Lincoln")) is expected, text
+
+
+def test_a_court_or_party_named_with_a_places_word_is_no_place(gazetteer):
+    text = "He told Superior Court Judge Rebecca Lee that United Russia lost Murmansk. Superior, Wis., is cold."
+    assert [m.text for m in find_mentions(text, gazetteer)[0]] == ["Murmansk", "Superior", "Wis."]
