@@ -468,7 +468,8 @@ def _after_abbreviated_title(text: str, start: int, lexicon: Lexicon) -> bool:
     if "." not in text[max(0, start - 4) : start]:
         return False  # most names: no stop just before, no pattern to run
     title = _ABBREVIATED.search(text, max(0, start - 8), start)
-    return bool(title) and title.group(1).lower() in lexicon.titles
+    # A whole word ("... Municipal Court Judge. Columbus attorney ...") ends a sentence instead.
+    return bool(title) and len(title.group(1)) <= 4 and title.group(1).lower() in lexicon.titles
 
 
 _MIDDLE_INITIAL = re.compile(r"[A-Z][a-z]+ [A-Z]\. $")

@@ -543,3 +543,9 @@ def test_to_before_a_name_is_a_destination_unless_it_cites_or_addresses_someone(
 def test_a_court_or_party_named_with_a_places_word_is_no_place(gazetteer):
     text = "He told Superior Court Judge Rebecca Lee that United Russia lost Murmansk. Superior, Wis., is cold."
     assert [m.text for m in find_mentions(text, gazetteer)[0]] == ["Murmansk", "Superior", "Wis."]
+
+
+def test_a_title_written_whole_before_a_stop_ends_a_sentence_not_a_name(gazetteer):
+    text = "Hyles wins the race for Municipal Court Judge. Columbus attorney Stephen Hyles sat on Columbus Council."
+    assert [m.text for m in find_mentions(text, gazetteer)[0]] == ["Columbus", "Columbus"]
+    assert find_mentions("The party thanked Gen. Columbus for his service.", gazetteer)[0] == []
