@@ -549,3 +549,9 @@ def test_a_title_written_whole_before_a_stop_ends_a_sentence_not_a_name(gazettee
     text = "Hyles wins the race for Municipal Court Judge. Columbus attorney Stephen Hyles sat on Columbus Council."
     assert [m.text for m in find_mentions(text, gazetteer)[0]] == ["Columbus", "Columbus"]
     assert find_mentions("The party thanked Gen. Columbus for his service.", gazetteer)[0] == []
+
+
+def test_cities_named_after_virtues_are_cities_unless_the_story_uses_the_word(gazetteer):
+    text = "The Concord Police searched a house in Providence."
+    assert [m.text for m in find_mentions(text, gazetteer)[0]] == ["Concord", "Providence"]
+    assert find_mentions(text + " They trusted to providence and lived in concord.", gazetteer)[0] == []
