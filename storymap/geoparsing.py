@@ -632,7 +632,7 @@ def _judge(text: str, run: list[_Token], i: int, j: int, surface: str, gazetteer
         not {before} & (lexicon.not_places | lexicon.directions | lexicon.connectors)
     # The town's own body, however many words it takes ("Gainesville Environmental Services",
     # "Dublin Arts Council"): the town is meant.
-    name_after = after and not {after} & (lexicon.place_words | lexicon.connectors) \
+    name_after = after and not {after} & (lexicon.place_words | lexicon.connectors | lexicon.calendar) \
         and not any(w in lexicon.civic_words for w in words[j:])
     if name_after and after in lexicon.titles:
         return "other"

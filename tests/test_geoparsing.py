@@ -555,3 +555,9 @@ def test_cities_named_after_virtues_are_cities_unless_the_story_uses_the_word(ga
     text = "The Concord Police searched a house in Providence."
     assert [m.text for m in find_mentions(text, gazetteer)[0]] == ["Concord", "Providence"]
     assert find_mentions(text + " They trusted to providence and lived in concord.", gazetteer)[0] == []
+
+
+def test_a_day_after_a_town_is_when_not_a_surname(gazetteer):
+    text = "Freezing rain is expected to descend on Kitchener Saturday night."
+    assert [m.text for m in find_mentions(text, gazetteer)[0]] == ["Kitchener"]
+    assert find_mentions("The award went to Kitchener Smith.", gazetteer)[0] == []
