@@ -136,7 +136,7 @@ class Mention:
     text: str
     qualifier: str = ""  # "South Carolina" in "Columbia, South Carolina"
     initial: bool = False  # first word of a sentence: its capital letter proves nothing
-    lookup: str = ""  # the name to look up when it differs from the words ("Laurel" for "Laurel County")
+    lookup: str = ""  # the name to look up when it differs from the words ("Clay County" for "Clay and Grant counties")
 
     @property
     def name(self) -> str:
@@ -387,7 +387,7 @@ def _recognise(text: str, gazetteer: Gazetteer, lexicon: Lexicon) -> tuple[list[
             if verdict == "other":
                 continue
             initial = _sentence_initial(text, run[i].start) and not _dateline(text, run[i].start, run[j - 1].end)
-            end, lookup = run[j - 1].end, ""
+            end = run[j - 1].end
             if run[j - 1].possessive and run[i].lower in _SAINT \
                     and gazetteer.knows(" ".join(t.key for t in run[i:j] if t.key) + "s"):
                 end += 2  # "St. John's", "St. Mary's": the 's is the name's, not a possessive
@@ -395,13 +395,15 @@ def _recognise(text: str, gazetteer: Gazetteer, lexicon: Lexicon) -> tuple[list[
             if text.startswith(".", end) and gazetteer.written_with_stop(run[j - 1].key):
                 end += 1  # "Columbus, Ind.": the stop belongs to the abbreviation
                 surface = text[run[i].start : end]
-            # "Laurel County", "Rapides Parish": the unit named after a town; the words are the
-            # county's, the position the town's (close enough to say where the story is).
-            if j < len(run) and words_of(run)[j] in _ADMIN_UNITS:
-                end, lookup = run[j].end, surface
+            # "Laurel County", "Rapides Parish": a unit the gazetteer lacks (else the match had
+            # taken it in), named after a town. The town is no place for it: the whole name is
+            # the mention, left for an online geocoder or an editor to place.
+            unit = j < len(run) and words_of(run)[j] in _ADMIN_UNITS
+            if unit:
+                end = run[j].end
                 surface = text[run[i].start : end]
-            found.append((Mention(run[i].start, end, surface, qualifier, initial, lookup), j - i == 1 and not lookup,
-                          verdict))
+            found.append((Mention(run[i].start, end, surface, qualifier, initial), j - i == 1 and not unit, verdict))
+    found = _unit_lists(text, found, gazetteer)
     # One sense per story. A name a title, an initial or an age makes a person's is a person's
     # everywhere, unless it is a country or region ("King Abdullah of Jordan"... "Jordan" stays).
     # A name that "said", or beside another capitalised word ("Jackson Smith", "Gainesville VFW
@@ -418,6 +420,36 @@ def _recognise(text: str, gazetteer: Gazetteer, lexicon: Lexicon) -> tuple[list[
 
 
 _ADMIN_UNITS = {"county", "parish", "district", "township", "borough", "province", "prefecture", "governorate"}
+
+_NAME = r"[A-Z][\w'’.]*(?: [A-Z][\w'’.]*)*"
+# "Becker, Clay and Otter Tail counties": the names of a list that a plural unit word ends.
+_UNIT_LIST = re.compile(rf"({_NAME}(?:, {_NAME})*),? (?:and|&) ({_NAME}) ([Cc]ounties|[Pp]arishes|[Bb]oroughs)\b")
+_UNIT_OF = {"counties": "County", "parishes": "Parish", "boroughs": "Borough"}
+
+
+def _unit_lists(text: str, found: list[tuple[Mention, bool, str]], gazetteer: Gazetteer) -> list:
+    """ "Jackson and Barrow counties": each name of the list is its county, whatever else the
+    words could be (a person, a town); the county the gazetteer knows by the name and the unit."""
+    if "ounties" not in text and "arishes" not in text and "oroughs" not in text:
+        return found
+    units = []
+    for m in _UNIT_LIST.finditer(text):
+        unit = _UNIT_OF[m.group(3).lower()]
+        names = [(m.start(1) + n.start(), n.group()) for n in re.finditer(_NAME, m.group(1))]
+        for start, name in names + [(m.start(2), m.group(2))]:
+            words = name.split(" ")
+            # The longest tail of the words that names a unit: "In Becker" is Becker County.
+            for k in range(len(words)):
+                tail = " ".join(words[k:])
+                if tail[0].isupper() and gazetteer.knows(normalize(f"{tail} {unit}")):
+                    begin = start + len(name) - len(tail)
+                    units.append(Mention(begin, begin + len(tail), tail, lookup=f"{tail} {unit}"))
+                    break
+    if not units:
+        return found
+    taken = [(u.start, u.end) for u in units]
+    kept = [f for f in found if not any(s < f[0].end and f[0].start < e for s, e in taken)]
+    return sorted(kept + [(u, False, "place") for u in units], key=lambda f: f[0].start)
 _SPEECH = re.compile(r"\s+(?:said|says|told|added|asked|wrote|testified|explained|argued)\b")
 
 
@@ -786,11 +818,6 @@ def resolve(mentions: list[Mention], geocoder: Geocoder, gazetteer: Gazetteer,
             continue  # "One", "Mining": a capitalised first word, and a town nobody expects here
         if evidence_elsewhere[key] >= 2 and _stray(best.place, others[key], anchors):
             unresolved.append(m)  # a hamlet on another continent: better unplaced than misplaced
-            continue
-        if m.lookup:
-            # "Laurel County": a unit the gazetteer lacks; a town of that name is no place for it.
-            # Left unplaced, for an online geocoder or an editor.
-            unresolved.append(m)
             continue
         if best.place.id not in by_place:
             slug = free_name(slugify(best.place.name), keys_used)

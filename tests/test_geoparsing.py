@@ -561,3 +561,15 @@ def test_a_day_after_a_town_is_when_not_a_surname(gazetteer):
     text = "Freezing rain is expected to descend on Kitchener Saturday night."
     assert [m.text for m in find_mentions(text, gazetteer)[0]] == ["Kitchener"]
     assert find_mentions("The award went to Kitchener Smith.", gazetteer)[0] == []
+
+
+def test_each_name_of_a_list_of_counties_is_its_county(gazetteer):
+    parsed = geoparse("Flooding closed roads in Becker, Clay, Otter Tail and Wilkin counties.", gazetteer)
+    assert {m.text: (p.place.name, p.place.admin1) for p in parsed.places for m in p.mentions} == {
+        "Becker": ("Becker County", "MN"), "Clay": ("Clay County", "MN"),
+        "Otter Tail": ("Otter Tail County", "MN"), "Wilkin": ("Wilkin County", "MN")}
+    # The man who said it is no place; the Jackson of the list is Georgia's county.
+    text = "Jackson said crews from Jackson and Barrow counties in Georgia would help."
+    found = {m.start: (p.place.name, p.place.admin1) for p in geoparse(text, gazetteer).places for m in p.mentions}
+    assert text.index("Jackson said") not in found
+    assert found[text.index("Jackson and")] == ("Jackson County", "GA")
