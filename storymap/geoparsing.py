@@ -1049,9 +1049,10 @@ def _priors(key: tuple[str, str], opts: list[Place], gazetteer: Gazetteer, w: We
         if aliased == place.id and score < w.curated:
             score = w.curated  # "Heathrow": the airport, by our curated list, though a town has the name
             reasons.append(("what our curated list says this name means",))
-        if normalize(place.name) == name:
-            score += w.own_name
-        else:
+        own = normalize(place.name) == name
+        if own or place.id.startswith("cur:"):
+            score += w.own_name  # every name our curated file gives a place is one of its own ("Gaza")
+        if not own:
             reasons.append(("also known as {!r}", name))
         if rank == 0:
             score += w.first_listed

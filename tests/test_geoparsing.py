@@ -573,3 +573,10 @@ def test_each_name_of_a_list_of_counties_is_its_county(gazetteer):
     found = {m.start: (p.place.name, p.place.admin1) for p in geoparse(text, gazetteer).places for m in p.mentions}
     assert text.index("Jackson said") not in found
     assert found[text.index("Jackson and")] == ("Jackson County", "GA")
+
+
+def test_a_name_our_curated_file_gives_a_place_is_its_own(gazetteer):
+    # Mozambique's Gaza province outweighed the curated Gaza Strip, whose own name is longer.
+    gaza = next(p for p in geoparse("Israel and Egypt closed the crossings into Gaza.", gazetteer).places
+                if p.mentions[0].text == "Gaza")
+    assert (gaza.place.name, gaza.place.country) == ("Gaza Strip", "PS")
