@@ -60,6 +60,16 @@ class Lexicon:
         return out
 
     @cached_property
+    def words_before_no_name(self) -> frozenset[str]:
+        """Capitalised words before a town that make no person's name of it ("Northern", "March")."""
+        return self.not_places | self.directions | self.connectors
+
+    @cached_property
+    def words_after_no_name(self) -> frozenset[str]:
+        """... and after it ("Street", "Saturday")."""
+        return self.place_words | self.connectors | self.calendar
+
+    @cached_property
     def words_alone(self) -> frozenset[str]:
         """Words that alone are the word, not a town (unless a state follows): "March", "Hospital";
         one set to ask for each name judged, not four."""
@@ -602,7 +612,7 @@ def _judge(text: str, run: list[_Token], i: int, j: int, surface: str, gazetteer
         return "other"  # "St. John's Lutheran School": a church, school or hospital named after the saint
     # "President Donald Trump": the words after a title name a person, up to a connector
     # ("President Bashir of Sudan": Sudan is a place).
-    titled = [k for k, w in enumerate(words[:i]) if w in lexicon.titles]
+    titled = [k for k, w in enumerate(words[:i]) if w in lexicon.titles] if i else []
     if titled and not any(w in lexicon.connectors for w in words[titled[-1] + 1 : i]):
         return "person"
     if i == 0 and _after_abbreviated_title(text, run[0].start, lexicon):
@@ -660,11 +670,10 @@ def _judge(text: str, run: list[_Token], i: int, j: int, surface: str, gazetteer
     capitals = _in_capitals(run[i].text)
     before = words[i - 1] if i > 0 and _in_capitals(run[i - 1].text) == capitals else ""
     after = words[j] if j < len(words) and _in_capitals(run[j].text) == capitals else ""
-    name_before = before and before not in lexicon.demonyms and \
-        not {before} & (lexicon.not_places | lexicon.directions | lexicon.connectors)
+    name_before = before and before not in lexicon.demonyms and before not in lexicon.words_before_no_name
     # The town's own body, however many words it takes ("Gainesville Environmental Services",
     # "Dublin Arts Council"): the town is meant.
-    name_after = after and not {after} & (lexicon.place_words | lexicon.connectors | lexicon.calendar) \
+    name_after = after and after not in lexicon.words_after_no_name \
         and not any(w in lexicon.civic_words for w in words[j:])
     if name_after and after in lexicon.titles:
         return "other"
