@@ -46,6 +46,12 @@ class Lexicon:
     not_places: frozenset[str]  # with the calendar's words
     calendar: frozenset[str]  # months and days: never a town, even before ", Texas" ("In March, Texas...")
     eras: frozenset[str]  # "B.C." after a year is the era, not British Columbia (normalized keys)
+    saints: frozenset[str]  # "St", "Saint": "St. John's" keeps its 's, "St. John's School" is no place
+    institutions: frozenset[str]  # last words that make a name an institution's ("State University")
+    locative: frozenset[str]  # "in", "from", "to": a place follows
+    inside: frozenset[str]  # "in", "near": only a place can follow ("to Jones", "at Passover" can be anything)
+    cite_before_to: frozenset[str]  # "according", "spoke": "to" after them names a person or a source
+    admin_units: frozenset[str]  # "County", "Parish": a unit named after a town
     demonyms: dict[str, str]
 
     @cached_property
@@ -81,7 +87,8 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
     data = json.loads(Path(path).read_text(encoding="utf-8"))
     sets = {k: frozenset(w.lower() for w in data[k]) for k in
             ("titles", "org_words", "civic_words", "place_words", "directions", "connectors", "shortened",
-             "place_prefixes", "not_places", "calendar")}
+             "place_prefixes", "not_places", "calendar", "saints", "institutions", "locative", "inside",
+             "cite_before_to", "admin_units")}
     sets["not_places"] |= sets["calendar"]
     sets["eras"] = frozenset(normalize(w) for w in data["eras"])
     demonyms = _country_demonyms()
@@ -361,7 +368,7 @@ def _begins_name(current: list[_Token], lexicon: Lexicon) -> bool:
     if len(current) == 1:
         return True
     before = current[-2]
-    return not before.capitalised or before.lower in lexicon.place_prefixes or before.lower in _LOCATIVE
+    return not before.capitalised or before.lower in lexicon.place_prefixes or before.lower in lexicon.locative
 
 
 def find_mentions(text: str, gazetteer: Gazetteer, lexicon: Lexicon | None = None) -> tuple[list[Mention], Counter]:
@@ -398,7 +405,7 @@ def _recognise(text: str, gazetteer: Gazetteer, lexicon: Lexicon) -> tuple[list[
                 continue
             initial = _sentence_initial(text, run[i].start) and not _dateline(text, run[i].start, run[j - 1].end)
             end = run[j - 1].end
-            if run[j - 1].possessive and run[i].lower in _SAINT \
+            if run[j - 1].possessive and run[i].lower in lexicon.saints \
                     and gazetteer.knows(" ".join(t.key for t in run[i:j] if t.key) + "s"):
                 end += 2  # "St. John's", "St. Mary's": the 's is the name's, not a possessive
                 surface = text[run[i].start : end]
@@ -408,7 +415,7 @@ def _recognise(text: str, gazetteer: Gazetteer, lexicon: Lexicon) -> tuple[list[
             # "Laurel County", "Rapides Parish": a unit the gazetteer lacks (else the match had
             # taken it in), named after a town. The town is no place for it: the whole name is
             # the mention, left for an online geocoder or an editor to place.
-            unit = j < len(run) and words_of(run)[j] in _ADMIN_UNITS
+            unit = j < len(run) and words_of(run)[j] in lexicon.admin_units
             if unit:
                 end = run[j].end
                 surface = text[run[i].start : end]
@@ -420,7 +427,7 @@ def _recognise(text: str, gazetteer: Gazetteer, lexicon: Lexicon) -> tuple[list[
     # Post"), is a place if the story shows it as one elsewhere, else a person's, unless it is a
     # well-known place: "Tabriz told", "Moscow said" are cities speaking, "CBC Toronto" a channel.
     placed = {m.text.lower() for m, _, verdict in found
-              if verdict == "place" and (m.qualifier or _after_locative(text, m.start, _INSIDE)
+              if verdict == "place" and (m.qualifier or _after_locative(text, m.start, lexicon, inside=True)
                                          and not text.startswith(("'s", "’s"), m.end))} - people - speakers
     heard = (speakers | {m.text.lower() for m, _, verdict in found if verdict == "neighbour"}) - placed
     return [m for m, single, verdict in found
@@ -429,7 +436,6 @@ def _recognise(text: str, gazetteer: Gazetteer, lexicon: Lexicon) -> tuple[list[
             and not (single and m.text.lower() in heard and not _well_known(gazetteer, m.text))], demonyms
 
 
-_ADMIN_UNITS = {"county", "parish", "district", "township", "borough", "province", "prefecture", "governorate"}
 
 _NAME = r"[A-Z][\w'’.]*(?: [A-Z][\w'’.]*)*"
 # "Becker, Clay and Otter Tail counties": the names of a list that a plural unit word ends.
@@ -472,8 +478,6 @@ def _said(text: str, end: int) -> bool:
     return bool(_SPEECH.match(text, end))
 
 
-_LOCATIVE = frozenset({"in", "near", "from", "outside", "at", "to", "toward", "towards", "across", "around",
-                       "into", "through", "inside", "beyond", "via"})
 
 
 def find_unknown_names(text: str, gazetteer: Gazetteer, known: list[Mention],
@@ -495,7 +499,7 @@ def find_unknown_names(text: str, gazetteer: Gazetteer, known: list[Mention],
         words = words_of(run)
         if set(words) & (lexicon.titles | lexicon.org_words | lexicon.civic_words) or words[0] in lexicon.not_places:
             continue
-        locative = _after_locative(text, start)
+        locative = _after_locative(text, start, lexicon)
         place_word = len(run) > 1 and words[-1] in lexicon.place_words
         if (locative or place_word) and not _sentence_initial(text, start):
             out.append(Mention(start, end, text[start:end]))
@@ -526,22 +530,13 @@ def _after_middle_initial(text: str, start: int) -> bool:
     return bool(_MIDDLE_INITIAL.search(text, max(0, start - 20), start))
 
 
-def _after_locative(text: str, start: int, words: frozenset[str] = _LOCATIVE) -> bool:
-    """ "in Gainesville", "from Lincoln": the word before, one of ``words``, says a place follows
-    ("according to Conrad", "spoke to Jackson" do not)."""
+def _after_locative(text: str, start: int, lexicon: Lexicon, inside: bool = False) -> bool:
+    """ "in Gainesville", "from Lincoln": the word before says a place follows ("according to
+    Conrad", "spoke to Jackson" do not); with ``inside``, only a place can follow ("in", "near")."""
     before = text[max(0, start - 24) : start].split()
-    if not before or before[-1].lower() not in words:
+    if not before or before[-1].lower() not in (lexicon.inside if inside else lexicon.locative):
         return False
-    return before[-1].lower() != "to" or len(before) < 2 or before[-2].lower() not in _TO_A_PERSON
-
-
-# Words before "to" that make what follows a person or a source, not a destination.
-_TO_A_PERSON = frozenset({"according", "thanks", "spoke", "speaking", "talked", "talking", "replied",
-                          "responded", "married", "wrote", "listened", "apologized", "apologised"})
-
-
-# The words after which a name can only be a place: "to Jones", "at Passover" can be anything.
-_INSIDE = frozenset({"in", "near", "outside", "inside"})
+    return before[-1].lower() != "to" or len(before) < 2 or before[-2].lower() not in lexicon.cite_before_to
 
 
 def _acronym(word: str) -> bool:
@@ -608,7 +603,7 @@ def _judge(text: str, run: list[_Token], i: int, j: int, surface: str, gazetteer
     words = words_of(run)
     if i > 0 and words[i - 1] in lexicon.place_prefixes:
         return "other"  # "Mount St. Helens", "Lake Victoria": a feature the gazetteer lacks, not the town
-    if run[j - 1].possessive and words[i] in _SAINT and text[run[j - 1].end + 3 : run[j - 1].end + 4].isupper():
+    if run[j - 1].possessive and words[i] in lexicon.saints and text[run[j - 1].end + 3 : run[j - 1].end + 4].isupper():
         return "other"  # "St. John's Lutheran School": a church, school or hospital named after the saint
     # "President Donald Trump": the words after a title name a person, up to a connector
     # ("President Bashir of Sudan": Sudan is a place).
@@ -642,7 +637,7 @@ def _judge(text: str, run: list[_Token], i: int, j: int, surface: str, gazetteer
     if j < len(words) and " ".join(words[i : j + 1]) in lexicon.not_places \
             or i > 0 and " ".join(words[i - 1 : j]) in lexicon.not_places:
         return "other"  # "Superior Court", "United Russia": a court and a party, with a place's word
-    if j - i > 1 and words[j - 1] in _INSTITUTIONS and not top.id.startswith("cur:"):
+    if j - i > 1 and words[j - 1] in lexicon.institutions and not top.id.startswith("cur:"):
         return "other"  # "State University": a town in Arkansas, but in news the school
     if any(w in lexicon.org_words for w in words[j:]) and top.kind not in (COUNTRY, REGION):
         # "Columbia University", "Washington Post": named after a town, elsewhere. A state's or
@@ -650,7 +645,7 @@ def _judge(text: str, run: list[_Token], i: int, j: int, surface: str, gazetteer
         return "other"
     if strong:
         return "place"
-    locative = _after_locative(text, run[i].start)
+    locative = _after_locative(text, run[i].start, lexicon)
     # "Patrick", "Day": a ZIP code's town; "Boons", "Prate": another name of a small town (Severna
     # Park). Places only where the story says so ("in Patrick", not "in Abbas's prisons"), if
     # nothing below makes them a person's.
@@ -682,7 +677,6 @@ def _judge(text: str, run: list[_Token], i: int, j: int, surface: str, gazetteer
     return "unsure" if unsure else "place"
 
 
-_SAINT = {"st", "ste", "saint", "sainte"}
 
 
 def _in_capitals(word: str) -> bool:
@@ -690,8 +684,6 @@ def _in_capitals(word: str) -> bool:
     return len(word) > 1 and word.isupper()
 
 
-# Last words that make a name of several words an institution's, not a town's ("State College" is a town).
-_INSTITUTIONS = {"university", "hospital", "institute", "academy"}
 
 
 def _qualifier(text: str, last: _Token, following: list[_Token], gazetteer: Gazetteer, lexicon: Lexicon) -> str:

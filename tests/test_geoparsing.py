@@ -533,11 +533,11 @@ def test_a_doubtful_town_counts_where_the_story_places_it_but_not_by_a_possessiv
 
 
 def test_to_before_a_name_is_a_destination_unless_it_cites_or_addresses_someone():
-    from storymap.geoparsing import _after_locative
+    from storymap.geoparsing import _after_locative, load_lexicon
 
     for text, expected in (("They drove to Lincoln", True), ("according to Lincoln", False),
                            ("She spoke to Lincoln", False), ("thanks to Lincoln", False), ("in Lincoln", True)):
-        assert _after_locative(text, text.index("Lincoln")) is expected, text
+        assert _after_locative(text, text.index("Lincoln"), load_lexicon()) is expected, text
 
 
 def test_a_court_or_party_named_with_a_places_word_is_no_place(gazetteer):
