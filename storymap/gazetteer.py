@@ -138,11 +138,17 @@ def contains(area: Place, place: Place) -> bool:
     return km(area.lat, area.lon, place.lat, place.lon) <= area.precision_km
 
 
+# Alternate names that are a common word or a unit with the name: old nicknames ("The City" for
+# Oakville, Connecticut, "The Bridge" for Norwalk), which in news start a sentence about a city
+# council; and "City of Richmond", which GeoNames gives one Richmond of many (Minnesota's), while
+# a story means its own. Recognition finds the name inside such a phrase.
+_UNUSABLE_PREFIXES = ("The ", "City of ", "Town of ", "Village of ", "Borough of ", "Municipality of ")
+
+
 def _usable_alternate(name: str) -> bool:
-    """Latin-script proper names only: no codes (``WAS``), no transliteration stubs, no old
-    nicknames made of "The" and a common word ("The City" for Oakville, Connecticut, "The
-    Bridge" for Norwalk): in news those are the start of a sentence about a city council."""
-    if len(name) < 3 or not name[0].isupper() or name.isupper() or name.startswith("The "):
+    """Latin-script proper names only: no codes (``WAS``), no transliteration stubs, no
+    nicknames or unit phrases (``_UNUSABLE_PREFIXES``)."""
+    if len(name) < 3 or not name[0].isupper() or name.isupper() or name.startswith(_UNUSABLE_PREFIXES):
         return False
     stripped = normalize(name).replace(" ", "")
     return stripped.isascii() and stripped.isalpha()
@@ -318,7 +324,7 @@ class Gazetteer:
 
 # --- the world part -------------------------------------------------------
 
-WORLD_FORMAT = 23  # bump whenever build_world changes what it builds: the cache is keyed by it
+WORLD_FORMAT = 24  # bump whenever build_world changes what it builds: the cache is keyed by it
 
 
 def _world_cache_path() -> Path:

@@ -16,6 +16,8 @@ def test_old_nicknames_made_of_the_and_a_word_are_not_names(gazetteer):
     # GeoNames calls Oakville, Connecticut "The City" and Norwalk "The Bridge": in news, a council and a bridge.
     assert "The City" not in gazetteer and "The Bridge" not in gazetteer
     assert gazetteer.lookup("The Hague", 1)[0].country == "NL"  # a place's own name keeps its "The"
+    # GeoNames calls one Richmond of forty (Minnesota's) "City of Richmond": a story means its own.
+    assert "City of Richmond" not in gazetteer
 
 
 def test_countries_come_from_natural_earth(gazetteer):
