@@ -324,7 +324,7 @@ class Gazetteer:
 
 # --- the world part -------------------------------------------------------
 
-WORLD_FORMAT = 24  # bump whenever build_world changes what it builds: the cache is keyed by it
+WORLD_FORMAT = 25  # bump whenever build_world changes what it builds: the cache is keyed by it
 
 
 def _world_cache_path() -> Path:
@@ -677,11 +677,12 @@ def _continent_rows() -> Iterable[tuple[tuple, set[str]]]:
 
 # The Associated Press's state abbreviations, as US newspapers write them ("Columbia, S.C."). Those
 # that are words or titles too are in the second table: states only after a town and a comma
-# ("Springfield, Ill.", "Boston, Mass."). "La." is left out: written without its stops it is
-# "L.A.", which is Los Angeles.
+# ("Springfield, Ill.", "Boston, Mass."). "La." reads as "LA" and "L.A.", which our curated
+# aliases make Los Angeles first; after a town it qualifies, the resolver takes it for Louisiana.
 AP_STATE_ABBREVIATIONS = {
     "AL": ("Ala.",), "AZ": ("Ariz.",), "AR": ("Ark.",), "CA": ("Calif.",), "CO": ("Colo.",), "CT": ("Conn.",),
-    "FL": ("Fla.",), "GA": ("Ga.",), "IN": ("Ind.",), "KS": ("Kan.", "Kans."), "KY": ("Ky.",), "MD": ("Md.",),
+    "FL": ("Fla.",), "GA": ("Ga.",), "IN": ("Ind.",), "KS": ("Kan.", "Kans."), "KY": ("Ky.",), "LA": ("La.",),
+    "MD": ("Md.",),
     "MI": ("Mich.",), "MN": ("Minn.",), "MT": ("Mont.",), "NE": ("Neb.", "Nebr."), "NV": ("Nev.",),
     "NH": ("N.H.",), "NJ": ("N.J.",), "NM": ("N.M.",), "NY": ("N.Y.",), "NC": ("N.C.",), "ND": ("N.D.",),
     "OK": ("Okla.",), "PA": ("Pa.",), "RI": ("R.I.",), "SC": ("S.C.",), "SD": ("S.D.",), "TN": ("Tenn.",),

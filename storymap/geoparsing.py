@@ -385,6 +385,7 @@ def _recognise(text: str, gazetteer: Gazetteer, lexicon: Lexicon) -> tuple[list[
     people: set[str] = set()  # names a title, a middle initial or an age gave to a person
     speakers: set[str] = set()  # names that "said": people, or a city speaking for its government
     runs = _runs(text, tokens, lexicon, gazetteer)
+    regions: dict[int, str] = {}  # where a qualifier starts: the region it names ("La." -> Louisiana)
     for r_index, run in enumerate(runs):
         for i, j in _matches(text, run, gazetteer):
             surface = text[run[i].start : run[j - 1].end]
@@ -392,7 +393,10 @@ def _recognise(text: str, gazetteer: Gazetteer, lexicon: Lexicon) -> tuple[list[
             qualifier = ""
             if j == len(run) and r_index + 1 < len(runs):
                 qualifier = _qualifier(text, run[-1], runs[r_index + 1], gazetteer, lexicon)
-                if qualifier and not _lies_in(surface, qualifier, gazetteer):
+                region = _region_holding(surface, qualifier, gazetteer) if qualifier else None
+                if region:
+                    regions[runs[r_index + 1][0].start] = region.name
+                else:
                     qualifier = ""  # "According to Conrad, South Africa ...": no Conrad lies there
             after_a_town = i == 0 and r_index > 0 and text[runs[r_index - 1][-1].end : run[0].start] == ", "
             verdict = _judge(text, run, i, j, surface, gazetteer, lexicon, qualifier, after_a_town)
@@ -419,7 +423,13 @@ def _recognise(text: str, gazetteer: Gazetteer, lexicon: Lexicon) -> tuple[list[
             if unit:
                 end = run[j].end
                 surface = text[run[i].start : end]
-            found.append((Mention(run[i].start, end, surface, qualifier, initial), j - i == 1 and not unit, verdict))
+            # "Sulphur, La.": the qualifier is the region holding the town, whatever its words mean
+            # alone ("LA" is Los Angeles first).
+            lookup = regions.get(run[i].start, "") if i == 0 else ""
+            if normalize(lookup) == normalize(surface):
+                lookup = ""
+            found.append((Mention(run[i].start, end, surface, qualifier, initial, lookup), j - i == 1 and not unit,
+                          verdict))
     found = _unit_lists(text, found, gazetteer)
     # One sense per story. A name a title, an initial or an age makes a person's is a person's
     # everywhere, unless it is a country or region ("King Abdullah of Jordan"... "Jordan" stays).
@@ -691,8 +701,8 @@ def _qualifier(text: str, last: _Token, following: list[_Token], gazetteer: Gaze
     if text[last.end : following[0].start] != ", " or following[0].lower in lexicon.titles:
         return ""
     surface = text[following[0].start : following[-1].end]
-    options = gazetteer.lookup(surface, 1)
-    if options and options[0].kind in (COUNTRY, REGION):
+    # "Sulpher, La.": Louisiana, though "LA" alone is first Los Angeles.
+    if any(p.kind in (COUNTRY, REGION) for p in gazetteer.lookup(surface, 3)):
         return surface
     return ""
 
@@ -1135,10 +1145,13 @@ def _km(a: Place, b: Place) -> float:
     return km(a.lat, a.lon, b.lat, b.lon)
 
 
-def _lies_in(name: str, qualifier: str, gazetteer: Gazetteer) -> bool:
-    """Whether a place called ``name`` lies in the region or country called ``qualifier``."""
-    regions = gazetteer.lookup(qualifier, 3)
-    return any(_qualifies(q, p) for p in gazetteer.lookup(name) for q in regions)
+def _region_holding(name: str, qualifier: str, gazetteer: Gazetteer) -> Place | None:
+    """The region or country called ``qualifier`` in which a place called ``name`` lies, if any."""
+    places = gazetteer.lookup(name)
+    for region in gazetteer.lookup(qualifier, 3):
+        if region.kind in (COUNTRY, REGION) and any(_qualifies(region, p) for p in places):
+            return region
+    return None
 
 
 def _qualifies(qualifier: Place, place: Place) -> bool:

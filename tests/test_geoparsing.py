@@ -580,3 +580,11 @@ def test_a_name_our_curated_file_gives_a_place_is_its_own(gazetteer):
     gaza = next(p for p in geoparse("Israel and Egypt closed the crossings into Gaza.", gazetteer).places
                 if p.mentions[0].text == "Gaza")
     assert (gaza.place.name, gaza.place.country) == ("Gaza Strip", "PS")
+
+
+def test_a_qualifier_is_the_region_holding_the_town_whatever_it_means_alone(gazetteer):
+    # "La." is read as "LA", Los Angeles by our curated alias; after a Louisiana town it is Louisiana.
+    found = {m.text: (p.place.name, m.qualifier) for p in geoparse("Floods hit Lafayette, La., again.", gazetteer).places
+             for m in p.mentions}
+    assert found == {"Lafayette": ("Lafayette", "La"), "La.": ("Louisiana", "")}
+    assert [p.place.name for p in geoparse("Stars flew to L.A. for the Oscars.", gazetteer).places] == ["Los Angeles"]
