@@ -467,6 +467,11 @@ def _us_county_rows() -> Iterable[tuple[tuple, set[str]]]:
 _COUNTY_WORDS = (" County", " Parish", " Borough")
 
 
+def is_county(place: Place) -> bool:
+    """A US county, parish or borough (placed from its ZIP codes)."""
+    return place.id.startswith(("fips:", "county:"))
+
+
 def postal_only(place: Place) -> bool:
     """A place known only as a ZIP code's town name: many are also people's names ("Patrick",
     "Michael") or words ("Day", "Honor"), so the text has to say it is a place."""

@@ -27,7 +27,7 @@ from geopy.geocoders.base import Geocoder
 
 from storymap.articles import free_name, slugify
 from storymap.gazetteer import (CITY, COUNTRY, DATA_DIR, REGION, Gazetteer, Place, contains, first_level, km,
-                                normalize, postal_only)
+                                is_county, normalize, postal_only)
 from storymap.geocoders import OfflineGazetteer, candidates
 
 LEXICON_PATH = DATA_DIR / "gazetteer" / "language.json"
@@ -657,10 +657,11 @@ def _judge(text: str, run: list[_Token], i: int, j: int, surface: str, gazetteer
         return "place"
     locative = _after_locative(text, run[i].start, lexicon)
     # "Patrick", "Day": a ZIP code's town; "Boons", "Prate": another name of a small town (Severna
-    # Park). Places only where the story says so ("in Patrick", not "in Abbas's prisons"), if
-    # nothing below makes them a person's.
-    unsure = not (locative and not run[j - 1].possessive or qualifier) and (postal_only(top) or j - i == 1 and top.kind == CITY
-                                              and top.population < 100_000 and normalize(top.name) != run[i].key)
+    # Park); "Travis": a county without its unit word. Places only where the story says so ("in
+    # Patrick", not "in Abbas's prisons"), if nothing below makes them a person's.
+    unsure = not (locative and not run[j - 1].possessive or qualifier) and (
+        postal_only(top) or j - i == 1 and normalize(top.name) != run[i].key
+        and (top.kind == CITY and top.population < 100_000 or top.kind == REGION and is_county(top)))
     if j == len(run) and not locative and _NUMBERED.match(text, run[j - 1].end):
         return "other"  # "Pack 122", "Highway 19", "Chapter 11": a thing with a number (not "in Lahore 10 ...")
     if _used_lowercase(text, run[i].text):

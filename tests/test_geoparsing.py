@@ -588,3 +588,9 @@ def test_a_qualifier_is_the_region_holding_the_town_whatever_it_means_alone(gaze
              for m in p.mentions}
     assert found == {"Lafayette": ("Lafayette", "La"), "La.": ("Louisiana", "")}
     assert [p.place.name for p in geoparse("Stars flew to L.A. for the Oscars.", gazetteer).places] == ["Los Angeles"]
+
+
+def test_a_county_named_without_its_unit_word_needs_the_story_to_place_it(gazetteer):
+    assert geoparse("Travis scored twice for the Hawks.", gazetteer).places == []
+    parsed = geoparse("Gwinnett officials met. Deputies in Gwinnett searched the woods.", gazetteer)
+    assert [(len(p.mentions), p.place.name) for p in parsed.places] == [(2, "Gwinnett County")]
