@@ -195,6 +195,7 @@ class Gazetteer:
             key = normalize(name)
             if key:
                 self._note_stop(name, key)
+            for key in spellings(key) if key else ():
                 self._index[key] = (row,) + tuple(r for r in self._rows_named(key) if r != row)
                 self._answers.pop(key, None)
                 _note_head(self._heads, key)
@@ -324,7 +325,7 @@ class Gazetteer:
 
 # --- the world part -------------------------------------------------------
 
-WORLD_FORMAT = 27  # bump whenever build_world changes what it builds: the cache is keyed by it
+WORLD_FORMAT = 28  # bump whenever build_world changes what it builds: the cache is keyed by it
 
 
 def _world_cache_path() -> Path:
@@ -708,7 +709,7 @@ def build_world() -> tuple[list[tuple], dict[str, int | tuple[int, ...]], dict[s
 
     def add(row: tuple, names: set[str]) -> None:
         rows.append(row)
-        for key in {normalize(name) for name in names} - {""}:
+        for key in {spelling for name in names if name for spelling in spellings(normalize(name))} - {""}:
             index[key].append(len(rows) - 1)
 
     for row, names in _country_rows():
@@ -747,7 +748,7 @@ def build_world() -> tuple[list[tuple], dict[str, int | tuple[int, ...]], dict[s
     # (not a former or foreign one), then by population.
     rank = {COUNTRY: 0, REGION: 1, CITY: 2, SITE: 2}
     ordered = {
-        k: tuple(sorted(v, key=lambda r: (rank[rows[r][2]], normalize(rows[r][1]) != k, -rows[r][7])))
+        k: tuple(sorted(v, key=lambda r: (rank[rows[r][2]], k not in spellings(normalize(rows[r][1])), -rows[r][7])))
         for k, v in index.items()
     }
     # Nine names in ten name one place: a bare row number loads faster than a one-item tuple.
@@ -756,6 +757,19 @@ def build_world() -> tuple[list[tuple], dict[str, int | tuple[int, ...]], dict[s
     for key in ordered:
         _note_head(heads, key)
     return rows, ordered, heads
+
+
+# "Mt. Pleasant" and "Mount Pleasant", "Ft. Worth" and "Fort Worth": GeoNames lists a town under
+# one spelling or the other, and news writes either.
+_SHORT = {"mount": "mt", "saint": "st", "fort": "ft", "sainte": "ste"}
+_LONG = {short: long for long, short in _SHORT.items()}
+
+
+def spellings(key: str) -> tuple[str, ...]:
+    """A normalized name and its other spelling, if its first word is shortened or spelled out."""
+    first, _, rest = key.partition(" ")
+    other = _SHORT.get(first) or _LONG.get(first)
+    return (key, f"{other} {rest}") if other and rest else (key,)
 
 
 def _note_head(heads: dict[str, int], key: str) -> None:

@@ -27,7 +27,7 @@ from geopy.geocoders.base import Geocoder
 
 from storymap.articles import free_name, slugify
 from storymap.gazetteer import (CITY, COUNTRY, DATA_DIR, REGION, Gazetteer, Place, contains, first_level, km,
-                                is_county, normalize, postal_only)
+                                is_county, normalize, postal_only, spellings)
 from storymap.geocoders import OfflineGazetteer, candidates
 
 LEXICON_PATH = DATA_DIR / "gazetteer" / "language.json"
@@ -1061,7 +1061,7 @@ def _priors(key: tuple[str, str], opts: list[Place], gazetteer: Gazetteer, w: We
         if aliased == place.id and score < w.curated:
             score = w.curated  # "Heathrow": the airport, by our curated list, though a town has the name
             reasons.append(("what our curated list says this name means",))
-        own = normalize(place.name) == name
+        own = name in spellings(normalize(place.name))  # "Mt. Pleasant" is Mount Pleasant's own name
         if own or place.id.startswith("cur:"):
             score += w.own_name  # every name our curated file gives a place is one of its own ("Gaza")
         if not own:

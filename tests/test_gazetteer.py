@@ -197,3 +197,11 @@ def test_a_county_answers_to_its_bare_name_where_nothing_else_has_it(gazetteer):
 def test_a_zip_code_across_a_state_line_makes_no_county_of_the_next_state(gazetteer):
     # One ZIP code filed under West Virginia's Monongalia County has a Pennsylvania address.
     assert [p.admin1 for p in gazetteer.lookup("Monongalia County")] == ["WV"]
+
+
+def test_shortened_and_spelled_out_saints_mounts_and_forts_are_one_name(gazetteer):
+    # GeoNames lists 33 towns as "Mount Pleasant" and 7 as "Mt. Pleasant"; news writes either.
+    assert {p.id for p in gazetteer.lookup("Mt. Pleasant")} == {p.id for p in gazetteer.lookup("Mount Pleasant")}
+    assert "IA" in {p.admin1 for p in gazetteer.lookup("Mt. Pleasant") if p.country == "US"}
+    # ... and a spelling is no reason to come first: the most populous Mount Pleasant leads both.
+    assert gazetteer.lookup("Mt. Pleasant", 1) == gazetteer.lookup("Mount Pleasant", 1)

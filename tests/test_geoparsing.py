@@ -225,7 +225,8 @@ def test_weather_is_no_place(gazetteer):
 def test_saint_mount_and_fort_shortened_with_a_stop(gazetteer):
     text = "Flights from St. Louis reached Mt. Pleasant and Ft. Worth, then Fort St. John and Sault Ste. Marie."
     assert names(text, gazetteer) == ["St. Louis", "Mt. Pleasant", "Ft. Worth", "Fort St. John", "Sault Ste. Marie"]
-    parsed = geoparse(text, gazetteer)
+    # (Together, St. Louis and Mount Pleasant could be the neighbouring towns in Michigan.)
+    parsed = geoparse("Flights from St. Louis reached Ft. Worth.", gazetteer)
     found = {m.text: (rp.place.country, rp.place.admin1) for rp in parsed.places for m in rp.mentions}
     assert found["St. Louis"] == ("US", "MO") and found["Ft. Worth"] == ("US", "TX")
     # A street's "St." ends with its sentence; the next one's first word is no saint.
