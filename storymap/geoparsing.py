@@ -1061,7 +1061,7 @@ def _priors(key: tuple[str, str], opts: list[Place], gazetteer: Gazetteer, w: We
         if aliased == place.id and score < w.curated:
             score = w.curated  # "Heathrow": the airport, by our curated list, though a town has the name
             reasons.append(("what our curated list says this name means",))
-        own = name in spellings(normalize(place.name))  # "Mt. Pleasant" is Mount Pleasant's own name
+        own = normalize(place.name) == name or name in spellings(normalize(place.name))  # "Mt." for "Mount"
         if own or place.id.startswith("cur:"):
             score += w.own_name  # every name our curated file gives a place is one of its own ("Gaza")
         if not own:
