@@ -595,3 +595,9 @@ def test_a_county_named_without_its_unit_word_needs_the_story_to_place_it(gazett
     assert geoparse("Travis scored twice for the Hawks.", gazetteer).places == []
     parsed = geoparse("Gwinnett officials met. Deputies in Gwinnett searched the woods.", gazetteer)
     assert [(len(p.mentions), p.place.name) for p in parsed.places] == [(2, "Gwinnett County")]
+
+
+def test_a_number_word_is_no_town_and_no_first_name(gazetteer):
+    # "One" is also Onè, Italy; before a town it made "One Edmonton" a person's name.
+    text = "One Edmonton resident called in. One said no."
+    assert [m.text for m in find_mentions(text, gazetteer)[0]] == ["Edmonton"]
