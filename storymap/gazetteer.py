@@ -193,12 +193,13 @@ class Gazetteer:
         self._by_id[place.id] = row
         for name in {place.name, *place.names}:
             key = normalize(name)
-            if key:
-                self._note_stop(name, key)
-            for key in spellings(key) if key else ():
-                self._index[key] = (row,) + tuple(r for r in self._rows_named(key) if r != row)
-                self._answers.pop(key, None)
-                _note_head(self._heads, key)
+            if not key:
+                continue
+            self._note_stop(name, key)
+            for spelling in spellings(key):  # "Mt. Pleasant" and "Mount Pleasant"
+                self._index[spelling] = (row,) + tuple(r for r in self._rows_named(spelling) if r != row)
+                self._answers.pop(spelling, None)
+                _note_head(self._heads, spelling)
 
     def aliases(self, names: dict[str, str]) -> None:
         """Make each name mean its place id first ("US" for the United States).

@@ -446,7 +446,6 @@ def _recognise(text: str, gazetteer: Gazetteer, lexicon: Lexicon) -> tuple[list[
             and not (single and m.text.lower() in heard and not _well_known(gazetteer, m.text))], demonyms
 
 
-
 _NAME = r"[A-Z][\w'’.]*(?: [A-Z][\w'’.]*)*"
 # "Becker, Clay and Otter Tail counties": the names of a list that a plural unit word ends.
 _UNIT_LIST = re.compile(rf"({_NAME}(?:, {_NAME})*),? (?:and|&) ({_NAME}) ([Cc]ounties|[Pp]arishes|[Bb]oroughs)\b")
@@ -467,7 +466,7 @@ def _unit_lists(text: str, found: list[tuple[Mention, bool, str]], gazetteer: Ga
             # The longest tail of the words that names a unit: "In Becker" is Becker County.
             for k in range(len(words)):
                 tail = " ".join(words[k:])
-                if tail[0].isupper() and gazetteer.knows(normalize(f"{tail} {unit}")):
+                if gazetteer.knows(normalize(f"{tail} {unit}")):
                     begin = start + len(name) - len(tail)
                     units.append(Mention(begin, begin + len(tail), tail, lookup=f"{tail} {unit}"))
                     break
@@ -476,6 +475,8 @@ def _unit_lists(text: str, found: list[tuple[Mention, bool, str]], gazetteer: Ga
     taken = [(u.start, u.end) for u in units]
     kept = [f for f in found if not any(s < f[0].end and f[0].start < e for s, e in taken)]
     return sorted(kept + [(u, False, "place") for u in units], key=lambda f: f[0].start)
+
+
 _SPEECH = re.compile(r"\s+(?:said|says|told|added|asked|wrote|testified|explained|argued)\b")
 
 
@@ -486,8 +487,6 @@ def words_of(run: list[_Token]) -> list[str]:
 def _said(text: str, end: int) -> bool:
     """A name followed by 'said', 'told'...: a person speaking ("Anderson said")."""
     return bool(_SPEECH.match(text, end))
-
-
 
 
 def find_unknown_names(text: str, gazetteer: Gazetteer, known: list[Mention],
@@ -600,10 +599,10 @@ def _matches(text: str, run: list[_Token], gazetteer: Gazetteer):
 def _judge(text: str, run: list[_Token], i: int, j: int, surface: str, gazetteer: Gazetteer,
            lexicon: Lexicon, qualifier: str = "", after_a_town: bool = False) -> str:
     """'place', 'person', 'speaker' (before "said"), 'neighbour' (a person's name, or a place's
-    beside another name), 'unsure' (a place if the story shows it as one elsewhere) or 'other' for
-    the match run[i:j] in its context; ``qualifier``, the
-    region named after its comma ("Reading, Pa."), if any; ``after_a_town``, whether a name and
-    a comma come just before it ("Boston, Mass.")."""
+    beside another name), 'unsure' (a place if the story shows it as one elsewhere) or 'other'
+    for the match run[i:j] in its context; ``qualifier``, the region named after its comma
+    ("Reading, Pa."), if any; ``after_a_town``, whether a name and a comma come just before it
+    ("Boston, Mass.")."""
     if j - i == 1:
         key = run[i].key
         if gazetteer.only_after_a_town(key) and not after_a_town:
@@ -688,13 +687,9 @@ def _judge(text: str, run: list[_Token], i: int, j: int, surface: str, gazetteer
     return "unsure" if unsure else "place"
 
 
-
-
 def _in_capitals(word: str) -> bool:
     """ "CTV", "WASHINGTON": a word in capitals; an initial ("W") is not one."""
     return len(word) > 1 and word.isupper()
-
-
 
 
 def _qualifier(text: str, last: _Token, following: list[_Token], gazetteer: Gazetteer, lexicon: Lexicon) -> str:
@@ -702,7 +697,7 @@ def _qualifier(text: str, last: _Token, following: list[_Token], gazetteer: Gaze
     if text[last.end : following[0].start] != ", " or following[0].lower in lexicon.titles:
         return ""
     surface = text[following[0].start : following[-1].end]
-    # "Sulpher, La.": Louisiana, though "LA" alone is first Los Angeles.
+    # "Lafayette, La.": Louisiana, though "LA" alone is first Los Angeles.
     if any(p.kind in (COUNTRY, REGION) for p in gazetteer.lookup(surface, 3)):
         return surface
     return ""
@@ -1012,14 +1007,16 @@ class _Grid:
         reach_lat = reach_km / 111.2
         reach_lon = min(180.0, reach_lat / max(math.cos(math.radians(place.lat)), 0.01))
         first, last = math.floor((place.lon - reach_lon) / size), math.floor((place.lon + reach_lon) / size)
-        columns = range(self.columns) if last - first >= self.columns else [c % self.columns for c in range(first, last + 1)]
+        columns = range(self.columns) if last - first >= self.columns else \
+            [c % self.columns for c in range(first, last + 1)]
         cells = self.cells
         for row in range(math.floor((place.lat - reach_lat) / size), math.floor((place.lat + reach_lat) / size) + 1):
             for col in columns:
                 cells.setdefault((row, col), []).append(item)
 
     def at(self, place: Place) -> list:
-        filed = self.cells.get((math.floor(place.lat / self.size), math.floor(place.lon / self.size) % self.columns), [])
+        cell = (math.floor(place.lat / self.size), math.floor(place.lon / self.size) % self.columns)
+        filed = self.cells.get(cell, [])
         return filed + self.wide if self.wide else filed
 
 
