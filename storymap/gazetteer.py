@@ -740,7 +740,7 @@ def build_world() -> tuple[list[tuple], dict[str, int | tuple[int, ...]], dict[s
     # place has the name (else "Jackson" would be two dozen counties before the city).
     bare: dict[str, list[int]] = defaultdict(list)
     for r, row in enumerate(rows):
-        if row[2] == REGION and row[5] == "US" and row[1].endswith((" County", " Parish", " Borough")):
+        if row[2] == REGION and row[5] == "US" and row[1].endswith(_COUNTY_WORDS):
             bare[normalize(row[1].rsplit(" ", 1)[0])].append(r)
     for key, found in bare.items():
         if key not in index:
