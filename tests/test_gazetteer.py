@@ -205,3 +205,27 @@ def test_shortened_and_spelled_out_saints_mounts_and_forts_are_one_name(gazettee
     assert "IA" in {p.admin1 for p in gazetteer.lookup("Mt. Pleasant") if p.country == "US"}
     # ... and a spelling is no reason to come first: the most populous Mount Pleasant leads both.
     assert gazetteer.lookup("Mt. Pleasant", 1) == gazetteer.lookup("Mount Pleasant", 1)
+
+
+def test_the_oceans_and_the_arctic_are_where_their_sources_say(gazetteer):
+    from storymap.gazetteer import km
+
+    pacific = gazetteer.lookup("Pacific", 1)[0]
+    assert pacific.name == "Pacific Ocean" and pacific.approximate
+    # "Mean on the sphere of the GeoNames positions of towns on its shores": recomputed.
+    shores = [("Anchorage", "US"), ("Vancouver", "CA"), ("San Francisco", "US"), ("Los Angeles", "US"),
+              ("Acapulco de Juárez", "MX"), ("Panamá", "PA"), ("Lima", "PE"), ("Valparaíso", "CL"), ("Auckland", "NZ"),
+              ("Sydney", "AU"), ("Port Moresby", "PG"), ("Manila", "PH"), ("Shanghai", "CN"), ("Tokyo", "JP"),
+              ("Petropavlovsk-Kamchatsky", "RU"), ("Honolulu", "US")]
+    towns = [max((p for p in gazetteer.lookup(n, 60) if p.country == c and p.kind == "city"), key=lambda p: p.population)
+             for n, c in shores]
+    x = sum(math.cos(math.radians(t.lat)) * math.cos(math.radians(t.lon)) for t in towns)
+    y = sum(math.cos(math.radians(t.lat)) * math.sin(math.radians(t.lon)) for t in towns)
+    z = sum(math.sin(math.radians(t.lat)) for t in towns)
+    lat, lon = math.degrees(math.atan2(z, math.hypot(x, y))), math.degrees(math.atan2(y, x))
+    assert km(pacific.lat, pacific.lon, lat, lon) < 2
+    assert max(km(lat, lon, t.lat, t.lon) for t in towns) <= pacific.precision_km
+    arctic = gazetteer.lookup("Arctic", 1)[0]
+    assert (arctic.lat, arctic.name) == (90.0, "Arctic")
+    assert abs(arctic.precision_km - (90 - 66.56) * 111.2) < 5  # the pole to the Arctic Circle
+    assert gazetteer.lookup("Newfoundland", 1)[0].name == "Newfoundland and Labrador"
