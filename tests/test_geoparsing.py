@@ -601,3 +601,12 @@ def test_a_number_word_is_no_town_and_no_first_name(gazetteer):
     # "One" is also Onè, Italy; before a town it made "One Edmonton" a person's name.
     text = "One Edmonton resident called in. One said no."
     assert [m.text for m in find_mentions(text, gazetteer)[0]] == ["Edmonton"]
+
+
+def test_a_great_citys_old_english_name_is_the_city_unless_the_story_says_otherwise(gazetteer):
+    # "Cologne" is the own name of a village of 7,000 in Italy; "Calcutta" of a town in South Africa.
+    found = [(p.place.name, p.place.country)
+             for p in geoparse("Trains ran from Cologne; flights left Calcutta.", gazetteer).places]
+    assert found == [("Köln", "DE"), ("Kolkata", "IN")]
+    oregon = geoparse("Ranchers near Madras, Ore., and Bend, Oregon, met.", gazetteer).places
+    assert [(p.place.name, p.place.admin1) for p in oregon][0] == ("Madras", "OR")
