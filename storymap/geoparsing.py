@@ -387,7 +387,7 @@ def _recognise(text: str, gazetteer: Gazetteer, lexicon: Lexicon) -> tuple[list[
     runs = _runs(text, tokens, lexicon, gazetteer)
     regions: dict[int, str] = {}  # where a qualifier starts: the region it names ("La." -> Louisiana)
     for r_index, run in enumerate(runs):
-        for i, j in _matches(text, run, gazetteer):
+        for i, j in _matches(text, run, gazetteer, lexicon):
             surface = text[run[i].start : run[j - 1].end]
             # "Wintersville, Ohio": Ohio qualifies the town, and is a mention of its own as well.
             qualifier = ""
@@ -572,11 +572,13 @@ def _sentence_initial(text: str, start: int) -> bool:
     return not before or before[-1] in ".!?\n:"
 
 
-def _matches(text: str, run: list[_Token], gazetteer: Gazetteer):
+def _matches(text: str, run: list[_Token], gazetteer: Gazetteer, lexicon: Lexicon):
     """Longest-first, left-to-right sub-spans of ``run`` that the gazetteer knows.
 
     A run's words are joined by single spaces or connectors, so the key of a span is
-    its words' keys joined by spaces: nothing is normalized twice.
+    its words' keys joined by spaces: nothing is normalized twice. "Dublin City Council" is
+    Dublin's council (GeoNames calls Dublin, Ireland, "Dublin City" too): a name ending in "City"
+    before a civic word is the town's, unless "X City" is a place's own name ("Kansas City Council").
     """
     i, n = 0, len(run)
     while i < n:
@@ -589,6 +591,9 @@ def _matches(text: str, run: list[_Token], gazetteer: Gazetteer):
                 continue
             key = first.key if j == i + 1 else " ".join(t.key for t in run[i:j] if t.key)
             if gazetteer.knows(key):
+                if j < n and run[j - 1].lower == "city" and run[j].lower in lexicon.civic_words \
+                        and normalize(gazetteer.lookup(key, 1)[0].name) != key:
+                    continue
                 yield i, j
                 i = j
                 break

@@ -610,3 +610,9 @@ def test_a_great_citys_old_english_name_is_the_city_unless_the_story_says_otherw
     assert found == [("Köln", "DE"), ("Kolkata", "IN")]
     oregon = geoparse("Ranchers near Madras, Ore., and Bend, Oregon, met.", gazetteer).places
     assert [(p.place.name, p.place.admin1) for p in oregon][0] == ("Madras", "OR")
+
+
+def test_a_town_s_city_council_is_the_town_s(gazetteer):
+    # GeoNames also calls Dublin, Ireland "Dublin City"; in "Dublin City Council" the city is the council's.
+    assert [m.text for m in find_mentions("Members of the Dublin City Council met.", gazetteer)[0]] == ["Dublin"]
+    assert [m.text for m in find_mentions("The Kansas City Council voted.", gazetteer)[0]] == ["Kansas City"]
