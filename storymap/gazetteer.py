@@ -196,10 +196,7 @@ class Gazetteer:
             if not key:
                 continue
             self._note_stop(name, key)
-            for spelling in spellings(key):  # "Mt. Pleasant" and "Mount Pleasant"
-                self._index[spelling] = (row,) + tuple(r for r in self._rows_named(spelling) if r != row)
-                self._answers.pop(spelling, None)
-                _note_head(self._heads, spelling)
+            self._put_first(key, row)
 
     def aliases(self, names: dict[str, str]) -> None:
         """Make each name mean its place id first ("US" for the United States).
@@ -222,9 +219,9 @@ class Gazetteer:
         one province does not compete with itself for a story's mention."""
         retired = {self._by_id[i] for i in self._find_ids(set(world_ids))}
         for name in {place.name, *place.names}:
-            key = normalize(name)
-            self._index[key] = tuple(r for r in self._rows_named(key) if r not in retired)
-            self._answers.pop(key, None)
+            for key in spellings(normalize(name)):
+                self._index[key] = tuple(r for r in self._rows_named(key) if r not in retired)
+                self._answers.pop(key, None)
 
     def _find_ids(self, ids: set[str]) -> set[str]:
         """Note the rows of these ids, in one pass that stops when all are found, rather than
@@ -248,10 +245,16 @@ class Gazetteer:
         row = self._row_for_id(place_id)
         key = normalize(name)
         self._note_stop(name, key)
-        self._aliased[key] = place_id
-        self._index[key] = (row,) + tuple(r for r in self._rows_named(key) if r != row)
-        self._answers.pop(key, None)
-        _note_head(self._heads, key)
+        self._aliased.update((spelling, place_id) for spelling in spellings(key))
+        self._put_first(key, row)
+
+    def _put_first(self, key: str, row: int) -> None:
+        """Make ``row`` the first answer to a (normalized) name, in either spelling ("Mt. Pleasant"
+        and "Mount Pleasant"), as the world index has both."""
+        for spelling in spellings(key):
+            self._index[spelling] = (row,) + tuple(r for r in self._rows_named(spelling) if r != row)
+            self._answers.pop(spelling, None)
+            _note_head(self._heads, spelling)
 
     def alias_of(self, key: str) -> str:
         """The id of the place a (normalized) name means by our curated list ("heathrow" -> the

@@ -229,3 +229,23 @@ def test_the_oceans_and_the_arctic_are_where_their_sources_say(gazetteer):
     assert (arctic.lat, arctic.name) == (90.0, "Arctic")
     assert abs(arctic.precision_km - (90 - 66.56) * 111.2) < 5  # the pole to the Arctic Circle
     assert gazetteer.lookup("Newfoundland", 1)[0].name == "Newfoundland and Labrador"
+
+
+def test_curated_replacements_and_aliases_hold_for_both_spellings(tmp_path, gazetteer):
+    from storymap.gazetteer import build_gazetteer
+
+    world = gazetteer.lookup("Fort McMurray", 1)[0]
+    raw = json.loads(CURATED_PATH.read_text(encoding="utf-8"))
+    raw["places"].append({"id": "fort-mcmurray", "name": "Fort McMurray", "kind": "city", "lat": 56.73,
+                          "lon": -111.38, "precision_km": 5, "source": "test", "replaces": [world.id]})
+    wana = gazetteer.lookup("Wana", 1)[0].id
+    raw["aliases"]["St. Wana"] = wana
+    path = tmp_path / "curated.json"
+    path.write_text(json.dumps(raw), encoding="utf-8")
+    rebuilt = build_gazetteer(load_curated(path))
+    for spelling in ("Fort McMurray", "Ft. McMurray"):
+        assert world.id not in {p.id for p in rebuilt.lookup(spelling)}, spelling
+        assert rebuilt.lookup(spelling, 1)[0].id == "cur:fort-mcmurray"
+    for spelling in ("St. Wana", "Saint Wana"):
+        assert rebuilt.lookup(spelling, 1)[0].id == wana
+        assert rebuilt.alias_of(normalize(spelling)) == wana
