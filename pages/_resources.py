@@ -4,7 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from storymap import assets
+from storymap import assets, maps
 from storymap.accounts import Editor, accounts_from_env, authenticate
 from storymap.analysis import StoryMap, from_record
 from storymap.articles import library_dir
@@ -12,6 +12,7 @@ from storymap.geocoders import chain_from_settings
 from storymap.gazetteer import default_gazetteer
 from storymap.library import sync_files
 from storymap.storage import Storage, default_url
+from storymap.viewer import READ, TOUR, viewer_page
 
 APP_DIR = Path(__file__).resolve().parent.parent
 
@@ -88,6 +89,43 @@ def story_map(slug: str) -> StoryMap:
 def _story_map(url: str, slug: str, revision: int) -> StoryMap:
     # Keyed by the story's latest change: a save makes a new entry, so readers see it at once.
     return from_record(_storage(url).load(slug))
+
+
+# The viewer's frame is as tall as the window below Streamlit's header, so its map and its text
+# stay in view together while the text scrolls beside (or, on a phone, below) the map.
+PAGE_CSS = """<style>
+html, body { overscroll-behavior-x: none; }  /* a swipe through the tour is not the browser's "back" */
+[data-testid="stMainBlockContainer"] { padding-top: 3.75rem; padding-bottom: .5rem; }
+.st-key-storymap-viewer [data-testid="stElementContainer"], .st-key-storymap-viewer iframe {
+  display: block; height: max(380px, calc(100dvh - 4.3rem)) !important; }
+</style>"""
+EMBED_CSS = """<style>
+html, body { overscroll-behavior-x: none; }
+[data-testid="stMainBlockContainer"] { padding: 0; max-width: none; }
+.st-key-storymap-viewer [data-testid="stElementContainer"], .st-key-storymap-viewer iframe {
+  display: block; height: 100dvh !important; }
+</style>"""
+
+
+VIEWER_NAMES = {READ: "Story map", TOUR: "Guided tour"}
+
+
+def show_viewer(slug: str, mode: str, place: str | None = None, step: int = 1) -> None:
+    """The story viewer (storymap.viewer): text, map and tour answered in the browser."""
+    store = storage()
+    st.html(EMBED_CSS if st.context.is_embedded else PAGE_CSS)
+    revision = store.revision(slug)
+    page = _viewer_page(store.url, slug, revision, mode, place, step, maps.tiles_setting())
+    title = _story_map(store.url, slug, revision).story.title
+    with st.container(key="storymap-viewer"):
+        st.iframe(page, height=640, alt=f"{VIEWER_NAMES[mode]}: {title}")
+
+
+@st.cache_resource(max_entries=64)
+def _viewer_page(url: str, slug: str, revision: int, mode: str, place: str | None, step: int,
+                 tiles: str | None) -> str:
+    return viewer_page(_story_map(url, slug, revision), vendor_assets(), mode=mode, place=place, step=step,
+                       tiles=tiles, media_url=media_url())
 
 
 def secret_section(name: str) -> dict:

@@ -1,15 +1,13 @@
 """Present: the story as a guided tour, place by place; embed code and exports."""
 
-import html
 from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
-from streamlit_folium import st_folium
 
-from pages._resources import media_url, storage, story_map, story_titles, vendor_assets
-from storymap import maps
-from storymap.export import FORMATS, data_uri_media, export
-from storymap.tours import build_tour
+from pages._resources import show_viewer, storage, story_map, story_titles
+from storymap.export import EMBED_HEIGHT, FORMATS, MIME_TYPES, data_uri_media, embed_code, export, file_name
+from storymap.tours import ordered_places
+from storymap.viewer import TOUR
 
 store = storage()
 titles = story_titles()
@@ -19,44 +17,37 @@ if slug not in titles:
     st.stop()
 # ?embed=true is Streamlit's own: it hides the app's chrome, and st.context reports it.
 embed = bool(st.context.is_embedded)
-try:
-    start = int(st.query_params.get("step", 0))
-    height = min(max(int(st.query_params.get("height", 620 if not embed else 480)), 240), 2000)
-except ValueError:
-    st.warning("The step and height in the address must be whole numbers; showing the start.")
-    start, height = 0, 620
-
 smap = story_map(slug)
-steps = build_tour(smap, media_url())
-if not 0 <= start < len(steps):
-    st.warning(f"This tour has steps 0 to {len(steps) - 1}; showing the overview.")
-    start = 0
+count = len(ordered_places(smap)) + 1  # the overview, then a step a place
+try:
+    start = int(st.query_params.get("step", 1))
+except ValueError:
+    st.warning("The step in the address must be a whole number; showing the overview.")
+    start = 1
+if not 1 <= start <= count:
+    st.warning(f"This tour has steps 1 to {count}; showing the overview.")
+    start = 1
 
-if not embed:
-    st.title(smap.story.title)
-    st.caption("Use → and ← (or the buttons on the map) to step through the story; "
-               "the address bar keeps the step, so a link opens it.")
-fmap = maps.build_map(smap, vendor_assets(), tiles=maps.tiles_setting(), height=height, media_url=media_url(),
-                      tour=steps, tour_start=start)
-st_folium(fmap, key=f"tour-{slug}", height=height, use_container_width=True, returned_objects=[])
+show_viewer(slug, TOUR, step=start)
 
 if not embed:
     with st.expander("Embed this story in a web page or slides"):
-        c1, c2 = st.columns(2)
-        width = c1.number_input("Width (px)", 200, 3000, 800, step=10)
-        frame_height = c2.number_input("Height (px)", 240, 2000, 500, step=10)
+        shape = st.radio("Size", ["Fits the page (responsive)", "Fixed size"], horizontal=True)
         here = urlsplit(st.context.url or "http://localhost:8501/present")
-        src = f"{here.scheme}://{here.netloc}/present?" + urlencode(
-            {"story": slug, "embed": "true", "height": int(frame_height) - 20})
-        st.code(f'<iframe src="{html.escape(src)}" width="{int(width)}" height="{int(frame_height)}" '
-                f'style="border:0" title="{html.escape(smap.story.title)}" allowfullscreen></iframe>',
-                language="html")
+        src = f"{here.scheme}://{here.netloc}/present?" + urlencode({"story": slug, "embed": "true"})
+        if shape == "Fixed size":
+            c1, c2 = st.columns(2)
+            width = c1.number_input("Width (px)", 280, 3000, 800, step=10)
+            height = c2.number_input("Height (px)", 360, 2000, 560, step=10)
+            code = embed_code(src, smap.story.title, width, height)
+        else:
+            st.caption("As wide as the column it is put in, and as tall as fits the reader's window "
+                       f"(`{EMBED_HEIGHT}`); on a phone the map sits above the step.")
+            code = embed_code(src, smap.story.title)
+        st.code(code, language="html")
     st.subheader("Download")
     cols = st.columns(len(FORMATS))
-    mimes = {"html": "text/html", "geojson": "application/geo+json", "csv": "text/csv",
-             "kml": "application/vnd.google-earth.kml+xml", "storymapjs": "application/json"}
-    suffix = {"storymapjs": "storymap.json"}
     for col, fmt in zip(cols, FORMATS):
         col.download_button(fmt.upper() if fmt != "storymapjs" else "StoryMapJS",
                             data=lambda fmt=fmt: export(smap, fmt, data_uri_media(store)),
-                            file_name=f"{slug}.{suffix.get(fmt, fmt)}", mime=mimes[fmt], key=f"dl-{fmt}")
+                            file_name=file_name(slug, fmt), mime=MIME_TYPES[fmt], key=f"dl-{fmt}")

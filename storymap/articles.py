@@ -74,6 +74,12 @@ class Story:
     def sentences(self) -> list[Sentence]:
         return split_sentences(self.text, self.paragraphs)
 
+    @property
+    def byline(self) -> str:
+        """Dateline, date and source as every view shows them: "Islamabad · 3 February 2026 · Dawn"."""
+        date = f"{self.date.day} {self.date:%B %Y}" if self.date else ""
+        return " · ".join(x for x in (self.dateline, date, self.source) if x)
+
 
 def slugify(value: str) -> str:
     value = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()

@@ -31,6 +31,7 @@ def _sources() -> dict[str, Path]:
         "markercluster/MarkerCluster.Default.css": cluster / "MarkerCluster.Default.css",
         "storymap/countries.geojson": countries_geojson_path(),
         "storymap/storymap.css": Path(__file__).with_name("storymap.css"),
+        "storymap/viewer.js": Path(__file__).with_name("viewer.js"),
     }
     for image in (leaflet / "images").glob("*.png"):
         files[f"leaflet/images/{image.name}"] = image
@@ -66,7 +67,8 @@ def publish(static_dir: Path, base_url: str = STATIC_URL) -> Assets:
     base = base_url.rstrip("/")
     return Assets(
         js=(("leaflet", f"{base}/leaflet/leaflet.js"),
-            ("markercluster", f"{base}/markercluster/leaflet.markercluster.js")),
+            ("markercluster", f"{base}/markercluster/leaflet.markercluster.js"),
+            ("storymap_viewer", f"{base}/storymap/viewer.js")),
         css=(("leaflet_css", f"{base}/leaflet/leaflet.css"), ("storymap_css", f"{base}/storymap/storymap.css"),
              ("markercluster_css", f"{base}/markercluster/MarkerCluster.css"),
              ("markercluster_default_css", f"{base}/markercluster/MarkerCluster.Default.css")),
@@ -88,7 +90,8 @@ def inline() -> Assets:
     return Assets(
         icon_data=icons,
         inline_js=tuple(sources[n].read_text(encoding="utf-8")
-                        for n in ("leaflet/leaflet.js", "markercluster/leaflet.markercluster.js")),
+                        for n in ("leaflet/leaflet.js", "markercluster/leaflet.markercluster.js",
+                                  "storymap/viewer.js")),
         inline_css=tuple(sources[n].read_text(encoding="utf-8")
                          for n in ("leaflet/leaflet.css", "storymap/storymap.css", "markercluster/MarkerCluster.css",
                                    "markercluster/MarkerCluster.Default.css")),

@@ -16,18 +16,36 @@ import json
 import xml.etree.ElementTree as ET
 from typing import Callable
 
-from branca.element import Element
-
 from storymap import assets
 from storymap.analysis import StoryMap
 from storymap.gazetteer import KIND_LABELS
-from storymap.highlight import CSS as TEXT_CSS
-from storymap.highlight import text_html
-from storymap.maps import build_map, escape, tiles_setting
+from storymap.maps import escape, tiles_setting
 from storymap.tours import build_tour, ordered_places
+from storymap.viewer import READ, viewer_page
 
 FORMATS = ("html", "geojson", "csv", "kml", "storymapjs")
+MIME_TYPES = {"html": "text/html", "geojson": "application/geo+json", "csv": "text/csv",
+              "kml": "application/vnd.google-earth.kml+xml", "storymapjs": "application/json"}
+
+
+def file_name(slug: str, fmt: str) -> str:
+    """What a download of ``fmt`` is called: StoryMapJS's JSON says what it is for."""
+    return f"{slug}.storymap.json" if fmt == "storymapjs" else f"{slug}.{fmt}"
 KML_NS = "http://www.opengis.net/kml/2.2"
+
+
+EMBED_HEIGHT = "clamp(420px, 80vh, 720px)"
+"""A responsive embed's height: a phone's map and step both fit, a desk's frame is not a wall."""
+
+
+def embed_code(src: str, title: str, width: int | None = None, height: int | None = None) -> str:
+    """An <iframe> for another site or a slide: as wide as its column and as tall as fits
+    the window by default, or ``width`` x ``height`` pixels. Every value is escaped."""
+    attrs = f'src="{escape(src)}" title="{escape(title)}" allowfullscreen'
+    if width and height:
+        return f'<iframe {attrs} width="{int(width)}" height="{int(height)}" style="border:0"></iframe>'
+    return (f'<iframe {attrs} loading="lazy" '
+            f'style="display:block;width:100%;height:{EMBED_HEIGHT};border:0"></iframe>')
 
 
 def data_uri_media(storage) -> Callable[[str], str]:
@@ -41,42 +59,9 @@ def data_uri_media(storage) -> Callable[[str], str]:
 
 
 def to_html(story_map: StoryMap, media_url: Callable[[str], str] | None = None) -> str:
-    """One HTML file: the map with its tour beside the story's text and figures."""
-    steps = build_tour(story_map, media_url)
-    fmap = build_map(story_map, assets.inline(), tiles=tiles_setting(), height="100%", media_url=media_url,
-                     tour=steps)
-    figure = fmap.get_root()
-    story = story_map.story
-    figures = "".join(
-        f'<div class="card"><b>{escape(f.display)}</b><div>{escape(f.meaning)}</div>'
-        f'<p>{escape(f.sentence.text)}</p></div>' for f in story_map.figures)
-    byline = " · ".join(x for x in (story.dateline, story.date.isoformat() if story.date else "", story.source) if x)
-    figure.header.add_child(Element(f"<title>{escape(story.title)}</title>"), name="title")
-    figure.header.add_child(Element("""<style>
-      html, body { margin: 0; height: 100%; font: 15px/1.5 system-ui, sans-serif; }
-      .sm-page { display: flex; height: 100vh; }
-      .sm-story { width: 40%; overflow: auto; padding: 16px 24px; box-sizing: border-box; }
-      .sm-map { flex: 1; position: relative; }
-      .sm-map .folium-map { position: absolute; inset: 0; }
-      .card { border: 1px solid #ddd; border-radius: 6px; padding: 8px; margin: 8px 0; }
-      @media (max-width: 700px) { .sm-page { flex-direction: column; height: auto; }
-        .sm-story { width: 100%; } .sm-map { height: 70vh; } }
-    </style>""" + TEXT_CSS), name="page_css")
-    html = figure.render()
-    story_html = (f'<div class="sm-story"><h1>{escape(story.title)}</h1><p><small>{escape(byline)}</small></p>'
-                  f'{text_html(story_map, link=False)}<h2>Figures</h2>{figures}</div>')
-    # The story column goes before the map, which becomes the right-hand side.
-    html = html.replace("<body>", f'<body><div class="sm-page">{story_html}<div class="sm-map">', 1)
-    keys = json.dumps([s.key for s in steps])
-    names_move_map = f"""<script>
-      document.querySelectorAll('a.sm-place').forEach(function (a) {{
-        a.addEventListener('click', function (event) {{
-          var step = {keys}.indexOf(a.getAttribute('data-place'));
-          if (step > 0 && window.storymapTourApi) {{ window.storymapTourApi.show(step); event.preventDefault(); }}
-        }});
-      }});
-    </script>"""
-    return html.replace("</body>", f"</div></div>{names_move_map}</body>", 1)
+    """One HTML file: the story viewer with its text, figures and tour, everything inline."""
+    return viewer_page(story_map, assets.inline(), mode=READ, tiles=tiles_setting(), media_url=media_url,
+                       switchable=True)
 
 
 def place_properties(story_map: StoryMap) -> list[dict]:

@@ -175,6 +175,25 @@ class ResolvedPlace:
     def name(self) -> str:
         return self.place.name
 
+    @property
+    def written_name(self) -> str:
+        """The name as the story spells it most often ("Miranshah"), which readers look for.
+
+        The gazetteer's name ("Miran Shah") stands when the story also writes it, or writes
+        only a part of it ("Muhammad Khel" for the mine), an abbreviation ("US") or a word
+        in lower case."""
+        counts: dict[str, int] = {}
+        for m in self.mentions:
+            counts[m.text] = counts.get(m.text, 0) + 1
+        if not counts or self.place.name in counts:
+            return self.place.name
+        written = max(counts, key=lambda text: (counts[text], len(text)))
+        plain = self.place.name.casefold()
+        if (written.casefold() in plain or not written[:1].isupper()
+                or (written.isupper() and len(written) <= 4)):
+            return self.place.name
+        return written
+
 
 @dataclass
 class Geoparse:

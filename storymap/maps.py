@@ -30,13 +30,14 @@ from storymap.geoparsing import ResolvedPlace
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
 
-# Colour-blind-safe palette (Okabe–Ito), one shape per kind.
+# Colour-blind-safe palette (Okabe–Ito), one shape per kind. "ink" is the colour a kind takes in
+# the text (an underline): at least 3:1 on white, which Okabe–Ito's orange (2:1) is not.
 KIND_STYLE = {
-    COUNTRY: {"color": "#7B3294", "shape": "ring"},
-    REGION: {"color": "#E69F00", "shape": "square"},
-    CITY: {"color": "#0072B2", "shape": "circle"},
-    SITE: {"color": "#D55E00", "shape": "diamond"},
-    LANDFORM: {"color": "#8C510A", "shape": "triangle"},
+    COUNTRY: {"color": "#7B3294", "ink": "#7B3294", "shape": "ring"},
+    REGION: {"color": "#E69F00", "ink": "#8F6200", "shape": "square"},
+    CITY: {"color": "#0072B2", "ink": "#0072B2", "shape": "circle"},
+    SITE: {"color": "#D55E00", "ink": "#B84F00", "shape": "diamond"},
+    LANDFORM: {"color": "#8C510A", "ink": "#8C510A", "shape": "triangle"},
 }
 # Zoom that suits a place of each kind when the reader goes to it.
 KIND_ZOOM = {COUNTRY: 5, REGION: 8, CITY: 11, SITE: 12, LANDFORM: 6}
@@ -56,8 +57,15 @@ def js_json(value) -> str:
 
 
 def script_safe(json_text: str) -> str:
-    """JSON text with no closing tag and no comment opener, which would end or break a <script>."""
-    return json_text.replace("</", "<\\/").replace("<!--", "<\\!--")
+    """JSON text that can stand inside a <script> element whatever its strings hold.
+
+    ``<``, ``>`` and ``&`` become JSON escapes, so no string can close the element, open a
+    comment or start the parser's "double-escaped" state; U+2028 and U+2029 too, which
+    older JavaScript reads as line ends. JSON puts these characters only inside strings,
+    where the escapes mean the same.
+    """
+    return (json_text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
 def js_string(text: str) -> str:
@@ -84,21 +92,17 @@ def shape_svg(kind: str, size: int = 18, hollow: bool = False) -> str:
 
 
 def tooltip_text(rp: ResolvedPlace) -> str:
-    """Plain text shown on hover; also how the page learns which place was clicked."""
-    return f"{rp.place.name} · {KIND_LABELS[rp.place.kind]}"
-
-
-def clicked_place(story_map: StoryMap, tooltip: str | None) -> ResolvedPlace | None:
-    """The place whose tooltip streamlit-folium reports as clicked."""
-    label = (tooltip or "").strip()
-    return next((p for p in story_map.places if tooltip_text(p) == label), None)
+    """Plain text shown on hover: the place as the story writes it, and its kind."""
+    return f"{rp.written_name} · {KIND_LABELS[rp.place.kind]}"
 
 
 def popup_html(story_map: StoryMap, rp: ResolvedPlace, media_url: Callable[[str], str] | None = None) -> str:
     place = rp.place
     parts = [f'<div class="sm-popup" data-place="{escape(rp.key)}">',
-             f"<h4>{escape(place.name)}</h4>",
+             f"<h4>{escape(rp.written_name)}</h4>",
              f'<div class="sm-kind">{escape(KIND_LABELS[place.kind])}</div>']
+    if rp.written_name != place.name:
+        parts.append(f'<div class="sm-kind">{escape(place.name)} in the gazetteer</div>')
     if place.approximate:
         parts.append(f'<div class="sm-approx">Approximate location: within {place.precision_km:g} km</div>')
     passages = story_map.passages(rp)
@@ -154,15 +158,19 @@ def _legend(kinds: list[str]) -> _Script:
     rows = [f'<div>{shape_svg(k, 14)}{escape(KIND_LABELS[k])}</div>' for k in kinds]
     rows.append('<div><svg width="14" height="14"><circle cx="7" cy="7" r="6" fill="#999" fill-opacity=".2" '
                 'stroke="#666" stroke-dasharray="3 2"/></svg>Approximate location (area of uncertainty)</div>')
-    content = '<div class="sm-legend-title">Places</div>' + "".join(rows)
+    content = "<summary>Places</summary>" + "".join(rows)
     return _Script(
         """
         (function (map) {
+            // A <details>: one tap folds it away; folded from the start on a small map.
             var legend = L.control({position: 'bottomleft'});
             legend.onAdd = function () {
-                var div = L.DomUtil.create('div', 'sm-legend');
-                div.innerHTML = {{ this.content }};
-                return div;
+                var box = L.DomUtil.create('details', 'sm-legend');
+                box.innerHTML = {{ this.content }};
+                var size = map.getSize();
+                box.open = size.x >= 560 && size.y >= 420;
+                L.DomEvent.disableClickPropagation(box);
+                return box;
             };
             legend.addTo(map);
         })({{ this._parent.get_name() }});
@@ -195,19 +203,6 @@ def _background(assets: Assets) -> _Script:
     )
 
 
-TOUR_JS = Path(__file__).with_name("tour.js")
-
-
-def _tour(steps, start: int) -> _Script:
-    from storymap.tours import steps_json
-
-    return _Script(
-        "{{ this.code }}\nstorymapTour({{ this._parent.get_name() }}, {{ this.steps }}, {start: {{ this.start }}});",
-        code=TOUR_JS.read_text(encoding="utf-8"), steps=script_safe(steps_json(steps)),
-        start=max(0, min(int(start), len(steps) - 1)),
-    )
-
-
 def tiles_setting() -> str | None:
     """Online tiles by default; ``STORYMAP_TILES=none`` for none, or a URL template."""
     value = os.environ.get("STORYMAP_TILES", "osm").strip()
@@ -228,12 +223,12 @@ def place_view(place: Place) -> tuple[tuple[float, float], int]:
 
 def build_map(story_map: StoryMap, assets: Assets, tiles: str | None = None, height: int | str = 560,
               focus: Place | None = None, media_url: Callable[[str], str] | None = None,
-              tour: list | None = None, tour_start: int = 0, report_clicks: bool = False) -> folium.Map:
+              fit: bool = True) -> folium.Map:
     """The story's map: every place, a legend, the offline background and optional tiles.
 
-    The view opens on ``focus`` when given (a link straight to a place), else on all
-    places; with ``tour`` steps it carries the guided tour, opened at ``tour_start``;
-    with ``report_clicks``, a click on a place reaches the page at once (see _click_report).
+    The view opens on ``focus`` when given, else on all places; with ``fit=False`` it
+    leaves the opening view to a script of its own (the story viewer), so that no
+    fit_bounds runs after it.
     """
     center, zoom = place_view(focus) if focus is not None else ((20.0, 0.0), 2)
     m = folium.Map(tiles=None, zoom_start=zoom, location=center, height=height, control_scale=True,
@@ -262,11 +257,7 @@ def build_map(story_map: StoryMap, assets: Assets, tiles: str | None = None, hei
     kinds = [k for k in KINDS if any(p.place.kind == k for p in story_map.places)]
     if kinds:
         m.add_child(_legend(kinds))
-    if tour:
-        m.add_child(_tour(tour, tour_start))
-    if report_clicks:
-        m.add_child(_click_report())  # last: it listens to every layer added before it
-    if focus is None and story_map.places:
+    if fit and focus is None and story_map.places:
         lats = [p.place.lat for p in story_map.places]
         lons = [p.place.lon for p in story_map.places]
         m.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], padding=(20, 20))
@@ -283,7 +274,7 @@ def _clustered(story_map: StoryMap) -> _Script:
     passages_of = {}
     for rp in story_map.places:
         passages_of[rp.key] = [sentences[s.start] for s in story_map.passages(rp)][:MAX_PASSAGES]
-    rows = [[rp.key, rp.place.name, rp.place.kind, round(rp.place.lat, 5), round(rp.place.lon, 5),
+    rows = [[rp.key, rp.written_name, rp.place.kind, round(rp.place.lat, 5), round(rp.place.lon, 5),
              rp.place.precision_km, passages_of[rp.key], rp.place.source] for rp in story_map.places]
     icons = {k: f'<div class="sm-kind-{k}">{shape_svg(k, 18)}</div>' for k in KINDS}
     return _Script(
@@ -292,6 +283,7 @@ def _clustered(story_map: StoryMap) -> _Script:
             var rows = {{ this.rows }}, sentences = {{ this.sentences }}, icons = {{ this.icons }};
             var labels = {{ this.labels }};
             var made = {};
+            map.storymapLayers = {};
             function icon(kind, approx) {
                 var key = kind + (approx ? '~' : '');
                 if (!made[key]) {
@@ -322,13 +314,14 @@ def _clustered(story_map: StoryMap) -> _Script:
             var group = L.markerClusterGroup({chunkedLoading: true, showCoverageOnHover: false});
             var markers = rows.map(function (row) {
                 var marker = L.marker([row[3], row[4]], {icon: icon(row[2], row[5] > 0)});
-                marker.bindTooltip(row[1] + ' \u00b7 ' + labels[row[2]]);
+                marker.bindTooltip(document.createTextNode(row[1] + ' \u00b7 ' + labels[row[2]]));
                 marker.bindPopup(popup(row), {maxWidth: 320});
-                marker.storymapKey = row[0];
+                map.storymapLayers[row[0]] = marker;
                 return marker;
             });
             group.addLayers(markers);
             map.addLayer(group);
+            map.storymapCluster = group;
         })({{ this._parent.get_name() }});
         """,
         rows=js_json(rows), sentences=js_json([s.text for s in story_map.sentences]),
@@ -358,6 +351,7 @@ def _places(story_map: StoryMap, media_url) -> _Script:
     return _Script(
         """
         (function (map) {
+            map.storymapLayers = {};
             {{ this.rows }}.forEach(function (p) {
                 var layer = p.area
                     ? L.circle([p.lat, p.lon], {radius: p.area, color: p.color, weight: 2, dashArray: '6 4',
@@ -367,47 +361,13 @@ def _places(story_map: StoryMap, media_url) -> _Script:
                           html: p.icon, className: 'sm-icon', iconSize: [p.size, p.size],
                           iconAnchor: [p.size / 2, p.size / 2]})});
                 layer.bindTooltip(p.tooltip, {sticky: false});
-                layer.bindPopup(p.popup, {maxWidth: 320});
+                layer.bindPopup(p.popup, {maxWidth: 300});
                 layer.addTo(map);
+                map.storymapLayers[p.key] = layer;
             });
         })({{ this._parent.get_name() }});
         """,
         rows=js_json(rows),
-    )
-
-
-def _click_report() -> _Script:
-    """Report a click on a place to the page at once, not after streamlit-folium's debounce.
-
-    streamlit-folium records a clicked layer in ``window.__GLOBAL_DATA__`` and tells
-    Streamlit 250 ms later. When the page asked only for what a click sets (the
-    tooltip, the count), this sends the same value straight away through Streamlit's
-    component protocol and records it as sent, so the debounced report, finding
-    nothing new, sends nothing. Outside streamlit-folium, or asked for anything else,
-    it does nothing and the debounced report stands.
-    """
-    return _Script(
-        """
-        (function (map) {
-            var clickKeys = ['last_object_clicked_count', 'last_object_clicked_tooltip', 'last_object_clicked_popup'];
-            function report() {
-                setTimeout(function () {  // after streamlit-folium's own click handler has run
-                    var data = window.__GLOBAL_DATA__;
-                    if (!data || !data.returned_objects || window.parent === window) return;
-                    if (!data.returned_objects.every(function (k) { return clickKeys.indexOf(k) >= 0; })) return;
-                    var value = {};
-                    clickKeys.forEach(function (k) {
-                        if (data.returned_objects.indexOf(k) >= 0) value[k] = data[k];
-                    });
-                    if (JSON.stringify(value) === JSON.stringify(data.previous_data)) return;
-                    data.previous_data = value;
-                    window.parent.postMessage({isStreamlitMessage: true, type: 'streamlit:setComponentValue',
-                                               value: value, dataType: 'json'}, '*');
-                }, 0);
-            }
-            map.eachLayer(function (layer) { layer.on('click', report); });
-        })({{ this._parent.get_name() }});
-        """
     )
 
 

@@ -1,14 +1,14 @@
 """The guided tour: the story told place by place.
 
 The order follows the article (the first mention of each place) unless an
-editor set one; an editor can also hide a step or fix its zoom. Step 0 is the
-overview of every place. Each step carries the passage that introduces its
-place, the figures of that passage and the place's image, as escaped HTML.
+editor set one; an editor can also hide a step or fix its zoom. The first step
+is the overview of every place. Each step carries the passage that introduces
+its place, the figures of that passage and the place's image, as escaped HTML.
+Steps are numbered from 1 wherever people see them (the counter, ``?step=``).
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Callable
 
@@ -20,7 +20,7 @@ from storymap.maps import escape, media_html, place_view
 
 @dataclass(frozen=True)
 class Step:
-    index: int
+    number: int  # from 1, as people count them
     key: str | None  # None for the overview
     title: str
     lat: float | None
@@ -61,9 +61,11 @@ def build_tour(story_map: StoryMap, media_url: Callable[[str], str] | None = Non
             zoom = record.tour_zoom
         passages = story_map.passages(rp)
         first = passages[0] if passages else None
-        parts = [f"<h3>{escape(rp.place.name)}</h3>",
+        parts = [f"<h3>{escape(rp.written_name)}</h3>",
                  f'<div class="sm-kind">{escape(KIND_LABELS[rp.place.kind])}'
-                 + (f" · within {rp.place.precision_km:g} km" if rp.place.approximate else "") + "</div>"]
+                 + (f" · approximate location, within {rp.place.precision_km:g} km" if rp.place.approximate else "")
+                 + (f" · {escape(rp.place.name)} in the gazetteer" if rp.written_name != rp.place.name else "")
+                 + "</div>"]
         if first is not None:
             parts.append(f"<blockquote>{escape(first.text)}</blockquote>")
             for fig in story_map.figures:
@@ -72,7 +74,7 @@ def build_tour(story_map: StoryMap, media_url: Callable[[str], str] | None = Non
         if rp.place.note:
             parts.append(f'<div class="sm-note">{escape(rp.place.note)}</div>')
         parts.append(media_html(record, media_url))
-        steps.append(Step(len(steps), rp.key, rp.place.name, lat, lon, zoom, "".join(parts)))
+        steps.append(Step(len(steps) + 1, rp.key, rp.written_name, lat, lon, zoom, "".join(parts)))
     return steps
 
 
@@ -84,11 +86,8 @@ def _overview(story_map: StoryMap, places: list[ResolvedPlace]) -> Step:
         bounds = ((min(lats), min(lons)), (max(lats), max(lons)))
     else:
         bounds = ((-50.0, -150.0), (70.0, 150.0))
-    byline = " · ".join(x for x in (story.dateline, story.date.isoformat() if story.date else "") if x)
-    html = (f"<h3>{escape(story.title)}</h3>" + (f'<div class="sm-kind">{escape(byline)}</div>' if byline else "")
-            + f"<div>{len(places)} places. Use → and ← to step through them.</div>")
-    return Step(0, None, story.title, None, None, None, html, bounds)
-
-
-def steps_json(steps: list[Step]) -> str:
-    return json.dumps([s.to_json() for s in steps])
+    html = (f"<h3>{escape(story.title)}</h3>"
+            + (f'<div class="sm-kind">{escape(story.byline)}</div>' if story.byline else "")
+            + f"<p>{len(places)} places. Step through them with Next and Previous, the arrow keys, "
+              "a swipe, or the list of steps.</p>")
+    return Step(1, None, "Overview", None, None, None, html, bounds)

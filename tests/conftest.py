@@ -14,6 +14,50 @@ SAMPLE = ROOT / "data" / "stories" / "pakistan-copper.md"
 
 
 @pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    """The app on loopback, with the sample story and one whose every field carries script."""
+    from tests.browsing import EVIL, start_server, stop
+
+    library = tmp_path_factory.mktemp("stories")
+    (library / "pakistan-copper.md").write_bytes(SAMPLE.read_bytes())
+    (library / "evil.md").write_text(
+        f"---\ntitle: Evil {EVIL}\ndateline: Islamabad\n---\n"
+        f"Officials in Islamabad said {EVIL} nothing.\n\nKarachi stayed calm {EVIL}.\n", encoding="utf-8")
+    url, proc = start_server(library, f"sqlite:///{library / 'store.sqlite3'}")
+    yield url
+    stop(proc)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    from tests.browsing import CHROMIUM
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def visit(browser, server):
+    """Open a path of the app: visit(path, size=SIZES[...], touch=False)."""
+    from tests.browsing import SIZES, Visit
+
+    opened = []
+
+    def open_(path, size=SIZES["desk"], touch=False):
+        v = Visit(browser, server + path, size, touch)
+        opened.append(v)
+        return v
+
+    yield open_
+    for v in opened:
+        v.close()
+
+
+@pytest.fixture(scope="session")
 def gazetteer():
     return default_gazetteer()
 

@@ -62,7 +62,7 @@ def test_a_web_address_is_fetched_and_a_bad_one_explained(env, monkeypatch):
         at = at.button[0].click().run()
         assert not at.error, [e.value for e in at.error]
         assert Storage(env).load("copper-road").title == "Copper road"
-        assert at.title[0].value == "Copper road"  # it opened in the reader
+        assert at.get("iframe")[0].proto.alt == "Story map: Copper road"  # it opened in the reader
         at = import_page()
         at.radio[0].set_value("A web address").run()
         at.text_input[0].input(f"http://127.0.0.1:{server.httpd.server_port}/a").run()

@@ -6,6 +6,7 @@ from storymap.analysis import analyse
 from storymap.articles import parse_story
 from storymap.highlight import text_html
 from storymap.maps import build_map, place_view, popup_html
+from storymap.viewer import viewer_page
 
 EVIL = '<script>alert("x")</script><img src=x onerror=alert(1)> ${alert(2)} `tick`'
 
@@ -46,19 +47,26 @@ def test_script_in_story_text_is_escaped_everywhere(gazetteer, tmp_path):
     story = parse_story(f"---\ntitle: {EVIL}\n---\nIn Islamabad {EVIL} officials met.\n\nKarachi {EVIL}.")
     smap = analyse(story, gazetteer)
     assert smap.place("islamabad")
-    for html in (render(smap, tmp_path), popup_html(smap, smap.place("islamabad")), text_html(smap, "islamabad")):
+    for html in (render(smap, tmp_path), popup_html(smap, smap.place("islamabad")), text_html(smap)):
         assert "<script>alert" not in html and "<img src=x" not in html
         assert "${alert" not in html and "`tick`" not in html
+    # The viewer's pages carry the text as JSON strings (set with textContent): no tag can open there.
+    for mode in ("read", "tour"):
+        page = viewer_page(smap, assets.publish(tmp_path), mode=mode)
+        assert "<script>alert" not in page and "<img src=x" not in page
 
 
 def test_place_view_suits_the_kind(sample_map):
     assert place_view(sample_map.place("wana").place)[1] > place_view(sample_map.place("pakistan").place)[1]
 
 
-def test_text_links_each_place_and_marks_passages(sample_map):
-    html = text_html(sample_map, "wana")
-    assert 'href="?story=pakistan-copper&amp;place=wana"' in html
-    assert html.count('<mark class="sm-passage">') == len(sample_map.passages(sample_map.place("wana")))
+def test_text_links_each_place_to_the_viewer_and_numbers_its_sentences(sample_map):
+    html = text_html(sample_map)
+    mentions = sum(len(p.mentions) for p in sample_map.places)
+    assert html.count('class="sm-place"') == mentions and 'href="#place=wana"' in html
+    assert html.count('class="sm-sentence"') == len(sample_map.sentences)
+    # The story's own spelling is what a reader hovers: "Miranshah", not the gazetteer's "Miran Shah".
+    assert 'title="Miranshah: show on the map"' in html
 
 
 def test_popup_shows_an_editors_note_and_image_as_text(seeded_record_map):
@@ -67,11 +75,3 @@ def test_popup_shows_an_editors_note_and_image_as_text(seeded_record_map):
     assert '<img src="/app/static/media/x.png" alt="&lt;b&gt;cap&lt;/b&gt;">' in popup
     assert "&lt;script&gt;note&lt;/script&gt;" in popup and "<script>note" not in popup
     assert "Credit &amp; co" in popup
-
-
-def test_only_the_reader_map_reports_clicks_at_once(sample_map, tmp_path):
-    # The reader's map tells the page about a click without streamlit-folium's debounce;
-    # an exported or presented map, with no Streamlit page around it, carries no such code.
-    reader = build_map(sample_map, assets.publish(tmp_path), report_clicks=True).get_root().render()
-    assert "streamlit:setComponentValue" in reader and "previous_data" in reader
-    assert "streamlit:setComponentValue" not in render(sample_map, tmp_path)

@@ -26,11 +26,16 @@ def present(query):
 
 
 def test_present_page_offers_embed_code_and_downloads(env):
-    at = present({"story": "pakistan-copper"})
+    at = present({"story": "pakistan-copper", "step": "3"})
     assert not at.exception
-    assert at.title[0].value.startswith("Copper under the frontier")
-    code = at.code[0].value
-    assert code.startswith('<iframe src="') and "embed=true" in code and 'width="800" height="500"' in code
+    frame = at.get("iframe")[0].proto
+    assert frame.alt.startswith("Guided tour: Copper under the frontier")
+    assert '"mode": "tour"' in frame.srcdoc and '"step": 3' in frame.srcdoc
+    code = at.code[0].value  # responsive by default: as wide as its column, a height that fits
+    assert code.startswith('<iframe src="') and "embed=true" in code and "width:100%" in code
+    assert "height=" not in code.replace("height:", "")
+    at.radio[0].set_value("Fixed size").run()
+    assert 'width="800" height="560"' in at.code[0].value
     at.number_input[0].set_value(640).run()
     assert 'width="640"' in at.code[0].value
     assert [b.proto.label for b in at.get("download_button")] == ["HTML", "GEOJSON", "CSV", "KML", "StoryMapJS"]
@@ -38,8 +43,10 @@ def test_present_page_offers_embed_code_and_downloads(env):
 
 def test_bad_step_and_story_get_clear_messages(env):
     at = present({"story": "pakistan-copper", "step": "99"})
-    assert "overview" in at.warning[0].value
+    assert at.warning[0].value == "This tour has steps 1 to 20; showing the overview."
+    at = present({"story": "pakistan-copper", "step": "0"})
+    assert "steps 1 to 20" in at.warning[0].value
     at = present({"story": "pakistan-copper", "step": "two"})
-    assert "whole numbers" in at.warning[0].value
+    assert "must be a whole number" in at.warning[0].value
     at = present({"story": "nope"})
     assert "no story called" in at.error[0].value

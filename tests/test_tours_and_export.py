@@ -49,7 +49,9 @@ def test_an_editors_order_hidden_steps_and_zoom_are_kept(stored):
 def test_html_export_is_self_contained(sample_map):
     page = export(sample_map, "html")
     assert not re.findall(r'<(?:script|link|img)[^>]+(?:src|href)="https?:', page)
-    assert "storymapTour(" in page and "L.map(" in page and "Copper under the frontier" in page
+    assert "function storymapViewer(" in page and "L.map(" in page and "Copper under the frontier" in page
+    data = json.loads(re.search(r"storymapViewer\(map_\w+, (\{.*?\})\);\n", page).group(1))
+    assert data["text"] and data["steps"] and data["mode"] == "read"  # the text and the tour, a button apart
     assert '"type": "FeatureCollection"' in page or '"FeatureCollection"' in page  # outlines inline
 
 

@@ -1,0 +1,410 @@
+/* Storymap's viewer: the story's text beside its map (read mode), or its guided tour (tour mode).
+ *
+ * storymapViewer(map, data) runs in one document wherever a story is shown: the reader and the
+ * presenter in the app (a frame of the page), the embed, and the exported single HTML file. Every
+ * interaction is answered here, in the browser: a name in the text, a figure, a marker, a tour
+ * step. Nothing waits for the server. The address follows with replaceState (?place=, ?step=;
+ * #place=, #step= in a file opened from disk), so a link opens the same view.
+ *
+ * Trust: data.text, data.figures, place popups and step html were escaped by Storymap; everything
+ * else reaches the page through textContent or attributes, never as HTML.
+ */
+function storymapViewer(map, data) {
+  'use strict';
+  var doc = document;
+  var layers = map.storymapLayers || {};
+  var places = {};
+  data.places.forEach(function (p) { places[p.key] = p; });
+  var state = {mode: data.mode, place: null, step: 0, touched: false};
+  var host = sameOriginParent();
+
+  function el(tag, cls, parent, text) {
+    var node = doc.createElement(tag);
+    if (cls) { node.className = cls; }
+    if (text !== undefined) { node.textContent = text; }
+    if (parent) { parent.appendChild(node); }
+    return node;
+  }
+
+  function sameOriginParent() {
+    try {
+      if (window.parent !== window && window.parent.location.href && window.frameElement) { return window.parent; }
+    } catch (e) { /* another origin */ }
+    return null;
+  }
+
+  // ---- layout --------------------------------------------------------------------------------
+  var root = el('div', 'smv smv-' + data.mode);
+  var side = el('section', 'smv-side', root);  // the story's text (read mode)
+  side.setAttribute('aria-label', 'Story');
+  var tourSide = el('section', 'smv-side smv-tour-side', root);  // the tour's step (tour mode)
+  tourSide.setAttribute('aria-label', 'Tour');
+  var mapCol = el('div', 'smv-mapcol', root);
+  var mapBox = map.getContainer();
+  mapCol.appendChild(mapBox);
+  mapBox.classList.add('smv-map');
+  mapBox.setAttribute('role', 'region');
+  mapBox.setAttribute('aria-label', 'Map of the places in “' + data.title + '”');
+  doc.body.insertBefore(root, doc.body.firstChild);
+  doc.body.classList.add('smv-body');
+
+  // Leaflet focuses the map on mousedown; in a frame that scrolls the page around it, and the
+  // first click lands elsewhere. Focus without scrolling.
+  var focusMap = mapBox.focus;
+  mapBox.focus = function (options) { focusMap.call(mapBox, Object.assign({preventScroll: true}, options || {})); };
+
+  var panel = el('aside', 'smv-panel', mapCol);
+  panel.setAttribute('aria-live', 'polite');
+  panel.hidden = true;
+
+  // ---- the address -------------------------------------------------------------------------
+  function remember(name, value) {
+    var target = host || window;
+    try {
+      var url = new URL(target.location.href);
+      if (url.protocol === 'http:' || url.protocol === 'https:') {
+        if (!url.searchParams.has('story')) { return; }
+        if (value === null) { url.searchParams.delete(name); } else { url.searchParams.set(name, String(value)); }
+      } else {
+        url.hash = value === null ? '' : name + '=' + encodeURIComponent(value);
+      }
+      target.history.replaceState(target.history.state, '', url.toString());
+    } catch (e) { /* sandboxed or about:srcdoc: the view still works */ }
+  }
+
+  function fromHash(name) {
+    var m = new RegExp('(?:^#|&)' + name + '=([^&]*)').exec(window.location.hash || '');
+    return m ? decodeURIComponent(m[1]) : null;
+  }
+
+  // ---- views ---------------------------------------------------------------------------------
+  function placeView(p) { return {center: [p.lat, p.lon], zoom: p.zoom}; }
+
+  function go(view, instant) {
+    // A view set while Leaflet animates a zoom is undone when the animation ends: wait for it.
+    if (map._animatingZoom) { map.once('zoomend', function () { go(view, instant); }); return; }
+    var fit = {padding: [28, 28], maxZoom: view.maxZoom || 18, animate: !instant, duration: 0.8};
+    if (view.bounds) {
+      if (instant) { map.fitBounds(view.bounds, fit); } else { map.flyToBounds(view.bounds, fit); }
+    } else if (instant) { map.setView(view.center, view.zoom, {animate: false}); }
+    else { map.flyTo(view.center, view.zoom, {duration: 0.8}); }
+  }
+
+  var ring = L.circleMarker([0, 0], {radius: 18, color: '#111', weight: 3, fill: false, interactive: false});
+
+  // ---- read mode -------------------------------------------------------------------------------
+  function modeButton(parent, text, mode) {
+    if (!data.text || !data.steps) { return; }  // a page of one mode only (the app's pages)
+    var b = el('button', 'smv-mode', parent, text);
+    b.type = 'button';
+    b.addEventListener('click', function () { setMode(mode); });
+  }
+
+  function buildRead() {
+    var head = el('header', 'smv-head', side);
+    modeButton(head, 'Take the guided tour \u2192', 'tour');
+    el('h1', 'smv-title', head, data.title);
+    if (data.byline) { el('p', 'smv-byline', head, data.byline); }
+    if (data.url) {
+      var original = el('a', 'smv-original', head, 'Original article');
+      original.href = data.url;
+      original.target = '_blank';
+      original.rel = 'noopener noreferrer';
+    }
+    var finder = el('label', 'smv-find', head);
+    el('span', '', finder, 'Go to a place ');
+    var select = el('select', '', finder);
+    el('option', '', select, data.places.length + ' places in this story').value = '';
+    data.places.slice().sort(function (a, b) { return a.name.localeCompare(b.name); }).forEach(function (p) {
+      el('option', '', select, p.name).value = p.key;
+    });
+    select.addEventListener('change', function () { if (select.value) { choose(select.value, 'list'); } });
+    state.finder = select;
+
+    var text = el('div', 'smv-text', side);
+    text.innerHTML = data.text;  // escaped by Storymap (highlight.text_html)
+    if (data.figures) {
+      var figures = el('div', 'smv-figures', side);
+      figures.innerHTML = data.figures;  // escaped by Storymap (viewer.figures_html)
+    }
+    side.addEventListener('click', function (event) {
+      var target = event.target.closest('[data-place]');
+      if (!target || !side.contains(target)) { return; }
+      event.preventDefault();
+      choose(target.getAttribute('data-place'), 'text');
+    });
+
+    var views = L.control({position: 'topleft'});
+    views.onAdd = function () {
+      var box = L.DomUtil.create('div', 'leaflet-bar smv-views');
+      [['Story area', function () { go(data.focus, false); }],
+       ['All places', function () { go(data.all, false); }]].forEach(function (item) {
+        var b = L.DomUtil.create('button', 'smv-view', box);
+        b.type = 'button';
+        b.textContent = item[0];
+        L.DomEvent.on(b, 'click', function (e) { L.DomEvent.stop(e); state.touched = true; item[1](); });
+      });
+      L.DomEvent.disableClickPropagation(box);
+      return box;
+    };
+    views.addTo(map);
+  }
+
+  function mark(key) {
+    side.querySelectorAll('.sm-chosen').forEach(function (n) { n.classList.remove('sm-chosen'); });
+    side.querySelectorAll('.sm-passage').forEach(function (n) { n.classList.remove('sm-passage'); });
+    if (!key) { return; }
+    side.querySelectorAll('a.sm-place[data-place="' + key + '"]').forEach(function (n) { n.classList.add('sm-chosen'); });
+    places[key].sentences.forEach(function (i) {
+      var s = side.querySelector('[data-sentence="' + i + '"]');
+      if (s) { s.classList.add('sm-passage'); }
+    });
+  }
+
+  function renderPanel(p) {
+    panel.textContent = '';
+    if (!p) { panel.hidden = true; return; }
+    var bar = el('div', 'smv-panel-bar', panel);
+    el('h2', '', bar, p.name);
+    var close = el('button', 'smv-close', bar, '\u00d7');
+    close.type = 'button';
+    close.setAttribute('aria-label', 'Close');
+    close.addEventListener('click', function () { choose(null); });
+    el('div', 'smv-kind', panel, p.kindLabel + (p.approx ? ' · approximate location, within ' + p.approx + ' km' : ''));
+    if (p.gazetteerName) { el('div', 'smv-detail', panel, 'Called ' + p.gazetteerName + ' in the gazetteer'); }
+    p.passages.forEach(function (text) { el('blockquote', '', panel, text); });
+    if (p.note) { el('p', 'smv-note', panel, p.note); }
+    if (p.media) { var m = el('div', 'smv-media', panel); m.innerHTML = p.media; }  // escaped by Storymap
+    el('div', 'smv-source', panel, 'Location: ' + p.source);
+    panel.hidden = false;
+    panel.scrollTop = 0;
+  }
+
+  function choose(key, how) {
+    var p = key ? places[key] : null;
+    state.place = p ? key : null;
+    state.touched = true;
+    mark(state.place);
+    renderPanel(p);
+    if (state.finder) { state.finder.value = state.place || ''; }
+    remember('place', state.place);
+    map.invalidateSize();
+    if (!p) { map.closePopup(); map.removeLayer(ring); return; }
+    ring.setLatLng([p.lat, p.lon]).addTo(map);
+    // On a small map the panel beside it says what the popup would, and the popup would hide the map.
+    var popup = map.getSize().x >= 560;
+    var layer = layers[key];
+    if (how === 'map') { if (!popup) { map.closePopup(); } return; }
+    if (map.storymapCluster && layer) {
+      map.storymapCluster.zoomToShowLayer(layer, function () { if (popup) { layer.openPopup(); } });
+      return;
+    }
+    map.closePopup();
+    go(placeView(p), false);
+    if (layer && popup) { map.once('moveend', function () { if (state.place === key) { layer.openPopup(); } }); }
+  }
+
+  // ---- tour mode -----------------------------------------------------------------------------
+  var tour = {};
+  function buildTour() {
+    var bar = el('div', 'smv-tour-bar', tourSide);
+    tour.prev = el('button', 'smv-prev', bar);
+    tour.prev.type = 'button';
+    tour.prev.setAttribute('aria-label', 'Previous step');
+    el('span', 'smv-arrow', tour.prev, '\u2190');
+    el('span', 'smv-label', tour.prev, ' Previous');
+    tour.counter = el('span', 'smv-counter', bar);
+    tour.next = el('button', 'smv-next', bar);
+    tour.next.type = 'button';
+    tour.next.setAttribute('aria-label', 'Next step');
+    el('span', 'smv-label', tour.next, 'Next ');
+    el('span', 'smv-arrow', tour.next, '\u2192');
+    tour.list = el('select', 'smv-steps', bar);
+    tour.list.setAttribute('aria-label', 'Go to a step');
+    data.steps.forEach(function (s, i) { el('option', '', tour.list, (i + 1) + '. ' + s.title).value = String(i); });
+    tour.full = el('button', 'smv-full', bar);
+    tour.full.type = 'button';
+    tour.full.setAttribute('aria-label', 'Full screen');
+    tour.full.title = 'Full screen';
+    tour.full.textContent = 'Full screen';
+    modeButton(bar, 'Read the story', 'read');
+    tour.body = el('div', 'smv-step', tourSide);
+    tour.body.setAttribute('aria-live', 'polite');
+    tour.body.tabIndex = -1;
+    tour.prev.addEventListener('click', function () { show(state.step - 1); });
+    tour.next.addEventListener('click', function () { show(state.step + 1); });
+    tour.list.addEventListener('change', function () { show(parseInt(tour.list.value, 10)); });
+    tour.full.addEventListener('click', toggleFullscreen);
+    // A swipe across the step's text moves on (phones), as a slide deck does.
+    var x0 = null, y0 = null;
+    tourSide.addEventListener('touchstart', function (e) { x0 = e.touches[0].clientX; y0 = e.touches[0].clientY; },
+                              {passive: true});
+    tourSide.addEventListener('touchmove', function (e) {  // sideways is ours: not the browser's "back"
+      if (x0 === null) { return; }
+      var dx = e.touches[0].clientX - x0, dy = e.touches[0].clientY - y0;
+      if (Math.abs(dx) > Math.abs(dy) && e.cancelable) { e.preventDefault(); }
+    }, {passive: false});
+    tourSide.addEventListener('touchend', function (e) {
+      if (x0 === null) { return; }
+      var dx = e.changedTouches[0].clientX - x0, dy = e.changedTouches[0].clientY - y0;
+      x0 = null;
+      if (Math.abs(dx) > 50 && Math.abs(dx) > 2 * Math.abs(dy)) { show(state.step + (dx < 0 ? 1 : -1)); }
+    });
+    numberMarkers();
+    // The arrows belong to the tour, not to Leaflet's keyboard panning, which would cancel the fly.
+    [window, host].forEach(function (w) {
+      if (!w) { return; }
+      if (w.__storymapKeys) { w.removeEventListener('keydown', w.__storymapKeys, true); }
+      w.__storymapKeys = onKey;
+      w.addEventListener('keydown', onKey, true);
+    });
+  }
+
+  var numbers = L.layerGroup();
+  function numberMarkers() {
+    data.steps.forEach(function (s, i) {
+      if (!s.key || !places[s.key]) { return; }
+      var p = places[s.key];
+      numbers.addLayer(L.marker([p.lat, p.lon], {
+        interactive: false, keyboard: false, zIndexOffset: 1000,
+        icon: L.divIcon({className: 'smv-num', html: String(i + 1), iconSize: [20, 20], iconAnchor: [-4, 22]})
+      }));
+    });
+  }
+
+  function onKey(event) {
+    if (state.mode !== 'tour') { return; }
+    var t = event.target || {};
+    var tag = (t.tagName || '').toUpperCase();
+    if (tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT' || t.isContentEditable) { return; }
+    var moves = {ArrowRight: 1, PageDown: 1, ArrowLeft: -1, PageUp: -1};
+    if (event.key in moves) { show(state.step + moves[event.key]); }
+    else if (event.key === 'Home') { show(0); }
+    else if (event.key === 'End') { show(data.steps.length - 1); }
+    else { return; }
+    event.preventDefault();
+    event.stopPropagation();
+  }
+
+  function toggleFullscreen() {
+    var target = root;
+    if (doc.fullscreenElement) { doc.exitFullscreen(); }
+    else if (target.requestFullscreen) { target.requestFullscreen().then(function () { map.invalidateSize(); }); }
+  }
+
+  function show(i, instant) {
+    state.step = Math.max(0, Math.min(data.steps.length - 1, i));
+    if (!instant) { state.touched = true; }
+    var step = data.steps[state.step];
+    map.stop();
+    go(step.bounds ? {bounds: step.bounds} : {center: [step.lat, step.lon], zoom: step.zoom}, instant);
+    if (step.bounds) { map.removeLayer(ring); } else { ring.setLatLng([step.lat, step.lon]).addTo(map); }
+    tour.body.innerHTML = step.html;  // escaped by Storymap (tours.build_tour)
+    tour.body.scrollTop = 0;
+    tour.counter.textContent = (state.step + 1) + ' / ' + data.steps.length;
+    tour.list.value = String(state.step);
+    tour.prev.disabled = state.step === 0;
+    tour.next.disabled = state.step === data.steps.length - 1;
+    mapBox.setAttribute('data-step', String(state.step + 1));
+    remember('step', state.step + 1);
+  }
+
+  // ---- start ---------------------------------------------------------------------------------
+  // A click, or Enter on a focused place (Leaflet itself only opens its popup), chooses it.
+  function activate(key) {
+    if (state.mode === 'read') { choose(key, 'map'); return; }
+    var i = data.steps.findIndex(function (s) { return s.key === key; });
+    if (i >= 0) { show(i); }
+  }
+  Object.keys(layers).forEach(function (key) {
+    var layer = layers[key], p = places[key];
+    if (!p) { return; }
+    layer.on('click', function () { activate(key); });
+    layer.on('keypress', function (e) { if (e.originalEvent.keyCode === 13) { activate(key); } });
+    layer.on('add', function () { label(layer, p); });
+    label(layer, p);
+  });
+
+  function label(layer, p) {
+    var node = layer.getElement ? layer.getElement() : layer._icon;
+    if (!node) { return; }
+    node.setAttribute('role', 'button');
+    node.setAttribute('aria-label', p.name + ', ' + p.kindLabel);
+    node.setAttribute('tabindex', '0');
+  }
+
+  function setMode(mode, instant) {
+    state.mode = mode;
+    root.className = 'smv smv-' + mode;
+    side.hidden = mode !== 'read';
+    tourSide.hidden = mode !== 'tour';
+    if (mode === 'tour') {
+      if (!tour.body) { buildTour(); }
+      panel.hidden = true;
+      map.closePopup();
+      numbers.addTo(map);
+      show(state.step, instant);
+    } else {
+      if (!side.firstChild) { buildRead(); }
+      map.removeLayer(numbers);
+      map.removeLayer(ring);
+      if (state.place) { choose(state.place); } else if (!instant) { go(data.focus, false); }
+    }
+    map.invalidateSize();
+  }
+
+  var wanted = {place: data.place, step: data.step};
+  if (!host && window.location.protocol === 'file:') {
+    wanted.place = fromHash('place') || wanted.place;
+    wanted.step = parseInt(fromHash('step') || wanted.step, 10) || 1;
+  }
+
+  function open() {
+    map.invalidateSize();
+    var size = map.getSize();
+    if (!size.x || !size.y) { requestAnimationFrame(open); return; }
+    state.step = Math.max(0, (wanted.step || 1) - 1);
+    state.ready = true;
+    setMode(data.mode, true);
+    if (data.mode === 'tour') { return; }
+    if (wanted.place && places[wanted.place]) {
+      var p = places[wanted.place];
+      mark(p.key);
+      renderPanel(p);
+      state.place = p.key;
+      if (state.finder) { state.finder.value = p.key; }
+      map.invalidateSize();
+      go(placeView(p), true);
+      ring.setLatLng([p.lat, p.lon]).addTo(map);
+      if (layers[p.key] && !map.storymapCluster && map.getSize().x >= 560) { layers[p.key].openPopup(); }
+    } else {
+      go(data.focus, true);
+    }
+  }
+  // Until the reader moves, a resized map keeps showing what it opened on.
+  map.on('resize', function () {
+    if (state.touched || !state.ready) { return; }
+    if (state.mode === 'tour') { show(state.step, true); }
+    else if (state.place) { go(placeView(places[state.place]), true); }
+    else { go(data.focus, true); }
+  });
+  map.whenReady(open);
+
+  // Whether the map is still flying, panning or zooming (tests and the benchmark wait for it).
+  var moving = false;
+  map.on('movestart', function () { moving = true; });
+  map.on('moveend', function () { moving = false; });
+
+  var api = {
+    map: map,
+    settled: function () { return state.ready && !moving && !map._animatingZoom; },
+    choose: function (key) { choose(key, 'api'); },
+    show: function (n) { show(n - 1); },
+    place: function () { return state.place; },
+    step: function () { return state.step + 1; },
+    mode: function () { return state.mode; },
+    setMode: function (mode) { setMode(mode); }
+  };
+  window.storymap = api;
+  return api;
+}

@@ -1,0 +1,144 @@
+"""The story viewer: one page that readers read, presenters step through, hosts embed and
+newsrooms export.
+
+The page is the story's folium map plus ``viewer.js``, fed with the story as JSON: the text
+with its place names, the figures, each place's passages, the tour's steps, and the views
+to open on. Every interaction then happens in the browser, so a click on a name or a
+marker answers within a frame, and the same page works inside the app, inside another
+site's iframe and as a file opened from disk.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Callable
+
+from storymap.analysis import StoryMap
+from storymap.assets import Assets
+from storymap.figures import bars_html, comparison
+from storymap.gazetteer import COUNTRY, KIND_LABELS
+from storymap.geoparsing import ResolvedPlace
+from storymap.highlight import text_html
+from storymap.maps import _Script, build_map, escape, js_json, media_html, place_view
+from storymap.tours import build_tour
+
+READ, TOUR = "read", "tour"
+MODES = (READ, TOUR)
+FOCUS_MAX_ZOOM = 9
+"""The opening view never zooms closer than a district: the story's area, not one of its towns."""
+AREA_MARGIN_KM = 50
+"""How much of an approximate place's area the opening view makes room for."""
+
+
+def _bounds(points: list[tuple[float, float, float]]) -> list[list[float]]:
+    """South-west and north-east corners around (lat, lon, radius_km) points."""
+    south = min(lat - r / 111 for lat, _, r in points)
+    north = max(lat + r / 111 for lat, _, r in points)
+    west = min(lon - r / 111 for _, lon, r in points)
+    east = max(lon + r / 111 for _, lon, r in points)
+    return [[max(south, -85.0), west], [min(north, 85.0), east]]
+
+
+def focus_places(story_map: StoryMap) -> list[ResolvedPlace]:
+    """The places where the story happens: those in the country it names most often.
+
+    Each place counts as often as the story names it, in the country it lies in; the
+    country itself is left out of the view when the story names places inside it (its
+    centre says nothing about where the story is). A story of countries alone is all of
+    them.
+    """
+    votes: Counter[str] = Counter()
+    for rp in story_map.places:
+        if rp.place.country:
+            votes[rp.place.country] += len(rp.mentions) or 1
+    if not votes:
+        return list(story_map.places)
+    country = votes.most_common(1)[0][0]
+    inside = [rp for rp in story_map.places if rp.place.country == country]
+    return [rp for rp in inside if rp.place.kind != COUNTRY] or inside
+
+
+def opening_views(story_map: StoryMap) -> tuple[dict, dict]:
+    """The story's area (where the reader starts) and all its places (a click away)."""
+    def view(places: list[ResolvedPlace], max_zoom: int) -> dict:
+        if not places:
+            return {"center": [20.0, 0.0], "zoom": 2}
+        if len(places) == 1:
+            (lat, lon), zoom = place_view(places[0].place)
+            return {"center": [lat, lon], "zoom": min(zoom, max_zoom)}
+        points = [(rp.place.lat, rp.place.lon, min(rp.place.precision_km, AREA_MARGIN_KM)) for rp in places]
+        return {"bounds": _bounds(points), "maxZoom": max_zoom}
+
+    return view(focus_places(story_map), FOCUS_MAX_ZOOM), view(list(story_map.places), FOCUS_MAX_ZOOM)
+
+
+def place_data(story_map: StoryMap, rp: ResolvedPlace, index: dict[int, int],
+               media_url: Callable[[str], str] | None) -> dict:
+    """What the viewer shows of a place: plain text (set with textContent) and escaped media HTML."""
+    place = rp.place
+    (lat, lon), zoom = place_view(place)
+    passages = story_map.passages(rp)
+    return {
+        "key": rp.key, "name": rp.written_name,
+        "gazetteerName": place.name if place.name != rp.written_name else "",
+        "kindLabel": KIND_LABELS[place.kind], "lat": lat, "lon": lon, "zoom": zoom,
+        "approx": f"{place.precision_km:g}" if place.approximate else "",
+        "sentences": [index[s.start] for s in passages], "passages": [s.text for s in passages],
+        "note": place.note, "source": place.source or "gazetteer",
+        "media": media_html(story_map.records.get(rp.key), media_url),
+    }
+
+
+def figures_html(story_map: StoryMap) -> str:
+    """The figures as cards, each with the place its text ties it to, and the chart of those that compare."""
+    if not story_map.figures:
+        return ""
+    cards = []
+    for fig in story_map.figures:
+        rp = story_map.place(fig.place_key)
+        button = (f'<button type="button" data-place="{escape(rp.key)}">Show {escape(rp.written_name)} on the map'
+                  "</button>" if rp else "")
+        cards.append(f'<div class="smv-card"><div class="sm-figure-value">{escape(fig.display)}</div>'
+                     f'<div class="sm-figure-caption">{escape(fig.meaning)}</div>'
+                     f"<p>{escape(fig.sentence.text)}</p>{button}</div>")
+    bars = comparison(story_map.figures)
+    chart = (f'<div class="smv-chart"><h3>How the figures compare ({escape(bars[0].unit)})</h3>{bars_html(bars)}'
+             "</div>" if bars else "")
+    return f'<h2>Figures</h2><div class="smv-figure-cards">{"".join(cards)}</div>{chart}'
+
+
+def viewer_data(story_map: StoryMap, mode: str = READ, place: str | None = None, step: int = 1,
+                media_url: Callable[[str], str] | None = None, switchable: bool = False) -> dict:
+    """Everything the viewer needs, as JSON-ready values.
+
+    ``switchable``: the page carries both the text and the tour, with a button between
+    them (an exported file); the app's pages each carry one.
+    """
+    if mode not in MODES:
+        raise ValueError(f"Unknown viewer mode {mode!r}; choose from {', '.join(MODES)}.")
+    story = story_map.story
+    index = {s.start: i for i, s in enumerate(story_map.sentences)}
+    focus, every = opening_views(story_map)
+    data = {
+        "mode": mode, "title": story.title, "byline": story.byline, "url": story.url,
+        "places": [place_data(story_map, rp, index, media_url) for rp in story_map.places],
+        "focus": focus, "all": every, "place": place if story_map.place(place) else None,
+        "step": step,
+    }
+    if mode == READ or switchable:
+        data.update(text=text_html(story_map), figures=figures_html(story_map))
+    if mode == TOUR or switchable:
+        data["steps"] = [s.to_json() for s in build_tour(story_map, media_url)]
+    return data
+
+
+def viewer_page(story_map: StoryMap, assets: Assets, mode: str = READ, place: str | None = None, step: int = 1,
+                tiles: str | None = None, media_url: Callable[[str], str] | None = None,
+                switchable: bool = False) -> str:
+    """The viewer as one HTML document (Leaflet and its plugins as ``assets`` give them)."""
+    data = viewer_data(story_map, mode, place, step, media_url, switchable)
+    fmap = build_map(story_map, assets, tiles=tiles, height="100%", media_url=media_url, fit=False)
+    fmap.add_child(_Script("storymapViewer({{ this._parent.get_name() }}, {{ this.data }});", data=js_json(data)))
+    figure = fmap.get_root()
+    figure.title = escape(story_map.story.title)  # branca puts it in <title> as it is
+    return figure.render()

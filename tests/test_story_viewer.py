@@ -1,0 +1,308 @@
+"""What readers, presenters and hosts see: the story viewer in Debian's Chromium, at a desk's
+window size and a phone's, after real clicks, taps, keys and swipes.
+
+Each test asserts what is on screen: the map's centre and zoom, which places are in view,
+the panel's text and where it sits in the window, and that the page did not scroll or reload.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from storymap.export import embed_code, export
+from storymap.tours import build_tour
+from storymap.viewer import opening_views
+from tests.browsing import SIZES, VIEWER, Visit
+
+pytestmark = pytest.mark.browser
+
+STATE = """() => { const m = storymap.map, c = m.getCenter();
+    return {lat: c.lat, lng: c.lng, zoom: m.getZoom(), step: storymap.step(), place: storymap.place(),
+            w: m.getSize().x, h: m.getSize().y}; }"""
+# Where places are drawn in the map: [x, y, radius in pixels] (an area's radius, or 0).
+PIXELS = """(keys) => keys.map(k => { const l = storymap.map.storymapLayers[k];
+    const p = storymap.map.latLngToContainerPoint(l.getLatLng()); return [p.x, p.y, l._radius || 0]; })"""
+SETTLED = "() => storymap.settled()"
+JARGON = ("confidence", "evidence", "Why here", "%")
+
+
+def near(state, lat, lon, pixels=2):
+    """The map's centre within a few pixels of (lat, lon) at its zoom (Leaflet rounds to whole pixels)."""
+    tolerance = pixels * 360 / (256 * 2 ** state["zoom"])
+    return abs(state["lat"] - lat) < tolerance and abs(state["lng"] - lon) < tolerance
+
+
+def settle(inner, condition="true"):
+    inner.wait_for_function(f"() => storymap.settled() && ({condition})", polling="raf", timeout=15_000)
+    return inner.evaluate(STATE)
+
+
+def in_map(inner, key, margin=4):
+    (x, y, _), = inner.evaluate(PIXELS, [key])
+    size = inner.evaluate(STATE)
+    return margin <= x <= size["w"] - margin and margin <= y <= size["h"] - margin
+
+
+def inside_window(box, size):
+    return box and box["x"] >= -0.5 and box["y"] >= -0.5 and box["x"] + box["width"] <= size[0] + 0.5 \
+        and box["y"] + box["height"] <= size[1] + 0.5
+
+
+@pytest.fixture(params=list(SIZES))
+def size(request):
+    return SIZES[request.param]
+
+
+def test_the_reader_opens_where_the_story_is_with_the_world_a_click_away(visit, size, sample_map):
+    v = visit("/?story=pakistan-copper", size)
+    frame, inner = v.viewer()
+    state = inner.evaluate(STATE)
+    focus, _ = opening_views(sample_map)
+    (south, west), (north, east) = focus["bounds"]
+    assert south < state["lat"] < north and west < state["lng"] < east and state["zoom"] >= 6, state
+    local = ["wana", "miran-shah", "islamabad", "muhammad-khel-copper-mine"]
+    pixels = inner.evaluate(PIXELS, local)
+    for key, (x, y, _) in zip(local, pixels):
+        assert 0 <= x <= state["w"] and 0 <= y <= state["h"], (key, x, y)
+    for i, a in enumerate(pixels):  # told apart, not one blob
+        for b in pixels[i + 1:]:
+            assert math.dist(a[:2], b[:2]) > 12, pixels
+    assert pixels[3][2] >= 8  # the mine's 30 km area is an area a reader sees
+    assert inside_window(frame.locator(".smv-map").bounding_box(), size)
+    frame.get_by_role("button", name="All places").click()
+    settle(inner)
+    assert all(in_map(inner, key, 0) for key in ("washington", "china", "australia", "wana"))
+    # Nothing the viewer needs came from outside: only tiles were tried (and blocked).
+    assert all(kind == "image" and "tile.openstreetmap.org" in url for kind, url in v.blocked), v.blocked
+    assert not v.errors and not [u for u in v.failed if "/vendor/" in u], (v.errors, v.failed)
+
+
+def test_the_first_tap_on_a_marker_opens_its_place(visit, size):
+    v = visit("/?story=pakistan-copper", size)
+    frame, inner = v.viewer()
+    assert v.page.evaluate("() => scrollY") == 0
+    box = frame.locator('.leaflet-marker-icon:has([data-place="wana"])').bounding_box()
+    assert inside_window(box, size)
+    v.page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)  # a real click, no scrolling first
+    panel = frame.locator(".smv-panel")
+    expect(panel.locator("h2")).to_have_text("Wana")
+    assert inside_window(panel.bounding_box(), size)
+    text = panel.inner_text()
+    assert "Cadet College Wana" in text and "City or town" in text
+    assert not [word for word in JARGON if word in text], text
+    assert v.page.evaluate("() => scrollY") == 0
+    expect(v.page).to_have_url(re.compile(r"[?&]place=wana\b"))
+
+
+def test_a_name_or_a_figure_moves_the_map_and_keeps_the_page_where_it_was(visit, size, server):
+    v = visit("/?story=pakistan-copper", size)
+    frame, inner = v.viewer()
+    inner.evaluate("() => { window.__same_page = true; }")
+    link = frame.locator('a.sm-place[data-place="washington"]').first
+    link.scroll_into_view_if_needed()
+    text_scroll = inner.evaluate("() => document.querySelector('.smv-side').scrollTop")
+    assert text_scroll > 0  # the reader scrolled down to the name
+    link.click()
+    state = settle(inner, "storymap.place() === 'washington'")
+    assert state["zoom"] == 11 and in_map(inner, "washington", 10), state
+    assert inner.evaluate("() => window.__same_page") is True  # no reload
+    assert inner.evaluate("() => document.querySelector('.smv-side').scrollTop") == text_scroll
+    assert v.page.evaluate("() => scrollY") == 0
+    expect(frame.locator(".smv-panel h2")).to_have_text("Washington")
+    assert inside_window(frame.locator(".smv-panel").bounding_box(), size)
+    assert frame.locator(".sm-passage").count() == 2 and link.get_attribute("class") == "sm-place sm-chosen"
+    assert "place=washington" in v.page.url
+
+    button = frame.get_by_role("button", name="Show China on the map")
+    button.scroll_into_view_if_needed()
+    text_scroll = inner.evaluate("() => document.querySelector('.smv-side').scrollTop")
+    button.click()
+    state = settle(inner, "storymap.place() === 'china'")
+    assert state["zoom"] == 5 and in_map(inner, "china", 10), state
+    assert inner.evaluate("() => document.querySelector('.smv-side').scrollTop") == text_scroll
+    assert inner.evaluate("() => window.__same_page") is True
+    assert v.page.url.endswith("place=china")
+
+    # The address opens the same view.
+    v.page.goto(v.page.url)
+    frame, inner = v.viewer()
+    state = inner.evaluate(STATE)
+    assert state["place"] == "china" and state["zoom"] == 5 and in_map(inner, "china", 10), state
+    expect(frame.locator(".smv-panel h2")).to_have_text("China")
+
+
+def test_messages_stay_and_readers_see_no_developer_chrome(visit):
+    v = visit("/?story=nope&place=atlantis")
+    frame, _ = v.viewer()
+    v.page.wait_for_function("() => !document.querySelector('[data-testid=stStatusWidget] *')")
+    expect(v.page.get_by_text("There is no story called “nope”")).to_be_visible()
+    frame.locator("a.sm-place").first.click()  # whichever story comes first
+    expect(frame.locator(".smv-panel")).to_be_visible()
+    expect(v.page.get_by_text("There is no story called “nope”")).to_be_visible()
+    expect(v.page.get_by_text("This story names no place called “atlantis”")).to_be_visible()
+    expect(v.page.locator('[data-testid="stMainMenu"]')).to_have_count(0)
+    expect(v.page.locator('[data-testid="stAppDeployButton"]')).to_have_count(0)
+
+
+def test_every_tour_step_opens_by_its_link(browser, server, size, sample_map):
+    steps = build_tour(sample_map)
+    v = Visit(browser, f"{server}/present?story=pakistan-copper&step=1", size)
+    try:
+        for step in steps:
+            v.page.goto(f"{server}/present?story=pakistan-copper&step={step.number}")
+            frame, inner = v.viewer()
+            expect(frame.locator(".smv-counter")).to_have_text(f"{step.number} / {len(steps)}")
+            state = inner.evaluate(STATE)
+            if step.bounds:
+                (south, west), (north, east) = step.bounds
+                assert south <= state["lat"] <= north and state["zoom"] <= 3, state
+            else:
+                assert state["zoom"] == step.zoom, (step.number, state)
+                assert near(state, step.lat, step.lon), (step.number, state)
+                expect(frame.locator(".smv-step h3")).to_have_text(step.title)
+    finally:
+        v.close()
+
+
+def test_arrow_keys_after_a_click_on_the_map_move_map_and_panel_together(visit, size, sample_map):
+    steps = build_tour(sample_map)
+    v = visit("/present?story=pakistan-copper", size)
+    frame, inner = v.viewer()
+    point = inner.evaluate("() => storymap.map.latLngToContainerPoint([-45, -30])")  # the South Atlantic
+    box = frame.locator(".smv-map").bounding_box()
+    v.page.mouse.click(box["x"] + min(point["x"], box["width"] - 5), box["y"] + min(point["y"], box["height"] - 30))
+    assert inner.evaluate("() => document.activeElement === storymap.map.getContainer()")
+    for number in (2, 3, 4):
+        v.page.keyboard.press("ArrowRight")
+        step = steps[number - 1]
+        state = settle(inner, f"storymap.step() === {number}")
+        assert state["zoom"] == step.zoom and near(state, step.lat, step.lon), (number, state)
+        expect(frame.locator(".smv-step h3")).to_have_text(step.title)
+        expect(frame.locator(".smv-counter")).to_have_text(f"{number} / {len(steps)}")
+    v.page.keyboard.press("ArrowLeft")
+    state = settle(inner, "storymap.step() === 3")
+    assert near(state, steps[2].lat, steps[2].lon), state
+    expect(v.page).to_have_url(re.compile(r"[?&]step=3$"))
+
+
+def test_the_tour_controls_fit_the_window_and_work(visit, size, sample_map):
+    steps = build_tour(sample_map)
+    phone = size == SIZES["phone"]
+    v = visit("/present?story=pakistan-copper", size, touch=phone)
+    frame, inner = v.viewer()
+    for control in (".smv-prev", ".smv-counter", ".smv-next", ".smv-full", ".smv-steps"):
+        assert inside_window(frame.locator(control).bounding_box(), size), control
+    assert inside_window(frame.locator(".smv-map").bounding_box(), size)
+    assert frame.locator(".smv-num").count() == len(steps) - 1  # markers carry their step's number
+    assert frame.locator(".smv-step").get_attribute("aria-live") == "polite"
+    frame.locator(".smv-next").click()
+    settle(inner, "storymap.step() === 2")
+    frame.locator(".smv-steps").select_option("9")  # the list's tenth entry
+    state = settle(inner, "storymap.step() === 10")
+    assert near(state, steps[9].lat, steps[9].lon) and state["zoom"] == steps[9].zoom, state
+    if phone:  # a swipe across the step's text moves on, and back
+        box = frame.locator(".smv-step").bounding_box()
+        y = box["y"] + min(40, box["height"] / 2)
+        swipe(v.page, box["x"] + box["width"] * 0.8, box["x"] + box["width"] * 0.2, y)
+        settle(inner, "storymap.step() === 11")
+        swipe(v.page, box["x"] + box["width"] * 0.2, box["x"] + box["width"] * 0.8, y)
+        settle(inner, "storymap.step() === 10")
+
+
+def swipe(page, x0, x1, y):
+    """A finger drawn across the screen, through Chromium's own touch input."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x0, "y": y}]})
+    for i in range(1, 6):
+        cdp.send("Input.dispatchTouchEvent",
+                 {"type": "touchMove", "touchPoints": [{"x": x0 + (x1 - x0) * i / 5, "y": y}]})
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    cdp.detach()
+
+
+def test_the_embed_code_fits_its_frame_in_a_host_page(browser, server, size, tmp_path):
+    title = "Copper under the frontier"
+    host = tmp_path / "host.html"
+    host.write_text("<!doctype html><meta name=viewport content='width=device-width'>"
+                    "<body style='margin:0;font:16px sans-serif'><h1>A newsroom's page</h1><p>Before the map.</p>"
+                    + embed_code(f"{server}/present?story=pakistan-copper&embed=true", title)
+                    + "<p>After the map.</p></body>", encoding="utf-8")
+    v = Visit(browser, host.as_uri(), size)
+    try:
+        embed = v.page.locator(f'iframe[title="{title}"]')
+        embed.scroll_into_view_if_needed()
+        outer = v.page.frame_locator(f'iframe[title="{title}"]')
+        viewer = outer.frame_locator(VIEWER)
+        viewer.locator(".leaflet-marker-icon").first.wait_for(state="attached", timeout=60_000)
+        frame_box = embed.bounding_box()
+        assert abs(frame_box["width"] - size[0]) < 1  # as wide as the host's column
+        app = embed.element_handle().content_frame()
+        assert app.evaluate("() => document.scrollingElement.scrollHeight <= innerHeight + 1")  # no scrolling inside
+        inner_box = outer.locator(VIEWER).bounding_box()
+        assert inner_box["y"] >= frame_box["y"] - 0.5 and \
+            inner_box["y"] + inner_box["height"] <= frame_box["y"] + frame_box["height"] + 0.5, (frame_box, inner_box)
+        for part in (".leaflet-control-scale", ".leaflet-control-attribution", ".smv-next", ".smv-map"):
+            box = viewer.locator(part).first.bounding_box()
+            assert box["y"] >= frame_box["y"] - 0.5 and box["y"] + box["height"] <= frame_box["y"] + frame_box["height"] + 0.5, part
+        assert outer.locator('[data-testid="stSidebar"]').count() == 0 and outer.locator("h1").count() == 0
+    finally:
+        v.close()
+
+
+def test_the_exported_file_works_from_disk_on_a_phone_and_a_desk(browser, size, sample_map, tmp_path):
+    path = tmp_path / "story.html"
+    path.write_text(export(sample_map, "html"), encoding="utf-8")
+    v = Visit(browser, path.as_uri(), size)
+    try:
+        page = v.page
+        page.wait_for_function("() => window.storymap && storymap.settled()", polling="raf")
+        assert page.locator(".leaflet-marker-icon").count() >= 8
+        map_box = page.locator(".smv-map").bounding_box()
+        assert map_box["height"] > 250 and inside_window(map_box, size)
+        page.locator('a.sm-place[data-place="wana"]').first.click()
+        page.wait_for_function("() => storymap.settled() && storymap.place() === 'wana'", polling="raf")
+        expect(page.locator(".smv-panel h2")).to_have_text("Wana")
+        assert in_map(page, "wana", 10)
+        page.get_by_role("button", name="Take the guided tour →").click()
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function("() => storymap.settled() && storymap.step() === 2", polling="raf")
+        expect(page.locator(".smv-step h3")).to_have_text("Pakistan")
+        assert all("tile.openstreetmap.org" in url for _, url in v.blocked), v.blocked
+        assert not v.errors
+    finally:
+        v.close()
+
+
+def test_places_have_names_and_answer_the_keyboard(visit):
+    v = visit("/?story=pakistan-copper")
+    frame, inner = v.viewer()
+    assert v.page.locator(VIEWER).get_attribute("title").startswith("Story map: Copper under the frontier")
+    wana = frame.locator('.leaflet-marker-icon:has([data-place="wana"])')
+    assert wana.get_attribute("role") == "button" and wana.get_attribute("aria-label") == "Wana, City or town"
+    mine = frame.locator("path.sm-muhammad-khel-copper-mine")
+    assert mine.get_attribute("role") == "button" and mine.get_attribute("aria-label").startswith("Muhammad Khel")
+    wana.focus()
+    v.page.keyboard.press("Enter")
+    expect(frame.locator(".smv-panel h2")).to_have_text("Wana")
+    assert inner.evaluate("() => storymap.place()") == "wana"
+    mine.focus()
+    v.page.keyboard.press("Enter")
+    expect(frame.locator(".smv-panel h2")).to_have_text("Muhammad Khel copper mine")
+
+
+def test_script_in_a_story_runs_nothing(visit):
+    v = visit("/?story=evil")
+    frame, inner = v.viewer()
+    assert "<script>" in frame.locator(".smv-title").inner_text()
+    frame.locator('a.sm-place[data-place="islamabad"]').first.click()
+    panel = frame.locator(".smv-panel")
+    expect(panel.locator("h2")).to_have_text("Islamabad")
+    assert "<script>window.__pwned = 1</script>" in panel.inner_text()
+    assert "<script>" in frame.locator(".sm-text").inner_text()
+    assert v.page.evaluate("() => window.__pwned") is None
+    assert inner.evaluate("() => window.__pwned") is None
+    assert v.dialogs == []
