@@ -286,12 +286,6 @@ def comparison(figures: list[Figure]) -> list[Bar]:
     return max(usable, key=len, default=[])
 
 
-def headline_html(fig: Figure) -> str:
-    """A figure as its card's headline, escaped; unlike st.metric it wraps a long figure
-    ("as much as $8 trillion") instead of cutting it."""
-    return f'<div class="sm-figure" style="font-size:1.8rem;line-height:1.2">{html.escape(fig.display)}</div>'
-
-
 def bars_html(bars: list[Bar]) -> str:
     """The comparison drawn as plain HTML bars, every label escaped.
 

@@ -208,25 +208,21 @@ function storymapViewer(map, data) {
   var tour = {};
   function buildTour() {
     var bar = el('div', 'smv-tour-bar', tourSide);
-    tour.prev = el('button', 'smv-prev', bar);
-    tour.prev.type = 'button';
-    tour.prev.setAttribute('aria-label', 'Previous step');
-    el('span', 'smv-arrow', tour.prev, '\u2190');
-    el('span', 'smv-label', tour.prev, ' Previous');
+    // A button whose words a phone hides, keeping its arrow; its name stays for screen readers.
+    function button(cls, name, parts) {
+      var b = el('button', cls, bar);
+      b.type = 'button';
+      b.setAttribute('aria-label', name);
+      parts.forEach(function (part) { el('span', part[0], b, part[1]); });
+      return b;
+    }
+    tour.prev = button('smv-prev', 'Previous step', [['smv-arrow', '\u2190'], ['smv-label', ' Previous']]);
     tour.counter = el('span', 'smv-counter', bar);
-    tour.next = el('button', 'smv-next', bar);
-    tour.next.type = 'button';
-    tour.next.setAttribute('aria-label', 'Next step');
-    el('span', 'smv-label', tour.next, 'Next ');
-    el('span', 'smv-arrow', tour.next, '\u2192');
+    tour.next = button('smv-next', 'Next step', [['smv-label', 'Next '], ['smv-arrow', '\u2192']]);
     tour.list = el('select', 'smv-steps', bar);
     tour.list.setAttribute('aria-label', 'Go to a step');
     data.steps.forEach(function (s, i) { el('option', '', tour.list, (i + 1) + '. ' + s.title).value = String(i); });
-    tour.full = el('button', 'smv-full', bar);
-    tour.full.type = 'button';
-    tour.full.setAttribute('aria-label', 'Full screen');
-    tour.full.title = 'Full screen';
-    tour.full.textContent = 'Full screen';
+    tour.full = button('smv-full', 'Full screen', [['', 'Full screen']]);
     modeButton(bar, 'Read the story', 'read');
     tour.body = el('div', 'smv-step', tourSide);
     tour.body.setAttribute('aria-live', 'polite');

@@ -199,8 +199,14 @@ def test_the_tour_controls_fit_the_window_and_work(visit, size, sample_map):
     assert inside_window(frame.locator(".smv-map").bounding_box(), size)
     assert frame.locator(".smv-num").count() == len(steps) - 1  # markers carry their step's number
     assert frame.locator(".smv-step").get_attribute("aria-live") == "polite"
-    frame.locator(".smv-next").click()
-    settle(inner, "storymap.step() === 2")
+    for step in steps[1:]:  # Next, through the whole tour: each step's view and text
+        frame.locator(".smv-next").click()
+        state = settle(inner, f"storymap.step() === {step.number}")
+        assert state["zoom"] == step.zoom and near(state, step.lat, step.lon), (step.number, state)
+        expect(frame.locator(".smv-step h3")).to_have_text(step.title)
+    expect(frame.locator(".smv-next")).to_be_disabled()
+    frame.locator(".smv-prev").click()
+    settle(inner, f"storymap.step() === {len(steps) - 1}")
     frame.locator(".smv-steps").select_option("9")  # the list's tenth entry
     state = settle(inner, "storymap.step() === 10")
     assert near(state, steps[9].lat, steps[9].lon) and state["zoom"] == steps[9].zoom, state
