@@ -162,13 +162,11 @@ def _legend(kinds: list[str]) -> _Script:
     return _Script(
         """
         (function (map) {
-            // A <details>: one tap folds it away; folded from the start on a small map.
+            // A <details>, folded: one tap opens it (the story viewer opens it on a large map).
             var legend = L.control({position: 'bottomleft'});
             legend.onAdd = function () {
                 var box = L.DomUtil.create('details', 'sm-legend');
                 box.innerHTML = {{ this.content }};
-                var size = map.getSize();
-                box.open = size.x >= 560 && size.y >= 420;
                 L.DomEvent.disableClickPropagation(box);
                 return box;
             };

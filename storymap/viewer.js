@@ -91,6 +91,17 @@ function storymapViewer(map, data) {
   }
 
   var ring = L.circleMarker([0, 0], {radius: 18, color: '#111', weight: 3, fill: false, interactive: false});
+  var outlined = null;
+
+  // The chosen place stands out: a ring around a pin, a bolder outline around an area.
+  function highlight(key) {
+    map.removeLayer(ring);
+    if (outlined) { outlined.setStyle({weight: 2, dashArray: '6 4'}); outlined = null; }
+    var layer = key ? layers[key] : null;
+    if (!layer) { return; }
+    if (layer.setStyle) { outlined = layer; layer.setStyle({weight: 4, dashArray: null}); }
+    else { ring.setLatLng(layer.getLatLng()).addTo(map); }
+  }
 
   // ---- read mode -------------------------------------------------------------------------------
   function modeButton(parent, text, mode) {
@@ -189,8 +200,8 @@ function storymapViewer(map, data) {
     if (state.finder) { state.finder.value = state.place || ''; }
     remember('place', state.place);
     map.invalidateSize();
-    if (!p) { map.closePopup(); map.removeLayer(ring); return; }
-    ring.setLatLng([p.lat, p.lon]).addTo(map);
+    highlight(key);
+    if (!p) { map.closePopup(); return; }
     // On a small map the panel beside it says what the popup would, and the popup would hide the map.
     var popup = map.getSize().x >= 560;
     var layer = layers[key];
@@ -294,7 +305,7 @@ function storymapViewer(map, data) {
     var step = data.steps[state.step];
     map.stop();
     go(step.bounds ? {bounds: step.bounds} : {center: [step.lat, step.lon], zoom: step.zoom}, instant);
-    if (step.bounds) { map.removeLayer(ring); } else { ring.setLatLng([step.lat, step.lon]).addTo(map); }
+    highlight(step.key);
     tour.body.innerHTML = step.html;  // escaped by Storymap (tours.build_tour)
     tour.body.scrollTop = 0;
     tour.counter.textContent = (state.step + 1) + ' / ' + data.steps.length;
@@ -343,7 +354,7 @@ function storymapViewer(map, data) {
     } else {
       if (!side.firstChild) { buildRead(); }
       map.removeLayer(numbers);
-      map.removeLayer(ring);
+      highlight(null);
       if (state.place) { choose(state.place); } else if (!instant) { go(data.focus, false); }
     }
     map.invalidateSize();
@@ -359,6 +370,8 @@ function storymapViewer(map, data) {
     map.invalidateSize();
     var size = map.getSize();
     if (!size.x || !size.y) { requestAnimationFrame(open); return; }
+    var legend = mapBox.querySelector('.sm-legend');  // open only where it hides little of the map
+    if (legend) { legend.open = size.x >= 800 && size.y >= 600; }
     state.step = Math.max(0, (wanted.step || 1) - 1);
     state.ready = true;
     setMode(data.mode, true);
@@ -371,7 +384,7 @@ function storymapViewer(map, data) {
       if (state.finder) { state.finder.value = p.key; }
       map.invalidateSize();
       go(placeView(p), true);
-      ring.setLatLng([p.lat, p.lon]).addTo(map);
+      highlight(p.key);
       if (layers[p.key] && !map.storymapCluster && map.getSize().x >= 560) { layers[p.key].openPopup(); }
     } else {
       go(data.focus, true);
