@@ -13,6 +13,17 @@ from tests.browsing import EDITOR_PASSWORD, SAMPLE, Visit, start_server, stop
 
 pytestmark = pytest.mark.browser
 
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """An app of this module's own: editors here change the story that other modules' readers check."""
+    library = tmp_path_factory.mktemp("edited")
+    shutil.copy(SAMPLE, library / "pakistan-copper.md")
+    url, proc = start_server(library, f"sqlite:///{library / 'store.sqlite3'}")
+    yield url
+    stop(proc)
+
+
 LAYERS_JS = """() => Object.values(storymap.map._layers)
     .filter(l => l.getTooltip && l.getTooltip() && l.getLatLng)
     .map(l => ({tip: l.getTooltip().getContent(), lat: l.getLatLng().lat, lng: l.getLatLng().lng,
