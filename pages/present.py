@@ -13,8 +13,8 @@ store = storage()
 titles = story_titles()
 slug = st.query_params.get("story", next(iter(titles)))
 if slug not in titles:
-    st.error(f"There is no story called “{slug}”.")
-    st.stop()
+    st.warning(f"There is no story called “{slug}”; showing the first story instead.")
+    slug = next(iter(titles))
 # ?embed=true is Streamlit's own: it hides the app's chrome, and st.context reports it.
 embed = bool(st.context.is_embedded)
 smap = story_map(slug)

@@ -43,7 +43,7 @@ def embed_code(src: str, title: str, width: int | None = None, height: int | Non
     the window by default, or ``width`` x ``height`` pixels. Every value is escaped."""
     attrs = f'src="{escape(src)}" title="{escape(title)}" allowfullscreen'
     if width and height:
-        return f'<iframe {attrs} width="{int(width)}" height="{int(height)}" style="border:0"></iframe>'
+        return f'<iframe {attrs} width="{int(width)}" height="{int(height)}" style="border:0;max-width:100%"></iframe>'
     return (f'<iframe {attrs} loading="lazy" '
             f'style="display:block;width:100%;height:{EMBED_HEIGHT};border:0"></iframe>')
 

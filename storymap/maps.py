@@ -221,12 +221,13 @@ def place_view(place: Place) -> tuple[tuple[float, float], int]:
 
 def build_map(story_map: StoryMap, assets: Assets, tiles: str | None = None, height: int | str = 560,
               focus: Place | None = None, media_url: Callable[[str], str] | None = None,
-              fit: bool = True) -> folium.Map:
+              fit: bool = True, popups: bool = True) -> folium.Map:
     """The story's map: every place, a legend, the offline background and optional tiles.
 
     The view opens on ``focus`` when given, else on all places; with ``fit=False`` it
     leaves the opening view to a script of its own (the story viewer), so that no
-    fit_bounds runs after it.
+    fit_bounds runs after it. ``popups=False`` leaves out the places' popups, for a page
+    that shows a chosen place beside the map (the story viewer's panel).
     """
     center, zoom = place_view(focus) if focus is not None else ((20.0, 0.0), 2)
     m = folium.Map(tiles=None, zoom_start=zoom, location=center, height=height, control_scale=True,
@@ -249,9 +250,9 @@ def build_map(story_map: StoryMap, assets: Assets, tiles: str | None = None, hei
         folium.TileLayer(tiles, attr=OSM_ATTRIBUTION if tiles == OSM_TILES else "Map tiles",
                          name="Map tiles", max_zoom=19).add_to(m)
     if len(story_map.places) > CLUSTER_THRESHOLD:
-        m.add_child(_clustered(story_map))
+        m.add_child(_clustered(story_map, popups))
     else:
-        m.add_child(_places(story_map, media_url))
+        m.add_child(_places(story_map, media_url, popups))
     kinds = [k for k in KINDS if any(p.place.kind == k for p in story_map.places)]
     if kinds:
         m.add_child(_legend(kinds))
@@ -262,7 +263,7 @@ def build_map(story_map: StoryMap, assets: Assets, tiles: str | None = None, hei
     return m
 
 
-def _clustered(story_map: StoryMap) -> _Script:
+def _clustered(story_map: StoryMap, popups: bool = True) -> _Script:
     """Every place in one marker-cluster layer: clusters keep 10,000 places legible and fast.
 
     Each place travels as a few plain values; its popup is built when it is opened,
@@ -313,7 +314,7 @@ def _clustered(story_map: StoryMap) -> _Script:
             var markers = rows.map(function (row) {
                 var marker = L.marker([row[3], row[4]], {icon: icon(row[2], row[5] > 0)});
                 marker.bindTooltip(document.createTextNode(row[1] + ' \u00b7 ' + labels[row[2]]));
-                marker.bindPopup(popup(row), {maxWidth: 320});
+                if ({{ this.popups }}) { marker.bindPopup(popup(row), {maxWidth: 320}); }
                 map.storymapLayers[row[0]] = marker;
                 return marker;
             });
@@ -323,11 +324,11 @@ def _clustered(story_map: StoryMap) -> _Script:
         })({{ this._parent.get_name() }});
         """,
         rows=js_json(rows), sentences=js_json([s.text for s in story_map.sentences]),
-        icons=json.dumps(icons), labels=json.dumps(KIND_LABELS),
+        icons=json.dumps(icons), labels=json.dumps(KIND_LABELS), popups=json.dumps(popups),
     )
 
 
-def _places(story_map: StoryMap, media_url) -> _Script:
+def _places(story_map: StoryMap, media_url, popups: bool = True) -> _Script:
     """Every place of a short story in one script: a marker (or a dashed area when approximate)
     with its tooltip and popup.
 
@@ -344,7 +345,7 @@ def _places(story_map: StoryMap, media_url) -> _Script:
             "area": place.precision_km * 1000 if place.approximate else 0,
             "icon": f'<div data-place="{escape(rp.key)}">{shape_svg(place.kind, size)}</div>', "size": size,
             "z": {SITE: 400, CITY: 300, LANDFORM: 200, REGION: 100, COUNTRY: 0}[place.kind],
-            "tooltip": escape(tooltip_text(rp)), "popup": popup_html(story_map, rp, media_url),
+            "tooltip": escape(tooltip_text(rp)), "popup": popup_html(story_map, rp, media_url) if popups else "",
         })
     return _Script(
         """
@@ -359,7 +360,7 @@ def _places(story_map: StoryMap, media_url) -> _Script:
                           html: p.icon, className: 'sm-icon', iconSize: [p.size, p.size],
                           iconAnchor: [p.size / 2, p.size / 2]})});
                 layer.bindTooltip(p.tooltip, {sticky: false});
-                layer.bindPopup(p.popup, {maxWidth: 300});
+                if (p.popup) { layer.bindPopup(p.popup, {maxWidth: 300}); }
                 layer.addTo(map);
                 map.storymapLayers[p.key] = layer;
             });

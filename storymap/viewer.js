@@ -35,7 +35,7 @@ function storymapViewer(map, data) {
 
   // ---- layout --------------------------------------------------------------------------------
   var root = el('div', 'smv smv-' + data.mode);
-  var side = el('section', 'smv-side', root);  // the story's text (read mode)
+  var side = el('section', 'smv-side smv-story', root);  // the story's text (read mode)
   side.setAttribute('aria-label', 'Story');
   var tourSide = el('section', 'smv-side smv-tour-side', root);  // the tour's step (tour mode)
   tourSide.setAttribute('aria-label', 'Tour');
@@ -83,7 +83,8 @@ function storymapViewer(map, data) {
   function go(view, instant) {
     // A view set while Leaflet animates a zoom is undone when the animation ends: wait for it.
     if (map._animatingZoom) { map.once('zoomend', function () { go(view, instant); }); return; }
-    var fit = {padding: [28, 28], maxZoom: view.maxZoom || 18, animate: !instant, duration: 0.8};
+    var fit = {paddingTopLeft: [48, 36], paddingBottomRight: [28, 36], maxZoom: view.maxZoom || 18,
+               animate: !instant, duration: 0.8};
     if (view.bounds) {
       if (instant) { map.fitBounds(view.bounds, fit); } else { map.flyToBounds(view.bounds, fit); }
     } else if (instant) { map.setView(view.center, view.zoom, {animate: false}); }
@@ -142,10 +143,13 @@ function storymapViewer(map, data) {
       var target = event.target.closest('[data-place]');
       if (!target || !side.contains(target)) { return; }
       event.preventDefault();
-      choose(target.getAttribute('data-place'), 'text');
+      choose(target.getAttribute('data-place'), 'text', target);
+    });
+    doc.addEventListener('keydown', function (event) {
+      if (event.key === 'Escape' && state.mode === 'read' && state.place) { choose(null); }
     });
 
-    var views = L.control({position: 'topleft'});
+    var views = L.control({position: 'topright'});
     views.onAdd = function () {
       var box = L.DomUtil.create('div', 'leaflet-bar smv-views');
       [['Story area', function () { go(data.focus, false); }],
@@ -191,28 +195,43 @@ function storymapViewer(map, data) {
     panel.scrollTop = 0;
   }
 
-  function choose(key, how) {
+  // Opening the panel can move the text (on a phone it sits below the panel): keep what the
+  // reader clicked where it was on screen.
+  function keepInPlace(anchor, change) {
+    if (!anchor) { change(); return; }
+    var before = anchor.getBoundingClientRect().top;
+    change();
+    side.scrollTop += anchor.getBoundingClientRect().top - before;
+    var box = side.getBoundingClientRect(), now = anchor.getBoundingClientRect();
+    if (now.top < box.top) { side.scrollTop -= box.top - now.top + 8; }
+    else if (now.bottom > box.bottom) { side.scrollTop += now.bottom - box.bottom + 8; }
+  }
+
+  // The chosen place in view, clear of the map's controls and legend.
+  function reveal(p) {
+    var legend = mapBox.querySelector('.sm-legend');
+    var low = legend ? legend.offsetHeight + 36 : 60;
+    map.panInside([p.lat, p.lon], {paddingTopLeft: [56, 48], paddingBottomRight: [48, low]});
+  }
+
+  function choose(key, how, anchor) {
     var p = key ? places[key] : null;
     state.place = p ? key : null;
     state.touched = true;
     mark(state.place);
-    renderPanel(p);
+    keepInPlace(anchor, function () {
+      renderPanel(p);
+      root.classList.toggle('smv-has-place', !!p);
+      map.invalidateSize({pan: false});
+    });
     if (state.finder) { state.finder.value = state.place || ''; }
     remember('place', state.place);
-    map.invalidateSize();
     highlight(key);
-    if (!p) { map.closePopup(); return; }
-    // On a small map the panel beside it says what the popup would, and the popup would hide the map.
-    var popup = map.getSize().x >= 560;
+    if (!p) { return; }
     var layer = layers[key];
-    if (how === 'map') { if (!popup) { map.closePopup(); } return; }
-    if (map.storymapCluster && layer) {
-      map.storymapCluster.zoomToShowLayer(layer, function () { if (popup) { layer.openPopup(); } });
-      return;
-    }
-    map.closePopup();
+    if (how === 'map') { reveal(p); return; }  // the reader is looking at it: clear of the edges only
+    if (map.storymapCluster && layer) { map.storymapCluster.zoomToShowLayer(layer); return; }
     go(placeView(p), false);
-    if (layer && popup) { map.once('moveend', function () { if (state.place === key) { layer.openPopup(); } }); }
   }
 
   // ---- tour mode -----------------------------------------------------------------------------
@@ -242,6 +261,13 @@ function storymapViewer(map, data) {
     tour.next.addEventListener('click', function () { show(state.step + 1); });
     tour.list.addEventListener('change', function () { show(parseInt(tour.list.value, 10)); });
     tour.full.addEventListener('click', toggleFullscreen);
+    doc.addEventListener('fullscreenchange', function () {
+      var on = !!doc.fullscreenElement;
+      tour.full.lastChild.textContent = on ? 'Exit full screen' : 'Full screen';
+      tour.full.setAttribute('aria-label', on ? 'Exit full screen' : 'Full screen');
+      tour.full.setAttribute('aria-pressed', String(on));
+      map.invalidateSize();
+    });
     // A swipe across the step's text moves on (phones), as a slide deck does.
     var x0 = null, y0 = null;
     tourSide.addEventListener('touchstart', function (e) { x0 = e.touches[0].clientX; y0 = e.touches[0].clientY; },
@@ -268,6 +294,8 @@ function storymapViewer(map, data) {
   }
 
   var numbers = L.layerGroup();
+  // At a world's zoom the numbers of neighbouring places pile up: they show from a country's.
+  map.on('zoomend', function () { mapBox.classList.toggle('smv-far', map.getZoom() < 5); });
   function numberMarkers() {
     data.steps.forEach(function (s, i) {
       if (!s.key || !places[s.key]) { return; }
@@ -304,6 +332,7 @@ function storymapViewer(map, data) {
     if (!instant) { state.touched = true; }
     var step = data.steps[state.step];
     map.stop();
+    map.eachLayer(function (layer) { if (layer.closeTooltip) { layer.closeTooltip(); } });
     go(step.bounds ? {bounds: step.bounds} : {center: [step.lat, step.lon], zoom: step.zoom}, instant);
     highlight(step.key);
     tour.body.innerHTML = step.html;  // escaped by Storymap (tours.build_tour)
@@ -318,16 +347,18 @@ function storymapViewer(map, data) {
 
   // ---- start ---------------------------------------------------------------------------------
   // A click, or Enter on a focused place (Leaflet itself only opens its popup), chooses it.
-  function activate(key) {
-    if (state.mode === 'read') { choose(key, 'map'); return; }
+  // On the tour, a click on a pin goes to its step; the wide faint areas take no clicks there,
+  // or a click anywhere on the map would jump the tour.
+  function activate(key, how) {
+    if (state.mode === 'read') { choose(key, how); return; }
     var i = data.steps.findIndex(function (s) { return s.key === key; });
-    if (i >= 0) { show(i); }
+    if (i >= 0 && (how === 'key' || layers[key]._icon)) { show(i); }
   }
   Object.keys(layers).forEach(function (key) {
     var layer = layers[key], p = places[key];
     if (!p) { return; }
-    layer.on('click', function () { activate(key); });
-    layer.on('keypress', function (e) { if (e.originalEvent.keyCode === 13) { activate(key); } });
+    layer.on('click', function () { activate(key, 'map'); });
+    layer.on('keypress', function (e) { if (e.originalEvent.keyCode === 13) { activate(key, 'key'); } });
     layer.on('add', function () { label(layer, p); });
     label(layer, p);
   });
@@ -348,7 +379,6 @@ function storymapViewer(map, data) {
     if (mode === 'tour') {
       if (!tour.body) { buildTour(); }
       panel.hidden = true;
-      map.closePopup();
       numbers.addTo(map);
       show(state.step, instant);
     } else {
@@ -358,6 +388,18 @@ function storymapViewer(map, data) {
       if (state.place) { choose(state.place); } else if (!instant) { go(data.focus, false); }
     }
     map.invalidateSize();
+  }
+
+  // Inside another site's page (an embed), the wheel and a finger scroll that page until the
+  // reader taps the map: a story must not trap the page it is embedded in.
+  var outside = false;
+  try { outside = (host || window) !== window.top; } catch (e) { outside = true; }
+  if (outside) {
+    var coarse = window.matchMedia && window.matchMedia('(pointer: coarse)').matches;
+    map.scrollWheelZoom.disable();
+    if (coarse) { map.dragging.disable(); }
+    map.on('click focus', function () { map.scrollWheelZoom.enable(); if (coarse) { map.dragging.enable(); } });
+    mapBox.addEventListener('mouseleave', function () { map.scrollWheelZoom.disable(); });
   }
 
   var wanted = {place: data.place, step: data.step};
@@ -382,10 +424,10 @@ function storymapViewer(map, data) {
       renderPanel(p);
       state.place = p.key;
       if (state.finder) { state.finder.value = p.key; }
-      map.invalidateSize();
+      root.classList.add('smv-has-place');
+      map.invalidateSize({pan: false});
       go(placeView(p), true);
       highlight(p.key);
-      if (layers[p.key] && !map.storymapCluster && map.getSize().x >= 560) { layers[p.key].openPopup(); }
     } else {
       go(data.focus, true);
     }

@@ -10,6 +10,7 @@ site's iframe and as a file opened from disk.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import Callable
 
@@ -23,6 +24,8 @@ from storymap.maps import _Script, build_map, escape, js_json, media_html, place
 from storymap.tours import build_tour
 
 READ, TOUR = "read", "tour"
+VIEWPORT = '<meta name="viewport" content="width=device-width, initial-scale=1">'
+_FOLIUM_VIEWPORT = re.compile(r'<meta name="viewport"[^>]*>')
 MODES = (READ, TOUR)
 FOCUS_MAX_ZOOM = 9
 """The opening view never zooms closer than a district: the story's area, not one of its towns."""
@@ -137,8 +140,12 @@ def viewer_page(story_map: StoryMap, assets: Assets, mode: str = READ, place: st
                 switchable: bool = False) -> str:
     """The viewer as one HTML document (Leaflet and its plugins as ``assets`` give them)."""
     data = viewer_data(story_map, mode, place, step, media_url, switchable)
-    fmap = build_map(story_map, assets, tiles=tiles, height="100%", media_url=media_url, fit=False)
+    fmap = build_map(story_map, assets, tiles=tiles, height="100%", media_url=media_url, fit=False, popups=False)
     fmap.add_child(_Script("storymapViewer({{ this._parent.get_name() }}, {{ this.data }});", data=js_json(data)))
     figure = fmap.get_root()
     figure.title = escape(story_map.story.title)  # branca puts it in <title> as it is
-    return figure.render()
+    # folium's viewport forbids pinch-zoom (maximum-scale=1, user-scalable=no): readers must be able
+    # to enlarge a story's text (WCAG 1.4.4), so the viewer states its own.
+    page, found = _FOLIUM_VIEWPORT.subn(VIEWPORT, figure.render(), count=1)
+    assert found, "folium no longer writes its viewport tag: check VIEWPORT is still the only one"
+    return page

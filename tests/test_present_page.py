@@ -49,4 +49,5 @@ def test_bad_step_and_story_get_clear_messages(env):
     at = present({"story": "pakistan-copper", "step": "two"})
     assert "must be a whole number" in at.warning[0].value
     at = present({"story": "nope"})
-    assert "no story called" in at.error[0].value
+    assert "no story called “nope”; showing the first story" in at.warning[0].value
+    assert at.get("iframe")[0].proto.alt.startswith("Guided tour: Copper under the frontier")

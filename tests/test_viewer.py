@@ -77,4 +77,4 @@ def test_embed_code_is_responsive_or_fixed_and_escaped():
     assert 'title="Copper &quot;under&quot; &lt;the&gt; frontier"' in code
     assert "width:100%" in code and "clamp(" in code and " height=" not in code
     fixed = embed_code("https://news.example/present", "T", 640, 480)
-    assert 'width="640" height="480"' in fixed
+    assert 'width="640" height="480"' in fixed and "max-width:100%" in fixed  # never wider than a phone
