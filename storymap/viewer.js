@@ -6,7 +6,7 @@
  * step. Nothing waits for the server. The address follows with replaceState (?place=, ?step=;
  * #place=, #step= in a file opened from disk), so a link opens the same view.
  *
- * Trust: data.text, data.figures, place popups and step html were escaped by Storymap; everything
+ * Trust: data.text, data.figures, places' media and steps' html were escaped by Storymap; everything
  * else reaches the page through textContent or attributes, never as HTML.
  */
 function storymapViewer(map, data) {

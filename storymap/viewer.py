@@ -123,7 +123,8 @@ def viewer_data(story_map: StoryMap, mode: str = READ, place: str | None = None,
     index = {s.start: i for i, s in enumerate(story_map.sentences)}
     focus, every = opening_views(story_map)
     data = {
-        "mode": mode, "title": story.title, "byline": story.byline, "url": story.url,
+        "mode": mode, "title": story.title, "byline": story.byline,
+        "url": story.url if story.url.lower().startswith(("https://", "http://")) else "",  # a link, never script
         "places": [place_data(story_map, rp, index, media_url) for rp in story_map.places],
         "focus": focus, "all": every, "place": place if story_map.place(place) else None,
         "step": step,

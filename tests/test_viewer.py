@@ -71,6 +71,12 @@ def test_the_viewer_page_carries_no_live_script_from_the_story(gazetteer):
     assert json.loads(data)["title"] == evil  # the title arrives as text
 
 
+def test_only_a_web_address_becomes_the_original_link(gazetteer):
+    for url, shown in (("javascript:alert(1)", ""), ("JAVASCRIPT:alert(1)", ""), ("https://news.example/a", "https://news.example/a")):
+        smap = analyse(parse_story(f"---\ntitle: T\nurl: {url}\n---\nIn Islamabad they met."), gazetteer)
+        assert viewer_data(smap)["url"] == shown
+
+
 def test_embed_code_is_responsive_or_fixed_and_escaped():
     code = embed_code('https://news.example/present?story=a&embed=true', 'Copper "under" <the> frontier')
     assert 'src="https://news.example/present?story=a&amp;embed=true"' in code
