@@ -169,7 +169,7 @@ function storymapViewer(map, data) {
     side.querySelectorAll('.sm-chosen').forEach(function (n) { n.classList.remove('sm-chosen'); });
     side.querySelectorAll('.sm-passage').forEach(function (n) { n.classList.remove('sm-passage'); });
     if (!key) { return; }
-    side.querySelectorAll('a.sm-place[data-place="' + key + '"]').forEach(function (n) { n.classList.add('sm-chosen'); });
+    side.querySelectorAll('a.sm-place[data-place="' + CSS.escape(key) + '"]').forEach(function (n) { n.classList.add('sm-chosen'); });
     places[key].sentences.forEach(function (i) {
       var s = side.querySelector('[data-sentence="' + i + '"]');
       if (s) { s.classList.add('sm-passage'); }
