@@ -32,14 +32,14 @@ def free_port() -> int:
 
 
 def start_server(library: Path, database_url: str, **env_vars: str):
-    """`streamlit run app.py` on a free port; returns (url, process)."""
+    """`streamlit run serve.py` (app.py, as `make run` serves it) on a free port; returns (url, process)."""
     from storymap.accounts import hash_password
 
     env = dict(os.environ, STORYMAP_STORIES=str(library), STORYMAP_DATABASE_URL=database_url,
                STORYMAP_EDITORS=f"editor={hash_password(EDITOR_PASSWORD, 1000)}", **env_vars)
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "serve.py"), "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )

@@ -153,6 +153,15 @@ def test_messages_stay_and_readers_see_no_developer_chrome(visit):
     expect(v.page.locator('[data-testid="stAppDeployButton"]')).to_have_count(0)
 
 
+@pytest.mark.parametrize("path", ["/present?story=pakistan-copper", "/editor", "/importer", "/?story=evil"])
+def test_a_page_opened_by_its_address_asks_for_nothing_that_is_not_there(visit, path):
+    v = visit(path)
+    v.page.get_by_role("link", name="Present the story").wait_for()  # the app's own menu: app.py ran
+    v.page.wait_for_function("() => !document.querySelector('[data-testid=stStatusWidget] *')")
+    assert not [u for u in v.failed if "tile.openstreetmap.org" not in u], v.failed
+    assert not v.errors
+
+
 def test_every_tour_step_opens_by_its_link(browser, server, size, sample_map):
     steps = build_tour(sample_map)
     v = Visit(browser, f"{server}/present?story=pakistan-copper&step=1", size)

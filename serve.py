@@ -1,0 +1,54 @@
+"""The app's server: app.py behind Streamlit's st.App, with one workaround (Streamlit 1.67).
+
+Loaded straight at a page's address (/present, /editor), Streamlit's frontend cannot tell
+where the app's base path ends: it asks ``/present/_stcore/health`` and ``host-config``
+first, gets two 404s, then asks ``/_stcore/...`` (streamlit/streamlit#7074, open). The
+frontend skips the guess when ``window.__streamlit.BACKEND_BASE_URL`` is set, a setting
+meant for hosting platforms; this middleware sets it in the HTML shell Streamlit serves.
+Remove it when Streamlit serves the base path itself. Run with ``streamlit run serve.py``.
+"""
+
+import streamlit as st
+from starlette.middleware import Middleware
+from streamlit import config
+
+
+class BaseUrlHint:
+    """ASGI middleware: put the app's base URL into every HTML page Streamlit serves."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        headers = dict(scope.get("headers", []))
+        if scope["type"] != "http" or scope["method"] != "GET" or b"text/html" not in headers.get(b"accept", b""):
+            return await self.app(scope, receive, send)
+        # Ask for the page uncompressed, so that it can be read and extended.
+        scope = dict(scope, headers=[(k, v) for k, v in scope["headers"] if k != b"accept-encoding"])
+        base = "/" + (config.get_option("server.baseUrlPath") or "").strip("/")
+        hint = ("<script>window.__streamlit = Object.assign({}, window.__streamlit, "
+                f"{{BACKEND_BASE_URL: location.origin + {(base.rstrip('/') + '/')!r}}});</script>").encode()
+        start, body = {}, []
+
+        async def send_with_hint(message):
+            if message["type"] == "http.response.start":
+                start.update(message)
+                return
+            if message["type"] != "http.response.body":
+                return await send(message)
+            body.append(message.get("body", b""))
+            if message.get("more_body"):
+                return
+            page, response_headers = b"".join(body), list(start.get("headers", []))
+            kind = next((v for k, v in response_headers if k.lower() == b"content-type"), b"")
+            if kind.startswith(b"text/html") and b"<head>" in page:
+                page = page.replace(b"<head>", b"<head>" + hint, 1)
+                response_headers = [(k, v) for k, v in response_headers if k.lower() != b"content-length"]
+                response_headers.append((b"content-length", str(len(page)).encode()))
+            await send({**start, "headers": response_headers})
+            await send({"type": "http.response.body", "body": page})
+
+        await self.app(scope, receive, send_with_hint)
+
+
+app = st.App("app.py", middleware=[Middleware(BaseUrlHint)])
