@@ -53,11 +53,14 @@ function storymapViewer(map, data) {
   var focusMap = mapBox.focus;
   mapBox.focus = function (options) { focusMap.call(mapBox, Object.assign({preventScroll: true}, options || {})); };
 
-  var panel = el('aside', 'smv-panel', mapCol);
+  var panel = el('aside', 'smv-panel smv-empty', mapCol);
   panel.setAttribute('aria-live', 'polite');
-  panel.hidden = true;
 
   // ---- the address -------------------------------------------------------------------------
+  // Writing the address costs the page around the frame a few milliseconds: after the frame
+  // that answers the reader is drawn.
+  function afterPaint(work) { requestAnimationFrame(function () { setTimeout(work, 0); }); }
+
   function remember(name, value) {
     var target = host || window;
     try {
@@ -176,9 +179,15 @@ function storymapViewer(map, data) {
     });
   }
 
+  // On a desk the panel always has its room under the map (a hint until a place is chosen), so
+  // choosing a place never resizes the map; on a phone it opens and closes.
   function renderPanel(p) {
     panel.textContent = '';
-    if (!p) { panel.hidden = true; return; }
+    panel.classList.toggle('smv-empty', !p);
+    if (!p) {
+      el('p', 'smv-hint', panel, 'Choose a place on the map, in the text or in the list to see what the story says about it.');
+      return;
+    }
     var bar = el('div', 'smv-panel-bar', panel);
     el('h2', '', bar, p.name);
     var close = el('button', 'smv-close', bar, '\u00d7');
@@ -219,13 +228,14 @@ function storymapViewer(map, data) {
     state.place = p ? key : null;
     state.touched = true;
     mark(state.place);
+    var resized = root.classList.contains('smv-has-place') !== !!p;
     keepInPlace(anchor, function () {
       renderPanel(p);
       root.classList.toggle('smv-has-place', !!p);
-      map.invalidateSize({pan: false});
+      if (resized) { map.invalidateSize({pan: false}); }  // only a phone's map changes size
     });
     if (state.finder) { state.finder.value = state.place || ''; }
-    remember('place', state.place);
+    afterPaint(function () { remember('place', state.place); });
     highlight(key);
     if (!p) { return; }
     var layer = layers[key];
@@ -342,7 +352,8 @@ function storymapViewer(map, data) {
     tour.prev.disabled = state.step === 0;
     tour.next.disabled = state.step === data.steps.length - 1;
     mapBox.setAttribute('data-step', String(state.step + 1));
-    remember('step', state.step + 1);
+    var number = state.step + 1;
+    afterPaint(function () { if (state.step + 1 === number) { remember('step', number); } });
   }
 
   // ---- start ---------------------------------------------------------------------------------
@@ -383,6 +394,8 @@ function storymapViewer(map, data) {
       show(state.step, instant);
     } else {
       if (!side.firstChild) { buildRead(); }
+      panel.hidden = false;
+      if (!state.place) { renderPanel(null); }
       map.removeLayer(numbers);
       highlight(null);
       if (state.place) { choose(state.place); } else if (!instant) { go(data.focus, false); }

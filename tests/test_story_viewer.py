@@ -321,7 +321,8 @@ def test_places_have_names_and_answer_the_keyboard(visit):
     state = settle(inner, "storymap.place() === 'wana'")
     assert state["zoom"] == 11 and in_map(inner, "wana", 10), state  # Enter takes the map there, as a name does
     v.page.keyboard.press("Escape")
-    expect(frame.locator(".smv-panel")).to_be_hidden()
+    expect(frame.locator(".smv-panel h2")).to_have_count(0)
+    expect(frame.locator(".smv-panel")).to_have_class(re.compile(r"\bsmv-empty\b"))
     assert inner.evaluate("() => storymap.place()") is None and "place=" not in v.page.url
     mine.focus()
     v.page.keyboard.press("Enter")
