@@ -3,12 +3,14 @@
 Starts the app on loopback (or uses --url) and opens, at the same moment:
 
 * ``--readers`` sessions that speak Streamlit's own websocket protocol, as a
-  browser does: each asks for the story and waits for the map, and counts as
-  held when the map it receives carries every place of the story. This is the
-  server's load of that many readers; their browsers would draw on their own
-  machines, not on the server's two cores.
+  browser does: each asks for the story and waits for the story viewer (the
+  page of text and map the app sends in one frame), and counts as held when
+  that page carries every place of the story, in the story's data and on the
+  map. This is the server's load of that many readers; their browsers would
+  draw on their own machines, not on the server's two cores.
 * ``--browsers`` real tabs in headless Chromium, timed until every marker and
-  area is on screen, so the table also says what a reader sees under that load.
+  area is on screen and the map has settled on its opening view, so the table
+  also says what a reader sees under that load.
 
 Reports, for each kind, how many were held with every map complete, the errors,
 and the median and 95th-percentile time. Every request stays on this machine.
@@ -31,10 +33,19 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 CHROMIUM = os.environ.get("STORYMAP_CHROMIUM", "/usr/bin/chromium")
 STORY = "pakistan-copper"
+VIEWER = 'iframe[title^="Story map"]'
 
 
-async def protocol_reader(ws_url: str, places: int, timeout_s: float) -> float:
-    """One reader's session over the websocket: seconds until a map with every place arrived."""
+def viewer_places(page: str) -> list[str]:
+    """The places a story viewer page carries: each place of its story data (the argument of
+    storymapViewer) that its map draws too (the map's script, before it, has the place's key)."""
+    call = page.index("storymapViewer(")
+    data, _ = json.JSONDecoder().raw_decode(page, page.index("{", call))
+    return [p["key"] for p in data["places"] if f'"key": {json.dumps(p["key"])}' in page[:call]]
+
+
+async def protocol_reader(ws_url: str, places: set[str], timeout_s: float) -> float:
+    """One reader's session over the websocket: seconds until a viewer page with every place arrived."""
     import websockets
     from streamlit.proto.BackMsg_pb2 import BackMsg
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
@@ -51,15 +62,14 @@ async def protocol_reader(ws_url: str, places: int, timeout_s: float) -> float:
             kind = msg.WhichOneof("type")
             if kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
                 element = msg.delta.new_element
-                if element.WhichOneof("type") == "component_instance" and \
-                        "st_folium" in element.component_instance.component_name:
-                    script = json.loads(element.component_instance.json_args)["script"]
-                    drawn = script.count('"key": ')  # one per place in the map's data
-                    if drawn == places:
+                if element.WhichOneof("type") == "iframe" and element.iframe.alt.startswith("Story map"):
+                    carried = set(viewer_places(element.iframe.srcdoc))
+                    if carried == places:
                         return time.perf_counter() - start
-                    raise AssertionError(f"the map carried {drawn} of the story's {places} places")
+                    raise AssertionError(f"the viewer carried {len(carried & places)} of the story's "
+                                         f"{len(places)} places")
             elif kind == "script_finished":
-                raise AssertionError("the page finished without a map")
+                raise AssertionError("the page finished without the story viewer")
 
 
 async def browser_reader(context, url: str, markers: int, areas: int, timeout_s: float) -> float:
@@ -68,21 +78,22 @@ async def browser_reader(context, url: str, markers: int, areas: int, timeout_s:
     start = time.perf_counter()
     try:
         await page.goto(url, timeout=timeout_s * 1000)
-        frame = page.locator('iframe[title*="st_folium"]').first
+        frame = page.locator(VIEWER).first
         await frame.wait_for(timeout=timeout_s * 1000)
         inner = await (await frame.element_handle()).content_frame()
         await inner.wait_for_function(
             f"() => document.querySelectorAll('.leaflet-marker-icon').length >= {markers} && "
-            f"document.querySelectorAll('path.sm-area').length >= {areas}", polling="raf", timeout=timeout_s * 1000)
+            f"document.querySelectorAll('path.sm-area').length >= {areas} && window.storymap && storymap.settled()",
+            polling="raf", timeout=timeout_s * 1000)
         return time.perf_counter() - start
     finally:
         await page.close()
 
 
-async def run(base: str, readers: int, browsers: int, expected: tuple[int, int], timeout_s: float):
+async def run(base: str, readers: int, browsers: int, expected: tuple[int, int, set[str]], timeout_s: float):
     from playwright.async_api import async_playwright
 
-    markers, areas = expected
+    markers, areas, keys = expected
     ws_url = base.replace("http://", "ws://") + "/_stcore/stream"
     url = f"{base}/?story={STORY}"
     async with async_playwright() as p:
@@ -94,7 +105,7 @@ async def run(base: str, readers: int, browsers: int, expected: tuple[int, int],
         await browser_reader(context, url, markers, areas, timeout_s)  # the app's code into the browser cache
         started = time.perf_counter()
         results = await asyncio.gather(
-            *(protocol_reader(ws_url, markers + areas, timeout_s) for _ in range(readers)),
+            *(protocol_reader(ws_url, keys, timeout_s) for _ in range(readers)),
             *(browser_reader(context, url, markers, areas, timeout_s) for _ in range(browsers)),
             return_exceptions=True)
         wall = time.perf_counter() - started
@@ -102,14 +113,14 @@ async def run(base: str, readers: int, browsers: int, expected: tuple[int, int],
     return results[:readers], results[readers:], wall
 
 
-def expected_places() -> tuple[int, int]:
-    """The sample story's markers and approximate areas, as the app will draw them."""
+def expected_places() -> tuple[int, int, set[str]]:
+    """The sample story's markers and approximate areas, as the app will draw them, and its places' keys."""
     from storymap.analysis import analyse
     from storymap.articles import load_story
 
     smap = analyse(load_story(ROOT / "data" / "stories" / f"{STORY}.md"))
     areas = sum(1 for p in smap.places if p.place.approximate)
-    return len(smap.places) - areas, areas
+    return len(smap.places) - areas, areas, {p.key for p in smap.places}
 
 
 def row(kind: str, results: list) -> str:
@@ -134,7 +145,7 @@ def main() -> int:
     if args.url:
         base = args.url.rstrip("/")
     else:
-        from tests.test_browser import start_server
+        from tests.browsing import start_server
 
         os.environ["STORYMAP_TILES"] = "none"
         folder = Path(tempfile.mkdtemp())
@@ -144,15 +155,15 @@ def main() -> int:
         sessions, tabs, wall = asyncio.run(run(base, args.readers, args.browsers, expected, args.timeout))
     finally:
         if proc is not None:
-            from tests.test_browser import stop
+            from tests.browsing import stop
 
             stop(proc)
-    print(f"{args.readers} protocol readers and {args.browsers} browser tabs at once; every map must carry all "
-          f"{sum(expected)} places ({expected[0]} markers, {expected[1]} areas). Wall time {wall:.1f} s.")
+    print(f"{args.readers} protocol readers and {args.browsers} browser tabs at once; every story viewer must carry "
+          f"all {len(expected[2])} places ({expected[0]} markers, {expected[1]} areas). Wall time {wall:.1f} s.")
     print("| readers | at once | held, map complete | errors | median s | p95 s |")
     print("|---|---|---|---|---|---|")
     if sessions:
-        print(row("websocket sessions (map delivered)", sessions))
+        print(row("websocket sessions (viewer delivered)", sessions))
     if tabs:
         print(row("Chromium tabs (map drawn on screen)", tabs))
     for error in [r for r in sessions + tabs if not isinstance(r, float)][:3]:
