@@ -240,8 +240,12 @@ function storymapViewer(map, data) {
     if (!p) { return; }
     var layer = layers[key];
     if (how === 'map') { reveal(p); return; }  // the reader is looking at it: clear of the edges only
-    if (map.storymapCluster && layer) { map.storymapCluster.zoomToShowLayer(layer); return; }
     go(placeView(p), false);
+    // In a clustered map the place may still be inside a cluster there: open it once the map has
+    // arrived (zoomToShowLayer at once would redraw the clusters in the click's first frame).
+    if (map.storymapCluster && layer) {
+      map.once('moveend', function () { if (state.place === key) { map.storymapCluster.zoomToShowLayer(layer); } });
+    }
   }
 
   // ---- tour mode -----------------------------------------------------------------------------
