@@ -6,7 +6,7 @@ import streamlit as st
 
 from pages._resources import show_viewer, storage, story_map, story_titles
 from storymap.export import EMBED_HEIGHT, FORMATS, MIME_TYPES, data_uri_media, embed_code, export, file_name
-from storymap.tours import ordered_places
+from storymap.tours import step_count
 from storymap.viewer import TOUR
 
 store = storage()
@@ -18,7 +18,7 @@ if slug not in titles:
 # ?embed=true is Streamlit's own: it hides the app's chrome, and st.context reports it.
 embed = bool(st.context.is_embedded)
 smap = story_map(slug)
-count = len(ordered_places(smap)) + 1  # the overview, then a step a place
+count = step_count(smap)
 try:
     start = int(st.query_params.get("step", 1))
 except ValueError:

@@ -26,14 +26,7 @@ from storymap.viewer import READ, viewer_page
 FORMATS = ("html", "geojson", "csv", "kml", "storymapjs")
 MIME_TYPES = {"html": "text/html", "geojson": "application/geo+json", "csv": "text/csv",
               "kml": "application/vnd.google-earth.kml+xml", "storymapjs": "application/json"}
-
-
-def file_name(slug: str, fmt: str) -> str:
-    """What a download of ``fmt`` is called: StoryMapJS's JSON says what it is for."""
-    return f"{slug}.storymap.json" if fmt == "storymapjs" else f"{slug}.{fmt}"
 KML_NS = "http://www.opengis.net/kml/2.2"
-
-
 EMBED_HEIGHT = "clamp(420px, 80vh, 720px)"
 """A responsive embed's height: a phone's map and step both fit, a desk's frame is not a wall."""
 
@@ -46,6 +39,11 @@ def embed_code(src: str, title: str, width: int | None = None, height: int | Non
         return f'<iframe {attrs} width="{int(width)}" height="{int(height)}" style="border:0;max-width:100%"></iframe>'
     return (f'<iframe {attrs} loading="lazy" '
             f'style="display:block;width:100%;height:{EMBED_HEIGHT};border:0"></iframe>')
+
+
+def file_name(slug: str, fmt: str) -> str:
+    """What a download of ``fmt`` is called: StoryMapJS's JSON says what it is for."""
+    return f"{slug}.storymap.json" if fmt == "storymapjs" else f"{slug}.{fmt}"
 
 
 def data_uri_media(storage) -> Callable[[str], str]:

@@ -15,7 +15,6 @@ import html
 import json
 import os
 from functools import lru_cache
-from pathlib import Path
 from typing import Callable
 
 import folium
@@ -139,11 +138,11 @@ def media_html(record, media_url: Callable[[str], str] | None) -> str:
 
 @lru_cache(maxsize=64)
 def _compiled(template: str) -> Template:
-    """A _Script's template, compiled once per process rather than once per map."""
+    """A MapScript's template, compiled once per process rather than once per map."""
     return Template("{% macro script(this, kwargs) %}" + template + "{% endmacro %}")
 
 
-class _Script(MacroElement):
+class MapScript(MacroElement):
     """A piece of map script whose only inputs are JSON values we produce."""
 
     def __init__(self, template: str, **values):
@@ -154,12 +153,12 @@ class _Script(MacroElement):
             setattr(self, key, value)
 
 
-def _legend(kinds: list[str]) -> _Script:
+def _legend(kinds: list[str]) -> MapScript:
     rows = [f'<div>{shape_svg(k, 14)}{escape(KIND_LABELS[k])}</div>' for k in kinds]
     rows.append('<div><svg width="14" height="14"><circle cx="7" cy="7" r="6" fill="#999" fill-opacity=".2" '
                 'stroke="#666" stroke-dasharray="3 2"/></svg>Approximate location (area of uncertainty)</div>')
     content = "<summary>Places</summary>" + "".join(rows)
-    return _Script(
+    return MapScript(
         """
         (function (map) {
             // A <details>, folded: one tap opens it (the story viewer opens it on a large map).
@@ -177,10 +176,10 @@ def _legend(kinds: list[str]) -> _Script:
     )
 
 
-def _background(assets: Assets) -> _Script:
+def _background(assets: Assets) -> MapScript:
     """Country outlines in a pane beneath the tiles: visible wherever tiles do not load."""
     inline = js_json(assets.background) if assets.background is not None else "null"
-    return _Script(
+    return MapScript(
         """
         (function (map) {
             var pane = map.createPane('storymap-background');
@@ -241,9 +240,9 @@ def build_map(story_map: StoryMap, assets: Assets, tiles: str | None = None, hei
         m.get_root().header.add_child(Element(f"<style>{code}</style>"), name=f"inline_css_{index}")
     # Folium creates each marker with Leaflet's default icon before giving it ours.
     if assets.images_url:
-        m.add_child(_Script("L.Icon.Default.imagePath = {{ this.url }};", url=js_string(assets.images_url)))
+        m.add_child(MapScript("L.Icon.Default.imagePath = {{ this.url }};", url=js_string(assets.images_url)))
     elif assets.icon_data:
-        m.add_child(_Script("L.Icon.Default.imagePath = ''; L.Util.extend(L.Icon.Default.prototype.options, "
+        m.add_child(MapScript("L.Icon.Default.imagePath = ''; L.Util.extend(L.Icon.Default.prototype.options, "
                             "{{ this.icons }});", icons=json.dumps(assets.icon_data)))
     m.add_child(_background(assets))
     if tiles:
@@ -263,7 +262,7 @@ def build_map(story_map: StoryMap, assets: Assets, tiles: str | None = None, hei
     return m
 
 
-def _clustered(story_map: StoryMap, popups: bool = True) -> _Script:
+def _clustered(story_map: StoryMap, popups: bool = True) -> MapScript:
     """Every place in one marker-cluster layer: clusters keep 10,000 places legible and fast.
 
     Each place travels as a few plain values; its popup is built when it is opened,
@@ -276,7 +275,7 @@ def _clustered(story_map: StoryMap, popups: bool = True) -> _Script:
     rows = [[rp.key, rp.written_name, rp.place.kind, round(rp.place.lat, 5), round(rp.place.lon, 5),
              rp.place.precision_km, passages_of[rp.key], rp.place.source] for rp in story_map.places]
     icons = {k: f'<div class="sm-kind-{k}">{shape_svg(k, 18)}</div>' for k in KINDS}
-    return _Script(
+    return MapScript(
         """
         (function (map) {
             var rows = {{ this.rows }}, sentences = {{ this.sentences }}, icons = {{ this.icons }};
@@ -328,7 +327,7 @@ def _clustered(story_map: StoryMap, popups: bool = True) -> _Script:
     )
 
 
-def _places(story_map: StoryMap, media_url, popups: bool = True) -> _Script:
+def _places(story_map: StoryMap, media_url, popups: bool = True) -> MapScript:
     """Every place of a short story in one script: a marker (or a dashed area when approximate)
     with its tooltip and popup.
 
@@ -347,7 +346,7 @@ def _places(story_map: StoryMap, media_url, popups: bool = True) -> _Script:
             "z": {SITE: 400, CITY: 300, LANDFORM: 200, REGION: 100, COUNTRY: 0}[place.kind],
             "tooltip": escape(tooltip_text(rp)), "popup": popup_html(story_map, rp, media_url) if popups else "",
         })
-    return _Script(
+    return MapScript(
         """
         (function (map) {
             map.storymapLayers = {};
@@ -368,16 +367,3 @@ def _places(story_map: StoryMap, media_url, popups: bool = True) -> _Script:
         """,
         rows=js_json(rows),
     )
-
-
-def highlight(rp: ResolvedPlace) -> folium.FeatureGroup:
-    """A ring around the chosen place; streamlit-folium adds it without redrawing the map."""
-    group = folium.FeatureGroup(name="Selected place")
-    place = rp.place
-    if place.approximate:
-        folium.Circle((place.lat, place.lon), radius=place.precision_km * 1000, color="#111", weight=3,
-                      fill=False, interactive=False).add_to(group)
-    else:
-        folium.CircleMarker((place.lat, place.lon), radius=16, color="#111", weight=3, fill=False,
-                            interactive=False).add_to(group)
-    return group

@@ -51,6 +51,11 @@ def ordered_places(story_map: StoryMap) -> list[ResolvedPlace]:
     return [rp for _, rp in sorted(visible, key=position)]
 
 
+def step_count(story_map: StoryMap) -> int:
+    """How many steps the tour has: the overview, then one a visible place (without building them)."""
+    return len(ordered_places(story_map)) + 1
+
+
 def build_tour(story_map: StoryMap, media_url: Callable[[str], str] | None = None) -> list[Step]:
     places = ordered_places(story_map)
     steps = [_overview(story_map, places)]

@@ -355,7 +355,6 @@ function storymapViewer(map, data) {
     tour.list.value = String(state.step);
     tour.prev.disabled = state.step === 0;
     tour.next.disabled = state.step === data.steps.length - 1;
-    mapBox.setAttribute('data-step', String(state.step + 1));
     var number = state.step + 1;
     afterPaint(function () { if (state.step + 1 === number) { remember('step', number); } });
   }

@@ -20,7 +20,7 @@ from storymap.figures import bars_html, comparison
 from storymap.gazetteer import COUNTRY, KIND_LABELS
 from storymap.geoparsing import ResolvedPlace
 from storymap.highlight import text_html
-from storymap.maps import _Script, build_map, escape, js_json, media_html, place_view
+from storymap.maps import MapScript, build_map, escape, js_json, media_html, place_view
 from storymap.tours import build_tour
 
 READ, TOUR = "read", "tour"
@@ -142,7 +142,7 @@ def viewer_page(story_map: StoryMap, assets: Assets, mode: str = READ, place: st
     """The viewer as one HTML document (Leaflet and its plugins as ``assets`` give them)."""
     data = viewer_data(story_map, mode, place, step, media_url, switchable)
     fmap = build_map(story_map, assets, tiles=tiles, height="100%", media_url=media_url, fit=False, popups=False)
-    fmap.add_child(_Script("storymapViewer({{ this._parent.get_name() }}, {{ this.data }});", data=js_json(data)))
+    fmap.add_child(MapScript("storymapViewer({{ this._parent.get_name() }}, {{ this.data }});", data=js_json(data)))
     figure = fmap.get_root()
     figure.title = escape(story_map.story.title)  # branca puts it in <title> as it is
     # folium's viewport forbids pinch-zoom (maximum-scale=1, user-scalable=no): readers must be able
