@@ -10,11 +10,11 @@ and the place the text ties it to, if any (``place_key``).
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass
 
 from storymap.articles import Sentence
+from storymap.escaping import html_text
 
 _WORD_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
                  "ten": 10, "twenty": 20, "hundred": 100, "a": 1, "one": 1, "half": 0.5}
@@ -299,10 +299,10 @@ def bars_html(bars: list[Bar]) -> str:
         amount = f"{bar.value:,.0f}" if abs(bar.value) >= 10 else f"{bar.value:g}"
         rows.append(
             f'<div class="sm-bar-row" style="margin:.4rem 0">'
-            f'<div style="font-size:.9rem">{html.escape(bar.label)}</div>'
+            f'<div style="font-size:.9rem">{html_text(bar.label)}</div>'
             f'<div style="display:flex;align-items:center;gap:.5rem">'
             f'<div class="sm-bar" style="height:14px;width:{width:.1f}%;background:#b45309;border-radius:2px"></div>'
-            f'<span style="font-size:.85rem;white-space:nowrap">{html.escape(amount)} {html.escape(bar.unit)}</span>'
+            f'<span style="font-size:.85rem;white-space:nowrap">{html_text(amount)} {html_text(bar.unit)}</span>'
             f"</div></div>")
     return f'<div class="sm-bars">{"".join(rows)}</div>'
 

@@ -10,7 +10,8 @@ is ours. Styles are in storymap.css.
 from __future__ import annotations
 
 from storymap.analysis import StoryMap
-from storymap.maps import KIND_STYLE, escape
+from storymap.escaping import html_text
+from storymap.maps import KIND_STYLE
 
 
 def text_html(story_map: StoryMap) -> str:
@@ -19,10 +20,10 @@ def text_html(story_map: StoryMap) -> str:
     marks: list[tuple[int, int, str, str]] = []  # (start, end, open, close)
     for rp in story_map.places:
         style = KIND_STYLE[rp.place.kind]
-        name = escape(rp.written_name)
+        name = html_text(rp.written_name)
         for m in rp.mentions:
             marks.append((m.start, m.end,
-                          f'<a class="sm-place" data-place="{escape(rp.key)}" href="#place={escape(rp.key)}" '
+                          f'<a class="sm-place" data-place="{html_text(rp.key)}" href="#place={html_text(rp.key)}" '
                           f'style="--sm-kind:{style["color"]};--sm-ink:{style["ink"]}" '
                           f'title="{name}: show on the map">', "</a>"))
     for fig in story_map.figures:
@@ -54,7 +55,7 @@ def _marked(text: str, start: int, end: int, marks) -> str:
     out, pos = [], start
     for a, b, open_tag, close_tag in marks:
         if a >= start and b <= end and a >= pos:
-            out += [escape(text[pos:a]), open_tag, escape(text[a:b]), close_tag]
+            out += [html_text(text[pos:a]), open_tag, html_text(text[a:b]), close_tag]
             pos = b
-    out.append(escape(text[pos:end]))
+    out.append(html_text(text[pos:end]))
     return "".join(out)

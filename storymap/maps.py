@@ -1,8 +1,8 @@
 """The story's map, built with folium.
 
-Every text that reaches the browser is escaped here, once: names, passages
-and sources become HTML entities before they are put in a popup or tooltip,
-and the popup strings go into the script as JSON, not as template literals.
+Every text that reaches the browser goes through :mod:`storymap.escaping`: names,
+passages and sources become HTML entities before they are put in a popup or
+tooltip, and values go into scripts as JSON (``js_json``), never as literals.
 
 Kinds of place are drawn differently (shape and colour, with a legend); an
 approximate place is drawn as a dashed area the size of its uncertainty, never
@@ -11,7 +11,6 @@ as a precise pin.
 
 from __future__ import annotations
 
-import html
 import json
 import os
 from functools import lru_cache
@@ -23,6 +22,7 @@ from jinja2 import Template
 
 from storymap.analysis import StoryMap
 from storymap.assets import Assets
+from storymap.escaping import html_text, js_json
 from storymap.gazetteer import CITY, COUNTRY, KIND_LABELS, KINDS, LANDFORM, REGION, SITE, Place
 from storymap.geoparsing import ResolvedPlace
 
@@ -43,33 +43,6 @@ KIND_ZOOM = {COUNTRY: 5, REGION: 8, CITY: 11, SITE: 12, LANDFORM: 6}
 MAX_PASSAGES = 3
 CLUSTER_THRESHOLD = 200
 """Above this many places the map draws one clustered layer, with popups built on demand."""
-
-
-def escape(text: str) -> str:
-    """HTML-escape, and neutralise the characters that matter inside JS strings too."""
-    return html.escape(text, quote=True).replace("`", "&#96;").replace("$", "&#36;").replace("\\", "&#92;")
-
-
-def js_json(value) -> str:
-    """``value`` as JSON that can sit inside a <script> element."""
-    return script_safe(json.dumps(value))
-
-
-def script_safe(json_text: str) -> str:
-    """JSON text that can stand inside a <script> element whatever its strings hold.
-
-    ``<``, ``>`` and ``&`` become JSON escapes, so no string can close the element, open a
-    comment or start the parser's "double-escaped" state; U+2028 and U+2029 too, which
-    older JavaScript reads as line ends. JSON puts these characters only inside strings,
-    where the escapes mean the same.
-    """
-    return (json_text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
-
-
-def js_string(text: str) -> str:
-    """A JS string literal that is also safe inside an HTML <script> element."""
-    return js_json(text)
 
 
 def shape_svg(kind: str, size: int = 18, hollow: bool = False) -> str:
@@ -97,11 +70,11 @@ def tooltip_text(rp: ResolvedPlace) -> str:
 
 def popup_html(story_map: StoryMap, rp: ResolvedPlace, media_url: Callable[[str], str] | None = None) -> str:
     place = rp.place
-    parts = [f'<div class="sm-popup" data-place="{escape(rp.key)}">',
-             f"<h4>{escape(rp.written_name)}</h4>",
-             f'<div class="sm-kind">{escape(KIND_LABELS[place.kind])}</div>']
+    parts = [f'<div class="sm-popup" data-place="{html_text(rp.key)}">',
+             f"<h4>{html_text(rp.written_name)}</h4>",
+             f'<div class="sm-kind">{html_text(KIND_LABELS[place.kind])}</div>']
     if rp.written_name != place.name:
-        parts.append(f'<div class="sm-kind">{escape(place.name)} in the gazetteer</div>')
+        parts.append(f'<div class="sm-kind">{html_text(place.name)} in the gazetteer</div>')
     if place.approximate:
         parts.append(f'<div class="sm-approx">Approximate location: within {place.precision_km:g} km</div>')
     passages = story_map.passages(rp)
@@ -110,9 +83,9 @@ def popup_html(story_map: StoryMap, rp: ResolvedPlace, media_url: Callable[[str]
     if len(passages) > MAX_PASSAGES:
         parts.append(f"<div>…and {len(passages) - MAX_PASSAGES} more passages.</div>")
     if place.note:
-        parts.append(f'<div class="sm-note">{escape(place.note)}</div>')
+        parts.append(f'<div class="sm-note">{html_text(place.note)}</div>')
     parts.append(media_html(story_map.records.get(rp.key), media_url))
-    parts.append(f'<div class="sm-source">Location: {escape(place.source or "gazetteer")}</div></div>')
+    parts.append(f'<div class="sm-source">Location: {html_text(place.source or "gazetteer")}</div></div>')
     return "".join(parts)
 
 
@@ -121,9 +94,9 @@ def _marked(text: str, offset: int, rp: ResolvedPlace) -> str:
     for m in sorted(rp.mentions, key=lambda m: m.start):
         a, b = m.start - offset, m.end - offset
         if 0 <= a and b <= len(text) and a >= pos:
-            out += [escape(text[pos:a]), "<b>", escape(text[a:b]), "</b>"]
+            out += [html_text(text[pos:a]), "<b>", html_text(text[a:b]), "</b>"]
             pos = b
-    out.append(escape(text[pos:]))
+    out.append(html_text(text[pos:]))
     return "".join(out)
 
 
@@ -131,9 +104,9 @@ def media_html(record, media_url: Callable[[str], str] | None) -> str:
     """An editor's image with its caption and credit, escaped; nothing when there is none."""
     if record is None or not record.media_url or media_url is None:
         return ""
-    credit = f" <small>{escape(record.media_credit)}</small>" if record.media_credit else ""
-    return (f'<figure><img src="{escape(media_url(record.media_url))}" alt="{escape(record.media_caption)}">'
-            f"<figcaption>{escape(record.media_caption)}{credit}</figcaption></figure>")
+    credit = f" <small>{html_text(record.media_credit)}</small>" if record.media_credit else ""
+    return (f'<figure><img src="{html_text(media_url(record.media_url))}" alt="{html_text(record.media_caption)}">'
+            f"<figcaption>{html_text(record.media_caption)}{credit}</figcaption></figure>")
 
 
 @lru_cache(maxsize=64)
@@ -154,7 +127,7 @@ class MapScript(MacroElement):
 
 
 def _legend(kinds: list[str]) -> MapScript:
-    rows = [f'<div>{shape_svg(k, 14)}{escape(KIND_LABELS[k])}</div>' for k in kinds]
+    rows = [f'<div>{shape_svg(k, 14)}{html_text(KIND_LABELS[k])}</div>' for k in kinds]
     rows.append('<div><svg width="14" height="14"><circle cx="7" cy="7" r="6" fill="#999" fill-opacity=".2" '
                 'stroke="#666" stroke-dasharray="3 2"/></svg>Approximate location (area of uncertainty)</div>')
     content = "<summary>Places</summary>" + "".join(rows)
@@ -172,7 +145,7 @@ def _legend(kinds: list[str]) -> MapScript:
             legend.addTo(map);
         })({{ this._parent.get_name() }});
         """,
-        content=js_string(content),
+        content=js_json(content),
     )
 
 
@@ -196,7 +169,7 @@ def _background(assets: Assets) -> MapScript:
             else { fetch({{ this.url }}).then(function (r) { return r.json(); }).then(draw); }
         })({{ this._parent.get_name() }});
         """,
-        inline=inline, url=js_string(assets.background_url or ""),
+        inline=inline, url=js_json(assets.background_url or ""),
     )
 
 
@@ -240,7 +213,7 @@ def build_map(story_map: StoryMap, assets: Assets, tiles: str | None = None, hei
         m.get_root().header.add_child(Element(f"<style>{code}</style>"), name=f"inline_css_{index}")
     # Folium creates each marker with Leaflet's default icon before giving it ours.
     if assets.images_url:
-        m.add_child(MapScript("L.Icon.Default.imagePath = {{ this.url }};", url=js_string(assets.images_url)))
+        m.add_child(MapScript("L.Icon.Default.imagePath = {{ this.url }};", url=js_json(assets.images_url)))
     elif assets.icon_data:
         m.add_child(MapScript("L.Icon.Default.imagePath = ''; L.Util.extend(L.Icon.Default.prototype.options, "
                             "{{ this.icons }});", icons=json.dumps(assets.icon_data)))
@@ -342,9 +315,9 @@ def _places(story_map: StoryMap, media_url, popups: bool = True) -> MapScript:
         rows.append({
             "key": rp.key, "lat": place.lat, "lon": place.lon, "color": KIND_STYLE[place.kind]["color"],
             "area": place.precision_km * 1000 if place.approximate else 0,
-            "icon": f'<div data-place="{escape(rp.key)}">{shape_svg(place.kind, size)}</div>', "size": size,
+            "icon": f'<div data-place="{html_text(rp.key)}">{shape_svg(place.kind, size)}</div>', "size": size,
             "z": {SITE: 400, CITY: 300, LANDFORM: 200, REGION: 100, COUNTRY: 0}[place.kind],
-            "tooltip": escape(tooltip_text(rp)), "popup": popup_html(story_map, rp, media_url) if popups else "",
+            "tooltip": html_text(tooltip_text(rp)), "popup": popup_html(story_map, rp, media_url) if popups else "",
         })
     return MapScript(
         """

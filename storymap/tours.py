@@ -15,7 +15,8 @@ from typing import Callable
 from storymap.analysis import StoryMap
 from storymap.gazetteer import KIND_LABELS
 from storymap.geoparsing import ResolvedPlace
-from storymap.maps import escape, media_html, place_view
+from storymap.escaping import html_text
+from storymap.maps import media_html, place_view
 
 
 @dataclass(frozen=True)
@@ -66,18 +67,18 @@ def build_tour(story_map: StoryMap, media_url: Callable[[str], str] | None = Non
             zoom = record.tour_zoom
         passages = story_map.passages(rp)
         first = passages[0] if passages else None
-        parts = [f"<h3>{escape(rp.written_name)}</h3>",
-                 f'<div class="sm-kind">{escape(KIND_LABELS[rp.place.kind])}'
+        parts = [f"<h3>{html_text(rp.written_name)}</h3>",
+                 f'<div class="sm-kind">{html_text(KIND_LABELS[rp.place.kind])}'
                  + (f" · approximate location, within {rp.place.precision_km:g} km" if rp.place.approximate else "")
-                 + (f" · {escape(rp.place.name)} in the gazetteer" if rp.written_name != rp.place.name else "")
+                 + (f" · {html_text(rp.place.name)} in the gazetteer" if rp.written_name != rp.place.name else "")
                  + "</div>"]
         if first is not None:
-            parts.append(f"<blockquote>{escape(first.text)}</blockquote>")
+            parts.append(f"<blockquote>{html_text(first.text)}</blockquote>")
             for fig in story_map.figures:
                 if first.start <= fig.start < first.end:
-                    parts.append(f'<div class="sm-figure"><b>{escape(fig.display)}</b> {escape(fig.meaning)}</div>')
+                    parts.append(f'<div class="sm-figure"><b>{html_text(fig.display)}</b> {html_text(fig.meaning)}</div>')
         if rp.place.note:
-            parts.append(f'<div class="sm-note">{escape(rp.place.note)}</div>')
+            parts.append(f'<div class="sm-note">{html_text(rp.place.note)}</div>')
         parts.append(media_html(record, media_url))
         steps.append(Step(len(steps) + 1, rp.key, rp.written_name, lat, lon, zoom, "".join(parts)))
     return steps
@@ -91,8 +92,8 @@ def _overview(story_map: StoryMap, places: list[ResolvedPlace]) -> Step:
         bounds = ((min(lats), min(lons)), (max(lats), max(lons)))
     else:
         bounds = ((-50.0, -150.0), (70.0, 150.0))
-    html = (f"<h3>{escape(story.title)}</h3>"
-            + (f'<div class="sm-kind">{escape(story.byline)}</div>' if story.byline else "")
+    html = (f"<h3>{html_text(story.title)}</h3>"
+            + (f'<div class="sm-kind">{html_text(story.byline)}</div>' if story.byline else "")
             + f"<p>{len(places)} places. Step through them with Next and Previous, the arrow keys, "
               "a swipe, or the list of steps.</p>")
     return Step(1, None, "Overview", None, None, None, html, bounds)

@@ -20,7 +20,8 @@ from storymap.figures import bars_html, comparison
 from storymap.gazetteer import COUNTRY, KIND_LABELS
 from storymap.geoparsing import ResolvedPlace
 from storymap.highlight import text_html
-from storymap.maps import MapScript, build_map, escape, js_json, media_html, place_view
+from storymap.escaping import html_text, js_json
+from storymap.maps import MapScript, build_map, media_html, place_view
 from storymap.tours import build_tour
 
 READ, TOUR = "read", "tour"
@@ -99,13 +100,13 @@ def figures_html(story_map: StoryMap) -> str:
     cards = []
     for fig in story_map.figures:
         rp = story_map.place(fig.place_key)
-        button = (f'<button type="button" data-place="{escape(rp.key)}">Show {escape(rp.written_name)} on the map'
+        button = (f'<button type="button" data-place="{html_text(rp.key)}">Show {html_text(rp.written_name)} on the map'
                   "</button>" if rp else "")
-        cards.append(f'<div class="smv-card"><div class="sm-figure-value">{escape(fig.display)}</div>'
-                     f'<div class="sm-figure-caption">{escape(fig.meaning)}</div>'
-                     f"<p>{escape(fig.sentence.text)}</p>{button}</div>")
+        cards.append(f'<div class="smv-card"><div class="sm-figure-value">{html_text(fig.display)}</div>'
+                     f'<div class="sm-figure-caption">{html_text(fig.meaning)}</div>'
+                     f"<p>{html_text(fig.sentence.text)}</p>{button}</div>")
     bars = comparison(story_map.figures)
-    chart = (f'<div class="smv-chart"><h3>How the figures compare ({escape(bars[0].unit)})</h3>{bars_html(bars)}'
+    chart = (f'<div class="smv-chart"><h3>How the figures compare ({html_text(bars[0].unit)})</h3>{bars_html(bars)}'
              "</div>" if bars else "")
     return f'<h2>Figures</h2><div class="smv-figure-cards">{"".join(cards)}</div>{chart}'
 
@@ -144,7 +145,7 @@ def viewer_page(story_map: StoryMap, assets: Assets, mode: str = READ, place: st
     fmap = build_map(story_map, assets, tiles=tiles, height="100%", media_url=media_url, fit=False, popups=False)
     fmap.add_child(MapScript("storymapViewer({{ this._parent.get_name() }}, {{ this.data }});", data=js_json(data)))
     figure = fmap.get_root()
-    figure.title = escape(story_map.story.title)  # branca puts it in <title> as it is
+    figure.title = html_text(story_map.story.title)  # branca puts it in <title> as it is
     # folium's viewport forbids pinch-zoom (maximum-scale=1, user-scalable=no): readers must be able
     # to enlarge a story's text (WCAG 1.4.4), so the viewer states its own.
     page, found = _FOLIUM_VIEWPORT.subn(VIEWPORT, figure.render(), count=1)

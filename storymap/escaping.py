@@ -1,0 +1,70 @@
+"""Text from input, made safe for each place it can end up: one function per context.
+
+Anything a story holds (its title, a place's label, a note, a source, a key) may
+have been written by anyone: an imported web page, a JSON file, an editor. It is
+text, and stays text wherever it is shown:
+
+* :func:`html_text` for HTML element content and attribute values;
+* :func:`js_json` for a value inside a ``<script>`` element (JSON, with nothing that
+  could close the element);
+* :func:`markdown_text` for a Streamlit message or heading, which renders Markdown;
+* :func:`csv_cell` for a spreadsheet cell, which would otherwise run a formula.
+
+Every module that writes one of these contexts goes through these functions, and
+``tests/test_escaping.py`` feeds each one hostile input.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+
+__all__ = ["html_text", "js_json", "script_safe", "markdown_text", "csv_cell"]
+
+
+def html_text(text: str) -> str:
+    """HTML-escape for element content or a quoted attribute; also neutralise the characters
+    that matter if the result is later put inside a JS template string."""
+    return html.escape(str(text), quote=True).replace("`", "&#96;").replace("$", "&#36;").replace("\\", "&#92;")
+
+
+def script_safe(json_text: str) -> str:
+    """JSON text that can stand inside a <script> element whatever its strings hold.
+
+    ``<``, ``>`` and ``&`` become JSON escapes, so no string can close the element, open a
+    comment or start the parser's "double-escaped" state; U+2028 and U+2029 too, which
+    older JavaScript reads as line ends. JSON puts these characters only inside strings,
+    where the escapes mean the same.
+    """
+    return (json_text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+def js_json(value) -> str:
+    """``value`` as JSON that can sit inside a <script> element (a JS literal of the same value)."""
+    return script_safe(json.dumps(value))
+
+
+# Everything Streamlit's Markdown gives a meaning to: CommonMark's ASCII punctuation (a
+# backslash before any of it is literal), plus ":" (emoji and :material/icons:, :red[colour]
+# directives and bare links) and "$" (LaTeX).
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$&\"'=^])")
+
+
+def markdown_text(text: str) -> str:
+    """Text that Streamlit's Markdown shows as it is: no links, images, emphasis, HTML, icons
+    or maths come from it. Line breaks become spaces (a message is one paragraph)."""
+    flat = " ".join(str(text).split())
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", flat)
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # OWASP's list
+
+
+def csv_cell(value):
+    """A value for a CSV a reader opens in a spreadsheet: text that a spreadsheet would take
+    for a formula gets a leading apostrophe (OWASP's rule); numbers stay numbers."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
