@@ -19,7 +19,8 @@ from typing import Callable
 from storymap import assets
 from storymap.analysis import StoryMap
 from storymap.gazetteer import KIND_LABELS
-from storymap.maps import escape, tiles_setting
+from storymap.escaping import csv_cell, html_text
+from storymap.maps import tiles_setting
 from storymap.tours import build_tour, ordered_places
 from storymap.viewer import READ, viewer_page
 
@@ -34,7 +35,7 @@ EMBED_HEIGHT = "clamp(420px, 80vh, 720px)"
 def embed_code(src: str, title: str, width: int | None = None, height: int | None = None) -> str:
     """An <iframe> for another site or a slide: as wide as its column and as tall as fits
     the window by default, or ``width`` x ``height`` pixels. Every value is escaped."""
-    attrs = f'src="{escape(src)}" title="{escape(title)}" allowfullscreen'
+    attrs = f'src="{html_text(src)}" title="{html_text(title)}" allowfullscreen'
     if width and height:
         return f'<iframe {attrs} width="{int(width)}" height="{int(height)}" style="border:0;max-width:100%"></iframe>'
     return (f'<iframe {attrs} loading="lazy" '
@@ -109,11 +110,12 @@ CSV_FIELDS = ("tour_step", "key", "name", "kind", "lat", "lon", "precision_km", 
 
 
 def to_csv(story_map: StoryMap) -> str:
+    """One row per place; text that a spreadsheet would run as a formula is made inert."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=CSV_FIELDS, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     for p in place_properties(story_map):
-        writer.writerow({**p, "passages": " | ".join(p["passages"])})
+        writer.writerow({k: csv_cell(v) for k, v in {**p, "passages": " | ".join(p["passages"])}.items()})
     return buffer.getvalue()
 
 
@@ -138,17 +140,17 @@ def to_storymapjs(story_map: StoryMap, media_url: Callable[[str], str] | None = 
     steps = build_tour(story_map)
     story = story_map.story
     slides = [{"type": "overview", "date": story.date.isoformat() if story.date else "",
-               "text": {"headline": escape(story.title), "text": escape(story.dateline)}}]
+               "text": {"headline": html_text(story.title), "text": html_text(story.dateline)}}]
     props = {p["key"]: p for p in place_properties(story_map)}
     for step in steps[1:]:
         p = props[step.key]
         slide = {"location": {"lat": step.lat, "lon": step.lon, "zoom": step.zoom, "line": True},
-                 "text": {"headline": escape(p["name"]),
-                          "text": "".join(f"<p>{escape(s)}</p>" for s in p["passages"][:2])
-                          + (f"<p>{escape(p['note'])}</p>" if p["note"] else "")}}
+                 "text": {"headline": html_text(p["name"]),
+                          "text": "".join(f"<p>{html_text(s)}</p>" for s in p["passages"][:2])
+                          + (f"<p>{html_text(p['note'])}</p>" if p["note"] else "")}}
         if p["media_url"] and media_url:
-            slide["media"] = {"url": media_url(p["media_url"]), "caption": escape(p["media_caption"]),
-                              "credit": escape(p["media_credit"])}
+            slide["media"] = {"url": media_url(p["media_url"]), "caption": html_text(p["media_caption"]),
+                              "credit": html_text(p["media_credit"])}
         slides.append(slide)
     return {"storymap": {"language": "en", "map_type": "osm:standard", "call_to_action": True,
                          "call_to_action_text": "Start the story", "slides": slides}}
