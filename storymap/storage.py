@@ -27,14 +27,14 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from storymap.accounts import Editor
 from storymap.articles import MAX_STORY_CHARS, Story, StoryError, free_name, slugify
-from storymap.gazetteer import KINDS, check_coordinates
+from storymap.gazetteer import check_coordinates
+from storymap.schema import (ACCEPTED, ADDED, FOUND, FORMAT, REJECTED, STATUSES, VERSION, check_place,
+                             check_story_file, check_story_values)
 
-FOUND, ACCEPTED, REJECTED, ADDED = "found", "accepted", "rejected", "added"
-STATUSES = (FOUND, ACCEPTED, REJECTED, ADDED)
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
+MAX_IMAGE_PIXELS = 40_000_000
+"""An image decoded is width x height x 4 bytes: 40 megapixels is 160 MB, ample for a photograph."""
 IMAGE_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif", "WEBP": "image/webp"}
-MAX_LABEL = 200
-MAX_NOTE = 5000
 
 
 class ConflictError(Exception):
@@ -67,6 +67,7 @@ class StoryRow(Base):
     source: Mapped[str] = mapped_column(Text, default="")
     url: Mapped[str] = mapped_column(Text, default="")
     text: Mapped[str] = mapped_column(Text)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     __mapper_args__ = {"version_id_col": version}
 
@@ -128,10 +129,7 @@ class MediaRow(Base):
 PLACE_FIELDS = ("key", "gazetteer_id", "name", "kind", "lat", "lon", "country", "precision_km", "status",
                 "mentions", "confidence", "reason", "runners_up", "note", "source", "geocoder", "located_at",
                 "media_url", "media_caption", "media_credit", "tour_order", "tour_hidden", "tour_zoom")
-EDITABLE_PLACE = frozenset({"name", "kind", "lat", "lon", "precision_km", "status", "mentions", "note", "source",
-                            "geocoder", "located_at", "media_url", "media_caption", "media_credit", "tour_order",
-                            "tour_hidden", "tour_zoom", "gazetteer_id", "country", "confidence", "reason",
-                            "runners_up"})
+TOUR_FIELDS = ("tour_order", "tour_hidden", "tour_zoom")
 STORY_FIELDS = ("slug", "title", "date", "dateline", "source", "url", "text")
 
 
@@ -220,52 +218,60 @@ def _story_record(row: StoryRow, places: list[PlaceRow]) -> StoryRecord:
 
 
 def validate_place(values: dict) -> dict:
-    """Clean an editor's values; ValueError with a message meant for the editor."""
+    """Clean an editor's values and check them against the story schema; ValueError with a
+    message meant for the editor."""
     out = dict(values)
     if "name" in out:
         out["name"] = str(out["name"]).strip()
         if not out["name"]:
             raise ValueError("A place needs a label.")
-        if len(out["name"]) > MAX_LABEL:
-            raise ValueError(f"A label is at most {MAX_LABEL} characters.")
-    for key in ("lat", "lon", "precision_km"):
+    labels = {"lat": "latitude", "lon": "longitude", "precision_km": "precision", "confidence": "confidence"}
+    for key, label in labels.items():
         if key in out:
             try:
                 out[key] = float(out[key])
             except (TypeError, ValueError):
-                raise ValueError(f"The {key.replace('_km', '')} must be a number, not {out[key]!r}.") from None
+                out[key] = math.nan
+            if not math.isfinite(out[key]):
+                raise ValueError(f"The {label} is not a number ({values[key]!r}).")
     if "lat" in out or "lon" in out:
         check_coordinates(out.get("lat", 0.0), out.get("lon", 0.0))
-    if "precision_km" in out and (not math.isfinite(out["precision_km"]) or not 0 <= out["precision_km"] <= 5000):
+    if "precision_km" in out and not 0 <= out["precision_km"] <= 5000:
         raise ValueError("The precision is a radius between 0 and 5000 km.")
-    if "kind" in out and out["kind"] not in KINDS:
-        raise ValueError(f"The kind must be one of: {', '.join(KINDS)}.")
-    if "status" in out and out["status"] not in STATUSES:
-        raise ValueError(f"The status must be one of: {', '.join(STATUSES)}.")
-    if "note" in out and len(out["note"]) > MAX_NOTE:
-        raise ValueError(f"A note is at most {MAX_NOTE} characters.")
-    if out.get("media_url") and not (out["media_url"].startswith(("http://", "https://", "media:"))):
-        raise ValueError("An image address must start with http:// or https://.")
-    if "tour_zoom" in out and out["tour_zoom"] is not None and not 1 <= int(out["tour_zoom"]) <= 18:
+    for key in ("tour_order", "tour_zoom"):
+        if isinstance(out.get(key), float) and out[key].is_integer():
+            out[key] = int(out[key])
+    if out.get("tour_zoom") is not None and isinstance(out["tour_zoom"], int) and not 1 <= out["tour_zoom"] <= 18:
         raise ValueError("A step's zoom is between 1 and 18.")
-    unknown = set(out) - EDITABLE_PLACE - {"key"}
-    if unknown:
-        raise ValueError(f"Unknown fields: {', '.join(sorted(unknown))}.")
-    return out
+    if out.get("media_url") and not str(out["media_url"]).startswith(("http://", "https://", "media:")):
+        raise ValueError("An image address must start with http:// or https://.")
+    return check_place(out)
 
 
 def check_image(data: bytes) -> str:
-    """The image's MIME type, or ValueError when it is too big or not an image."""
+    """The image's MIME type, or ValueError when it is too big or not an image.
+
+    The size in pixels is read from the header and checked before anything is decoded,
+    so a small file claiming to be enormous (a decompression bomb) costs nothing.
+    """
     if len(data) > MAX_IMAGE_BYTES:
         raise ValueError(f"The image is {len(data) / 1e6:.1f} MB; the limit is {MAX_IMAGE_BYTES // 2**20} MB.")
     from PIL import Image, UnidentifiedImageError
     import io
+    import warnings
 
     try:
-        with Image.open(io.BytesIO(data)) as image:
-            image.verify()
-            kind = image.format
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as image:
+                kind, (width, height) = image.format, image.size
+                if width * height > MAX_IMAGE_PIXELS:
+                    raise ValueError(f"The image is {width:,} x {height:,} pixels; the limit is "
+                                     f"{MAX_IMAGE_PIXELS // 1_000_000} megapixels.")
+                image.verify()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ValueError(f"The image claims more than {MAX_IMAGE_PIXELS // 1_000_000} megapixels.") from None
+    except (UnidentifiedImageError, OSError, SyntaxError):
         raise ValueError("The file is not an image (PNG, JPEG, GIF or WebP).") from None
     if kind not in IMAGE_TYPES:
         raise ValueError(f"Images must be PNG, JPEG, GIF or WebP, not {kind}.")
@@ -321,30 +327,36 @@ class Storage:
     # reading
 
     def slugs(self) -> list[str]:
-        return list(self.titles())
-
-    def titles(self) -> dict[str, str]:
-        """Every story's slug and title, by slug."""
+        """Every slug in use, deleted stories' too (they can be restored, so their slugs stay taken)."""
         with self._sessions() as s:
-            return dict(s.execute(select(StoryRow.slug, StoryRow.title).order_by(StoryRow.slug)).all())
+            return list(s.scalars(select(StoryRow.slug).order_by(StoryRow.slug)))
+
+    def titles(self, deleted: bool = False) -> dict[str, str]:
+        """Every story's slug and title, by slug (the deleted ones with ``deleted=True``)."""
+        with self._sessions() as s:
+            query = select(StoryRow.slug, StoryRow.title).where(StoryRow.deleted.is_(deleted))
+            return dict(s.execute(query.order_by(StoryRow.slug)).all())
 
     def free_slug(self, slug: str) -> str:
         """``slug``, or ``slug-2``, ``slug-3``... whichever no story has yet."""
-        return free_name(slug, set(self.titles()))
+        return free_name(slug, set(self.slugs()))
+
+    def _story_row(self, s: Session, slug: str, deleted: bool = False) -> StoryRow:
+        row = s.scalar(select(StoryRow).where(StoryRow.slug == slug, StoryRow.deleted.is_(deleted)))
+        if row is None:
+            raise NotFound(f"There is no story called “{slug}”." if not deleted else
+                           f"There is no deleted story called “{slug}”.")
+        return row
 
     def revision(self, slug: str) -> int:
         """The id of the story's latest change: changes whenever anything in it is saved."""
         with self._sessions() as s:
-            story_id = s.scalar(select(StoryRow.id).where(StoryRow.slug == slug))
-            if story_id is None:
-                raise NotFound(f"There is no story called “{slug}”.")
+            story_id = self._story_row(s, slug).id
             return s.scalar(select(func.max(ChangeRow.id)).where(ChangeRow.story_id == story_id)) or 0
 
     def load(self, slug: str) -> StoryRecord:
         with self._sessions() as s:
-            row = s.scalar(select(StoryRow).where(StoryRow.slug == slug))
-            if row is None:
-                raise NotFound(f"There is no story called “{slug}”.")
+            row = self._story_row(s, slug)
             places = list(s.scalars(select(PlaceRow).where(PlaceRow.story_id == row.id)))
             return _story_record(row, places)
 
@@ -356,6 +368,7 @@ class Storage:
             return _place_record(row)
 
     def history(self, slug: str) -> list[ChangeRecord]:
+        """Every change to a story, newest first (a deleted story's too: its deletion can be undone)."""
         with self._sessions() as s:
             story = s.scalar(select(StoryRow).where(StoryRow.slug == slug))
             if story is None:
@@ -381,6 +394,7 @@ class Storage:
         """Add a story with the places found in it (as ``found``, for editors to review)."""
         editor = _require(editor)
         _check_story_values(story.title, story.text)
+        check_story_values(_story_values(story))
         try:
             return self._create_story(editor, story, places)
         except IntegrityError:
@@ -390,14 +404,16 @@ class Storage:
         with self._sessions.begin() as s:
             if s.scalar(select(StoryRow.id).where(StoryRow.slug == story.slug)) is not None:
                 raise ValueError(f"A story called “{story.slug}” exists already.")
-            row = StoryRow(slug=story.slug, title=story.title, date=story.date.isoformat() if story.date else None,
-                           dateline=story.dateline, source=story.source, url=story.url, text=story.text)
+            row = StoryRow(**_story_values(story))
             s.add(row)
             s.flush()
             s.add(ChangeRow(story_id=row.id, editor=editor.name, at=_now(), action="create story",
                             before=None, after={f: getattr(row, f) for f in STORY_FIELDS}))
             for values in places:
-                self._add_place(s, editor, row.id, validate_place(values), action="found")
+                values = validate_place(values)
+                _check_mentions(values.get("mentions", []), story.text)
+                _check_media(s, values)
+                self._add_place(s, editor, row.id, values, action="found")
         return self.load(story.slug)
 
     def add_place(self, editor: Editor | None, slug: str, values: dict) -> PlaceRecord:
@@ -408,10 +424,9 @@ class Storage:
             if key not in values:
                 raise ValueError(f"A new place needs a {key}.")
         with self._sessions.begin() as s:
-            story = s.scalar(select(StoryRow).where(StoryRow.slug == slug))
-            if story is None:
-                raise NotFound(f"There is no story called “{slug}”.")
+            story = self._story_row(s, slug)
             _check_mentions(values.get("mentions", []), story.text)
+            _check_media(s, values)
             row = self._add_place(s, editor, story.id, values, action="add place")
             return _place_record(row)
 
@@ -433,6 +448,8 @@ class Storage:
                       action: str = "edit place", undoes: int | None = None) -> PlaceRecord:
         editor = _require(editor)
         changes = validate_place(changes)
+        if "key" in changes:
+            raise ValueError("A place's key is its address in links; it cannot be changed.")
         try:
             with self._sessions.begin() as s:
                 row = s.get(PlaceRow, place_id)
@@ -442,6 +459,7 @@ class Storage:
                     raise StaleDataError()
                 if "mentions" in changes:
                     _check_mentions(changes["mentions"], s.get(StoryRow, row.story_id).text)
+                _check_media(s, changes)
                 before = _place_record(row).values()
                 for key, value in changes.items():
                     setattr(row, key, value)
@@ -465,21 +483,18 @@ class Storage:
     def _update_story(self, editor: Editor | None, slug: str, expected_version: int, changes: dict,
                       action: str = "edit story", undoes: int | None = None) -> StoryRecord:
         editor = _require(editor)
-        unknown = set(changes) - set(STORY_FIELDS[1:])
+        unknown = set(changes) - set(STORY_FIELDS[1:])  # not the slug: links use it
         if unknown:
             raise ValueError(f"Unknown fields: {', '.join(sorted(unknown))}.")
-        if "date" in changes and changes["date"]:
+        check_story_values(changes)
+        if changes.get("date"):
             try:
                 dt.date.fromisoformat(str(changes["date"]))
             except ValueError:
                 raise ValueError("The date must be YYYY-MM-DD.") from None
-        if "url" in changes and changes["url"] and not str(changes["url"]).startswith(("http://", "https://")):
-            raise ValueError("The URL must start with http:// or https://.")
         try:
             with self._sessions.begin() as s:
-                row = s.scalar(select(StoryRow).where(StoryRow.slug == slug))
-                if row is None:
-                    raise NotFound(f"There is no story called “{slug}”.")
+                row = self._story_row(s, slug)
                 if row.version != expected_version:
                     raise StaleDataError()
                 _check_story_values(changes.get("title", row.title), changes.get("text", row.text))
@@ -521,7 +536,10 @@ class Storage:
             story_slug = s.scalar(select(StoryRow.slug).where(StoryRow.id == change.story_id))
             change = self._change(change, story_slug)
         action = f"undo #{change_id}"
-        if change.place_id is not None and change.before is None:  # undo an added place: reject it
+        if change.action in ("delete story", "restore story"):
+            deleted = change.action == "restore story"
+            self._set_deleted(editor, story_slug, deleted, action, change_id)
+        elif change.place_id is not None and change.before is None:  # undo an added place: reject it
             current = self.place(change.place_id)
             self._update_place(editor, change.place_id, current.version, {"status": REJECTED}, action, change_id)
         elif change.place_id is not None:
@@ -538,6 +556,75 @@ class Storage:
             raise ValueError("Creating a story cannot be undone.")
         return self.history(story_slug)[0]
 
+    def delete_story(self, editor: Editor | None, slug: str, expected_version: int) -> StoryRecord:
+        """Take a story off every page. Nothing is erased: the change can be undone, and
+        :meth:`restore_story` brings it back with its places and history."""
+        editor = _require(editor)
+        with self._sessions() as s:
+            if self._story_row(s, slug).version != expected_version:
+                current = self.load(slug)
+                raise ConflictError("The story was changed by someone else since you opened it; "
+                                    "it was not deleted.", current, self._last_change(slug=slug))
+        record = self.load(slug)
+        self._set_deleted(editor, slug, True, "delete story")
+        return record
+
+    def restore_story(self, editor: Editor | None, slug: str) -> StoryRecord:
+        """Bring a deleted story back as it was."""
+        self._set_deleted(_require(editor), slug, False, "restore story")
+        return self.load(slug)
+
+    def _set_deleted(self, editor: Editor, slug: str, deleted: bool, action: str,
+                     undoes: int | None = None) -> None:
+        with self._sessions.begin() as s:
+            row = self._story_row(s, slug, deleted=not deleted)
+            row.deleted = deleted
+            s.flush()
+            s.add(ChangeRow(story_id=row.id, editor=editor.name, at=_now(), action=action,
+                            before={"deleted": not deleted}, after={"deleted": deleted}, undoes=undoes))
+
+    def save_tour(self, editor: Editor | None, slug: str, opened: dict[int, int],
+                  changes: dict[int, dict]) -> StoryRecord:
+        """Save the tour's order, hidden steps and zooms in one transaction, against the versions
+        of the places when the editor opened the tour (``opened``: place id -> version).
+
+        If anyone changed one of the places since, nothing is saved and ConflictError says who.
+        """
+        editor = _require(editor)
+        for place_id, values in changes.items():
+            if set(values) - set(TOUR_FIELDS):
+                raise ValueError("Only a step's order, hiding and zoom are saved with the tour.")
+            changes[place_id] = validate_place(values)
+        stale_id = None
+        try:
+            with self._sessions.begin() as s:
+                story = self._story_row(s, slug)
+                rows = {r.id: r for r in s.scalars(select(PlaceRow).where(PlaceRow.story_id == story.id))}
+                for place_id in changes:
+                    row = rows.get(place_id)
+                    if row is None:
+                        raise NotFound(f"A place of this tour ({place_id}) has been deleted; reload the tour.")
+                    if row.version != opened.get(place_id):
+                        stale_id = place_id
+                        raise StaleDataError()
+                for place_id, values in changes.items():
+                    row = rows[place_id]
+                    before = _place_record(row).values()
+                    for key, value in values.items():
+                        setattr(row, key, value)
+                    s.flush()
+                    after = _place_record(row).values()
+                    s.add(ChangeRow(story_id=story.id, place_id=place_id, editor=editor.name, at=_now(),
+                                    action="edit tour", before=_diff(before, after), after=_diff(after, before)))
+        except StaleDataError:
+            current = self.place(stale_id) if stale_id is not None else None
+            raise ConflictError(
+                (f"“{current.name}” was changed by someone else while you were editing the tour. "
+                 if current else "The tour was changed by someone else while you were editing it. ")
+                + "Nothing was saved; your changes are still in the table.",
+                current, self._last_change(place_id=stale_id) if stale_id is not None else None) from None
+        return self.load(slug)
+
     def _last_change(self, place_id: int | None = None, slug: str | None = None) -> ChangeRecord | None:
         with self._sessions() as s:
             query = select(ChangeRow, StoryRow.slug).join(StoryRow, StoryRow.id == ChangeRow.story_id)
@@ -545,6 +632,11 @@ class Storage:
                 query.where(StoryRow.slug == slug, ChangeRow.place_id.is_(None))
             found = s.execute(query.order_by(ChangeRow.id.desc()).limit(1)).first()
             return self._change(found[0], found[1]) if found else None
+
+    def has_media(self, ref: str) -> bool:
+        """Whether a ``media:`` address names an image in the store."""
+        with self._sessions() as s:
+            return _media_exists(s, ref)
 
     def save_media(self, editor: Editor | None, data: bytes) -> str:
         """Store an uploaded image; returns its ``media:`` address."""
@@ -559,25 +651,41 @@ class Storage:
     # whole stories as JSON
 
     def export_json(self, slug: str) -> dict:
+        """The story as a story file (see :mod:`storymap.schema`)."""
         record = self.load(slug)
-        return {"format": "storymap-story", "version": 1, "story": record.values(),
+        return {"format": FORMAT, "version": VERSION, "story": record.values(),
                 "places": [p.values() for p in record.places]}
 
     def import_json(self, editor: Editor | None, data: dict) -> StoryRecord:
-        """Recreate a story exported by :meth:`export_json` (its slug must be free)."""
-        if not isinstance(data, dict) or data.get("format") != "storymap-story":
-            raise ValueError("This is not a Storymap story export.")
+        """Recreate a story from a story file, checked against the schema first; a story whose
+        slug is taken comes in as a copy under a free one (``slug-2``)."""
+        _require(editor)
+        check_story_file(data)
         values = dict(data["story"])
-        story = Story(slug=slugify(values["slug"]), title=values["title"], text=values["text"],
+        story = Story(slug=self.free_slug(values["slug"]), title=values["title"], text=values["text"],
                       date=dt.date.fromisoformat(values["date"]) if values.get("date") else None,
                       dateline=values.get("dateline", ""), source=values.get("source", ""),
                       url=values.get("url", ""))
-        places = [{k: v for k, v in p.items() if k in EDITABLE_PLACE | {"key", "runners_up"}}
-                  for p in data.get("places", [])]
-        for p in places:
-            _check_mentions(p.get("mentions", []), story.text)
-        return self.create_story(editor, story, places)
+        keys = [p["key"] for p in data["places"]]
+        if len(set(keys)) != len(keys):
+            raise ValueError("Two places in this file have the same key.")
+        return self.create_story(editor, story, [dict(p) for p in data["places"]])
 
+
+def _story_values(story: Story) -> dict:
+    return {"slug": story.slug, "title": story.title, "date": story.date.isoformat() if story.date else None,
+            "dateline": story.dateline, "source": story.source, "url": story.url, "text": story.text}
+
+
+def _media_exists(s: Session, ref: str) -> bool:
+    return ref.startswith("media:") and s.get(MediaRow, ref.split(":", 1)[1]) is not None
+
+
+def _check_media(s: Session, values: dict) -> None:
+    """A stored image's address must name an image that is stored."""
+    ref = values.get("media_url") or ""
+    if ref.startswith("media:") and not _media_exists(s, ref):
+        raise ValueError("That image is not in the store; upload it again.")
 
 
 def _check_story_values(title: str, text: str) -> None:

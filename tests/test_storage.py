@@ -10,7 +10,7 @@ from storymap.accounts import Editor
 from storymap.analysis import from_record, stored_places
 from storymap.articles import parse_story
 from storymap.library import sync_files
-from storymap.storage import ConflictError, Storage
+from storymap.storage import ConflictError, NotFound, Storage
 
 ALICE, BOB = Editor("alice"), Editor("bob")
 
@@ -204,3 +204,91 @@ def test_empty_and_huge_stories_are_refused(store):
     huge.text = "x" * 1_000_001
     with pytest.raises(ValueError, match="too long"):
         store.create_story(ALICE, huge, [])
+
+
+def test_a_bad_story_file_stores_nothing(seeded):
+    data = seeded.export_json("pakistan-copper")
+    data["story"]["slug"] = "copy"
+    data["places"][-1]["runners_up"] = [{"foo": 1}]
+    data["story"]["url"] = "javascript:alert(1)"
+    with pytest.raises(ValueError, match="3 problems"):
+        seeded.import_json(ALICE, data)
+    assert seeded.slugs() == ["pakistan-copper"]
+
+
+def test_an_import_of_a_story_already_here_comes_in_as_a_copy(seeded):
+    data = seeded.export_json("pakistan-copper")
+    copy = seeded.import_json(ALICE, data)
+    assert copy.slug == "pakistan-copper-2" and copy.title == data["story"]["title"]
+    assert seeded.load("pakistan-copper").version == 1  # the original is untouched
+
+
+def test_a_stored_image_address_must_name_a_stored_image(seeded):
+    place = mine(seeded)
+    with pytest.raises(ValueError, match="not in the store"):
+        seeded.update_place(ALICE, place.id, place.version, media_url="media:" + "0" * 64)
+    with pytest.raises(ValueError, match="image address"):
+        seeded.update_place(ALICE, place.id, place.version, media_url="media:anything")
+    data = seeded.export_json("pakistan-copper")
+    data["places"][0]["media_url"] = "media:" + "a" * 64
+    with pytest.raises(ValueError, match="not in the store"):
+        seeded.import_json(ALICE, data)
+    assert mine(seeded) == place
+
+
+def test_a_place_key_cannot_be_changed(seeded):
+    place = mine(seeded)
+    with pytest.raises(ValueError, match="key"):
+        seeded.update_place(ALICE, place.id, place.version, key="other")
+
+
+def test_a_deleted_story_leaves_every_list_and_comes_back_whole(seeded):
+    before = seeded.load("pakistan-copper")
+    seeded.delete_story(ALICE, "pakistan-copper", before.version)
+    assert seeded.titles() == {} and seeded.titles(deleted=True) == {"pakistan-copper": before.title}
+    assert seeded.slugs() == ["pakistan-copper"]  # still taken: story files do not seed it again
+    with pytest.raises(NotFound):
+        seeded.load("pakistan-copper")
+    deletion = seeded.history("pakistan-copper")[0]
+    assert (deletion.action, deletion.editor) == ("delete story", "alice")
+    seeded.undo(BOB, deletion.id)
+    after = seeded.load("pakistan-copper")
+    assert after.places == before.places and after.text == before.text
+    seeded.delete_story(BOB, "pakistan-copper", after.version)
+    seeded.restore_story(ALICE, "pakistan-copper")
+    assert list(seeded.titles()) == ["pakistan-copper"]
+
+
+def test_deleting_a_story_someone_just_changed_is_refused(seeded):
+    opened = seeded.load("pakistan-copper").version
+    seeded.update_story(BOB, "pakistan-copper", opened, dateline="WANA")
+    with pytest.raises(ConflictError):
+        seeded.delete_story(ALICE, "pakistan-copper", opened)
+    assert "pakistan-copper" in seeded.titles()
+
+
+def test_a_tour_is_saved_whole_or_not_at_all(seeded):
+    places = seeded.load("pakistan-copper").places
+    opened = {p.id: p.version for p in places}
+    first, second = places[0], places[1]
+    # Bob saves the second place while Alice has the tour open.
+    seeded.update_place(BOB, second.id, second.version, note="checked")
+    with pytest.raises(ConflictError, match="Nothing was saved"):
+        seeded.save_tour(ALICE, "pakistan-copper", opened,
+                         {first.id: {"tour_order": 2}, second.id: {"tour_order": 1}})
+    now = {p.id: p for p in seeded.load("pakistan-copper").places}
+    assert now[first.id].tour_order is None and now[second.id].note == "checked"
+    # Opened again, the same tour saves in one change per place, each undoable.
+    opened = {p.id: p.version for p in now.values()}
+    seeded.save_tour(ALICE, "pakistan-copper", opened, {first.id: {"tour_order": 2}, second.id: {"tour_order": 1}})
+    now = {p.id: p for p in seeded.load("pakistan-copper").places}
+    assert (now[first.id].tour_order, now[second.id].tour_order) == (2, 1)
+    assert [c.action for c in seeded.history("pakistan-copper")[:2]] == ["edit tour", "edit tour"]
+
+
+def test_an_image_claiming_enormous_size_is_refused_before_decoding(seeded):
+    buffer = io.BytesIO()
+    Image.new("1", (20_000, 20_000)).save(buffer, format="PNG")  # a small file, 400 megapixels
+    assert len(buffer.getvalue()) < 100_000
+    with pytest.raises(ValueError, match="megapixels"):
+        seeded.save_media(ALICE, buffer.getvalue())
