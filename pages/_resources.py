@@ -5,9 +5,10 @@ from pathlib import Path
 import streamlit as st
 
 from storymap import assets, maps
-from storymap.accounts import Editor, accounts_from_env, authenticate
+from storymap.accounts import SIGN_INS, Editor, accounts_from_env, client_of
 from storymap.analysis import StoryMap, from_record
 from storymap.articles import library_dir
+from storymap.escaping import markdown_text as md
 from storymap.geocoders import chain_from_settings
 from storymap.gazetteer import default_gazetteer
 from storymap.library import sync_files
@@ -69,14 +70,15 @@ def _story_files(directory: str, url: str) -> dict[str, tuple[str, str | None, t
     return {e.slug: (e.path.name, e.error, tuple(e.story.warnings) if e.story else ()) for e in entries}
 
 
-def story_titles() -> dict[str, str]:
-    """Every story's slug and title (the story files seeded first); stops the page when there is none."""
+def story_labels() -> dict[str, str]:
+    """Every story's slug and a label that tells it apart (the story files seeded first); stops
+    the page when there is none."""
     story_files()
-    titles = storage().titles()
-    if not titles:
+    labels = storage().labels()
+    if not labels:
         st.info("The story library is empty: add a .md or .txt file to data/stories, or import one.")
         st.stop()
-    return titles
+    return labels
 
 
 def story_map(slug: str) -> StoryMap:
@@ -169,12 +171,12 @@ def sign_in(heading: str) -> Editor | None:
     editor = st.session_state.get("editor") or oidc_editor()
     if editor:
         with st.sidebar:
-            st.caption(f"Signed in as {editor.name}")
+            st.caption(f"Signed in as {md(editor.name)}")
             if st.button("Sign out"):
                 st.session_state.pop("editor", None)
                 st.rerun()
         return editor
-    st.title(heading)
+    st.title(md(heading))
     st.write("Readers can read every story; only signed-in editors can change one.")
     if not accounts():
         st.info("No editor accounts are set up. Make a password hash with `python -m storymap hash-password` "
@@ -183,11 +185,12 @@ def sign_in(heading: str) -> Editor | None:
         name = st.text_input("Name")
         password = st.text_input("Password", type="password")
         if st.form_submit_button("Sign in"):
-            editor = authenticate(name, password, accounts())
-            if editor:
-                st.session_state["editor"] = editor
+            client = client_of(st.context.ip_address, st.session_state)
+            outcome = SIGN_INS.sign_in(name, password, client, accounts())
+            if isinstance(outcome, Editor):
+                st.session_state["editor"] = outcome
                 st.rerun()
-            st.error("That name and password do not match an editor account.")
+            st.error(md(outcome.message()) if outcome else "That name and password do not match an editor account.")
     if secret_section("auth"):
         st.button("Sign in with your organisation", on_click=st.login)
     return None
