@@ -5,13 +5,15 @@ import json
 import streamlit as st
 from streamlit_folium import st_folium
 
-from pages._resources import gazetteer, geocoder_chain, media_url, sign_in, storage, story_titles, vendor_assets
+from pages._resources import (gazetteer, geocoder_chain, media_url, sign_in, storage, story_labels, vendor_assets)
 from storymap import maps
 from storymap.analysis import analyse, from_record, stored_places
+from storymap.escaping import markdown_text as md
 from storymap.importing import story_from_text
 from storymap.library import look_up_online
 from storymap.accounts import Editor
 from storymap.gazetteer import KIND_LABELS, KINDS
+from storymap.schema import SchemaError, read_story_file
 from storymap.storage import ACCEPTED, ADDED, FOUND, REJECTED, ConflictError, NotFound
 
 STATUS_LABELS = {FOUND: "Found (not reviewed)", ACCEPTED: "Accepted", REJECTED: "Rejected: not drawn",
@@ -22,7 +24,7 @@ def parse_number(label: str, raw: str) -> float:
     try:
         return float(str(raw).strip())
     except ValueError:
-        raise ValueError(f"The {label} must be a number, not “{raw}”.") from None
+        raise ValueError(f"The {label} must be a number, not “{raw}”.") from None  # shown through md()
 
 
 def create_story(editor: Editor, **fields) -> object:
@@ -54,19 +56,38 @@ def save(write, prefix: str) -> bool:
         show_conflict(exc)
         st.button("Discard my changes and load theirs", key=f"{prefix}-reload", on_click=forget, args=(prefix,))
         return False
-    except ValueError as exc:
-        st.error(str(exc))
+    except (ValueError, NotFound) as exc:
+        st.error(md(exc))
         return False
     forget(prefix)
     return True
 
 
 def show_conflict(exc: ConflictError) -> None:
-    st.error(str(exc))
+    st.error(md(exc))
     change = exc.change
     if change:
-        st.write(f"{change.editor} saved at {change.at:%H:%M:%S} ({change.action}):")
+        st.write(f"{md(change.editor)} saved at {change.at:%H:%M:%S} ({md(change.action)}):")
         st.json({"before": change.before, "after": change.after}, expanded=True)
+
+
+def opened(key: str, current):
+    """What a form was opened on (a record, with its version): it saves only what the editor
+    changed since, against that version, so another editor's save is never silently undone."""
+    return st.session_state.setdefault(f"{key}-opened", current)
+
+
+def changed_since(key: str, current_version: int, opened_version: int, what: str) -> None:
+    """Say so when someone saved what this form shows, and offer to load it."""
+    if current_version != opened_version:
+        st.info(f"Someone saved {md(what)} since you opened it. Saving from here keeps their change "
+                "unless you change the same thing; you can also load what is saved now.")
+        st.button("Load what is saved now", key=f"{key}-load", on_click=forget, args=(key,))
+
+
+def restore(slug: str) -> None:
+    storage().restore_story(editor, slug)
+    st.query_params["story"] = slug
 
 
 editor = sign_in("Editors")
@@ -74,12 +95,19 @@ if editor is None:
     st.stop()
 
 store = storage()
-titles = story_titles()
-slug = st.sidebar.selectbox("Story", list(titles), format_func=titles.get,
-                            index=list(titles).index(st.query_params.get("story")) if st.query_params.get("story") in titles else 0)
+gone = st.session_state.pop("deleted-story", None)
+if gone:
+    st.success(f"Deleted “{md(gone)}”.")
+    st.button("Undo the deletion", key="undo-delete", on_click=restore, args=(gone,))
+labels = story_labels()
+wanted = st.query_params.get("story")
+# Stories are told apart by slug (two may share a title): the picker's key names the slug in
+# the address, so a rerun never lands on another story with the same label.
+slug = st.sidebar.selectbox("Story", list(labels), format_func=labels.get,
+                            index=list(labels).index(wanted) if wanted in labels else 0, key=f"story-pick-{wanted}")
 st.query_params["story"] = slug
 record = store.load(slug)
-st.title(f"Edit: {record.title}")
+st.title(f"Edit: {md(record.title)}")
 places_tab, add_tab, tour_tab, story_tab, history_tab, transfer_tab, new_tab = st.tabs(
     ["Places", "Add a place", "Tour", "Story", "History", "Export / import", "New story"])
 
@@ -120,7 +148,7 @@ def place_form(prefix: str, values: dict) -> dict | None:
             out["media_url"] = store.save_media(editor, upload.getvalue())
         return out
     except ValueError as exc:
-        st.error(str(exc))
+        st.error(md(exc))
         return None
 
 
@@ -148,13 +176,13 @@ search_chain, geocoders_off = geocoder_chain()
 
 with places_tab:
     if geocoders_off:
-        st.warning(f"Online geocoders are off: {geocoders_off}")
+        st.warning(f"Online geocoders are off: {md(geocoders_off)}")
     if search_chain.online and st.button("Look up names the gazetteer lacks, online", key="online-again"):
         added, problems = look_up_online(store, editor, slug, search_chain, gazetteer())
         for place in added:
-            st.success(f"Found “{place.name}” with {place.geocoder}.")
+            st.success(f"Found “{md(place.name)}” with {md(place.geocoder)}.")
         for problem in problems:
-            st.warning(f"“{problem.name}” could not be looked up with {problem.geocoder}: {problem.reason}.")
+            st.warning(f"“{md(problem.name)}” could not be looked up with {md(problem.geocoder)}: {md(problem.reason)}.")
     if not record.places:
         st.info("No places yet: add one.")
     rows = [{"place": p.name, "kind": KIND_LABELS[p.kind], "status": STATUS_LABELS[p.status],
@@ -166,46 +194,48 @@ with places_tab:
     chosen_id = st.selectbox("Review a place", list(by_id), format_func=lambda i: by_id[i].name, key="review")
     place = by_id.get(chosen_id)
     if place:
-        # The form keeps the version it was opened on: if someone saves meanwhile, this
-        # editor's save is refused with their change shown, and nothing typed here is lost.
+        # The form keeps the place as it was opened: it saves only what this editor changed, against
+        # that version; if someone saved meanwhile, the save is refused with their change shown,
+        # and nothing typed here is lost.
         prefix = f"p{place.id}"
-        base = st.session_state.setdefault(f"{prefix}-base", place.version)
-        st.write(f"**{place.name}** — {STATUS_LABELS[place.status]}; confidence {place.confidence:.0%}")
-        if place.reason:
-            st.caption(f"Why: {place.reason}")
-        status_options = [ADDED] if place.status == ADDED else [FOUND, ACCEPTED, REJECTED]
-        status = st.radio("Decision", status_options, index=status_options.index(place.status),
+        was = opened(prefix, place)
+        changed_since(prefix, place.version, was.version, f"“{place.name}”")
+        st.write(f"**{md(was.name)}** — {STATUS_LABELS[was.status]}; confidence {was.confidence:.0%}")
+        if was.reason:
+            st.caption(f"Why: {md(was.reason)}")
+        status_options = [ADDED] if was.status == ADDED else [FOUND, ACCEPTED, REJECTED]
+        status = st.radio("Decision", status_options, index=status_options.index(was.status),
                           format_func=STATUS_LABELS.get, horizontal=True, key=f"{prefix}-status")
-        if status != place.status and save(lambda: store.update_place(editor, place.id, place.version,
-                                                                       status=status), prefix):
+        if status != was.status and save(lambda: store.update_place(editor, place.id, was.version,
+                                                                     status=status), prefix):
             st.rerun()
-        alternatives = {f"{r['name']} ({r['country']}, {KIND_LABELS[r['kind']]})": r for r in place.runners_up}
+        alternatives = {f"{r['name']} ({r['country']}, {KIND_LABELS[r['kind']]})": r for r in was.runners_up}
         query = st.text_input("Search the gazetteer for another place", key=f"{prefix}-search")
         if query:
             for found in search_chain.search(query):
                 alternatives[f"{found.name} ({found.country}, {KIND_LABELS[found.kind]}) — search"] = found.to_dict()
             if not any(k.endswith("— search") for k in alternatives):
-                st.warning(f"Nothing called “{query}” in the gazetteer"
+                st.warning(f"Nothing called “{md(query)}” in the gazetteer"
                            + (" or online." if search_chain.online else "."))
             for problem in search_chain.problems:
-                st.warning(f"{problem.geocoder} could not look up “{problem.name}”: {problem.reason}.")
+                st.warning(f"{md(problem.geocoder)} could not look up “{md(problem.name)}”: {md(problem.reason)}.")
         if alternatives:
             pick = st.selectbox("Use another place instead", ["—"] + list(alternatives), key=f"{prefix}-alt")
             if pick != "—" and st.button("Use it", key=f"{prefix}-use"):
                 alt = alternatives[pick]
                 if save(lambda: store.update_place(
-                        editor, place.id, place.version, name=alt["name"], kind=alt["kind"], lat=alt["lat"],
+                        editor, place.id, was.version, name=alt["name"], kind=alt["kind"], lat=alt["lat"],
                         lon=alt["lon"], precision_km=alt["precision_km"], country=alt["country"],
                         gazetteer_id=alt["id"], source=alt["source"], geocoder="editor's choice",
                         status=ACCEPTED), prefix):
                     st.rerun()
-        pick_on_map(prefix, place.lat, place.lon, place.kind, place.precision_km)
-        new = place_form(prefix, place.values())
+        pick_on_map(prefix, was.lat, was.lon, was.kind, was.precision_km)
+        new = place_form(prefix, was.values())
         if new is not None:
-            changes = {k: v for k, v in new.items() if v != getattr(place, k)}
+            changes = {k: v for k, v in new.items() if v != getattr(was, k)}
             if {"lat", "lon"} & set(changes):
                 changes["geocoder"] = "editor"
-            if save(lambda: changes and store.update_place(editor, place.id, base, **changes), prefix):
+            if save(lambda: changes and store.update_place(editor, place.id, was.version, **changes), prefix):
                 st.rerun()
 
 with add_tab:
@@ -216,67 +246,89 @@ with add_tab:
     if words:
         starts = [i for i in range(len(record.text)) if record.text.startswith(words, i)]
         if len(starts) < occurrence:
-            st.warning(f"“{words}” occurs {len(starts)} time(s) in the text.")
+            st.warning(f"“{md(words)}” occurs {len(starts)} time(s) in the text.")
         else:
             start = starts[occurrence - 1]
             mentions = [[start, start + len(words), words]]
-            st.caption(f"…{record.text[max(0, start - 60):start + len(words) + 60]}…")
+            st.caption(f"…{md(record.text[max(0, start - 60):start + len(words) + 60])}…")
     new = place_form("add", {"name": words, "kind": "site", "lat": "", "lon": "", "precision_km": 0})
     if new is not None:
         try:
             new["name"] = new["name"].strip() or words
             added = store.add_place(editor, slug, {**new, "mentions": mentions, "geocoder": "editor"})
             forget("add")
-            st.success(f"Added “{added.name}”.")
+            st.success(f"Added “{md(added.name)}”.")
         except ValueError as exc:
-            st.error(str(exc))
+            st.error(md(exc))
 
 with tour_tab:
     st.write("The tour follows the article unless you number the steps. Hidden places stay on the map "
              "but get no step; a zoom (1–18) overrides the one that suits the kind of place.")
-    shown = [p for p in record.places if p.status != REJECTED]
+    # Like the place form: the table keeps the tour as it was opened, and the whole tour is saved
+    # in one transaction against those versions, so a save by someone else never swallows it.
+    tour_key = f"tour-{slug}"
+    live = [p for p in record.places if p.status != REJECTED]
+    shown = opened(tour_key, live)
+    changed_since(tour_key, sum(p.version for p in live) + len(live),
+                  sum(p.version for p in shown) + len(shown), "the tour's places")
     table = [{"id": p.id, "place": p.name, "step": p.tour_order, "hidden": p.tour_hidden, "zoom": p.tour_zoom}
              for p in shown]
     edited = st.data_editor(
-        table, key=f"tour-v{sum(p.version for p in shown)}", hide_index=True, disabled=["id", "place"],
+        table, key=f"{tour_key}-table", hide_index=True, disabled=["id", "place"],
         column_config={"step": st.column_config.NumberColumn("step", min_value=1, step=1),
                        "zoom": st.column_config.NumberColumn("zoom", min_value=1, max_value=18, step=1),
                        "id": None})
-    def save_tour() -> None:
-        for row, place in zip(edited, shown):
-            changes = {k: v for k, v in {"tour_order": _int_or_none(row["step"]), "tour_hidden": bool(row["hidden"]),
-                                         "tour_zoom": _int_or_none(row["zoom"])}.items() if v != getattr(place, k)}
-            if changes:
-                store.update_place(editor, place.id, place.version, **changes)
 
-    if st.button("Save the tour", key="save-tour") and save(save_tour, "tour"):
+    def save_tour() -> None:
+        changes = {}
+        for row, place in zip(edited, shown):
+            values = {"tour_order": _int_or_none(row["step"]), "tour_hidden": bool(row["hidden"]),
+                      "tour_zoom": _int_or_none(row["zoom"])}
+            changed = {k: v for k, v in values.items() if v != getattr(place, k)}
+            if changed:
+                changes[place.id] = changed
+        if changes:
+            store.save_tour(editor, slug, {p.id: p.version for p in shown}, changes)
+
+    if st.button("Save the tour", key="save-tour") and save(save_tour, tour_key):
         st.rerun()
 
 with story_tab:
-    # As with places: the form keeps the version it was opened on, so a racing save is refused
-    # with the other edit shown, and the text typed here stays in the form.
+    # As with places: the form keeps the story as it was opened, saves only the fields changed
+    # since, against that version; a racing save is refused with the other edit shown, and the
+    # text typed here stays in the form.
     story_key = f"story-{slug}"
-    story_base = st.session_state.setdefault(f"{story_key}-base", record.version)
+    was_story = opened(story_key, record)
+    changed_since(story_key, record.version, was_story.version, "the story")
     with st.form(story_key):
-        title = st.text_input("Title", record.title, key=f"{story_key}-title")
-        date = st.text_input("Date (YYYY-MM-DD)", record.date or "", key=f"{story_key}-date")
-        dateline = st.text_input("Dateline", record.dateline, key=f"{story_key}-dateline")
-        source = st.text_input("Source", record.source, key=f"{story_key}-source")
-        url = st.text_input("URL", record.url, key=f"{story_key}-url")
-        text = st.text_area("Text", record.text, height=400, key=f"{story_key}-text")
+        title = st.text_input("Title", was_story.title, key=f"{story_key}-title")
+        date = st.text_input("Date (YYYY-MM-DD)", was_story.date or "", key=f"{story_key}-date")
+        dateline = st.text_input("Dateline", was_story.dateline, key=f"{story_key}-dateline")
+        source = st.text_input("Source", was_story.source, key=f"{story_key}-source")
+        url = st.text_input("URL", was_story.url, key=f"{story_key}-url")
+        text = st.text_area("Text", was_story.text, height=400, key=f"{story_key}-text")
         submitted = st.form_submit_button("Save the story")
     if submitted:
         changes = {k: v for k, v in dict(title=title, date=date or None, dateline=dateline, source=source,
-                                          url=url, text=text).items() if v != getattr(record, k)}
-        if save(lambda: changes and store.update_story(editor, slug, story_base, **changes), story_key):
+                                          url=url, text=text).items() if v != getattr(was_story, k)}
+        if save(lambda: changes and store.update_story(editor, slug, was_story.version, **changes), story_key):
             st.rerun()
+    with st.expander("Delete this story"):
+        st.write("Readers will no longer find it. Nothing is erased: it can be restored from "
+                 "*Deleted stories* in the New story tab, or by undoing the deletion.")
+        sure = st.checkbox(f"Yes, delete “{md(record.title)}”", key=f"{story_key}-sure")
+        if st.button("Delete the story", key=f"{story_key}-delete", disabled=not sure, type="primary"):
+            if save(lambda: store.delete_story(editor, slug, was_story.version), story_key):
+                st.session_state["deleted-story"] = slug
+                st.query_params.clear()
+                st.rerun()
 
 with history_tab:
     for change in store.history(slug)[:200]:
         with st.container(border=True):
             c1, c2 = st.columns([5, 1])
             subject = by_id[change.place_id].name if change.place_id in by_id else "the story"
-            c1.write(f"**{change.action}** · {subject} · {change.editor} · {change.at:%Y-%m-%d %H:%M:%S}")
+            c1.write(f"**{md(change.action)}** · {md(subject)} · {md(change.editor)} · {change.at:%Y-%m-%d %H:%M:%S}")
             if change.before or change.after:
                 c1.json({"before": change.before, "after": change.after}, expanded=False)
             if change.action != "create story" and c2.button("Undo", key=f"undo-{change.id}"):
@@ -284,7 +336,7 @@ with history_tab:
                     store.undo(editor, change.id)
                     st.rerun()
                 except (ConflictError, ValueError, NotFound) as exc:
-                    st.error(str(exc))
+                    st.error(md(exc))
 
 with transfer_tab:
     st.download_button("Download this story as JSON", json.dumps(store.export_json(slug), ensure_ascii=False,
@@ -293,10 +345,14 @@ with transfer_tab:
     upload = st.file_uploader("Import a story exported from Storymap", type=["json"], key="import-json")
     if upload is not None and st.button("Import"):
         try:
-            imported = store.import_json(editor, json.loads(upload.getvalue()))
-            st.success(f"Imported “{imported.title}”.")
-        except (ValueError, KeyError, TypeError) as exc:
-            st.error(f"This file cannot be imported: {exc}")
+            imported = store.import_json(editor, read_story_file(upload.getvalue()))
+            st.success(f"Imported “{md(imported.title)}” as “{md(imported.slug)}”.")
+            st.link_button("Edit it", f"/editor?story={imported.slug}")
+        except SchemaError as exc:
+            st.error("This file cannot be imported; nothing was stored:")
+            st.markdown("\n".join(f"- {md(problem)}" for problem in exc.problems))
+        except ValueError as exc:
+            st.error(f"This file cannot be imported; nothing was stored. {md(exc)}")
 
 with new_tab:
     with st.form("new-story", clear_on_submit=False):
@@ -309,7 +365,14 @@ with new_tab:
         if st.form_submit_button("Create the story"):
             try:
                 created = create_story(editor, title=title, date=date, dateline=dateline, source=source, text=text)
-                st.success(f"Created “{created.title}”.")
+                st.success(f"Created “{md(created.title)}”.")
                 st.link_button("Read it", f"/?story={created.slug}")
             except ValueError as exc:
-                st.error(str(exc))
+                st.error(md(exc))
+    deleted = store.titles(deleted=True)
+    if deleted:
+        st.subheader("Deleted stories")
+        for gone, gone_title in deleted.items():
+            c1, c2 = st.columns([5, 1])
+            c1.write(f"{md(gone_title)} ({md(gone)})")
+            c2.button("Restore", key=f"restore-{gone}", on_click=restore, args=(gone,))

@@ -4,17 +4,20 @@ from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 
-from pages._resources import show_viewer, storage, story_map, story_titles
+from pages._resources import show_viewer, storage, story_labels, story_map
+from storymap.escaping import markdown_text as md
 from storymap.export import EMBED_HEIGHT, FORMATS, MIME_TYPES, data_uri_media, embed_code, export, file_name
 from storymap.tours import step_count
 from storymap.viewer import TOUR
 
+FORMAT_NAMES = {fmt: "StoryMapJS" if fmt == "storymapjs" else fmt.upper() for fmt in FORMATS}
+
 store = storage()
-titles = story_titles()
-slug = st.query_params.get("story", next(iter(titles)))
-if slug not in titles:
-    st.warning(f"There is no story called “{slug}”; showing the first story instead.")
-    slug = next(iter(titles))
+labels = story_labels()
+slug = st.query_params.get("story", next(iter(labels)))
+if slug not in labels:
+    st.warning(f"There is no story called “{md(slug)}”; showing the first story instead.")
+    slug = next(iter(labels))
 # ?embed=true is Streamlit's own: it hides the app's chrome, and st.context reports it.
 embed = bool(st.context.is_embedded)
 smap = story_map(slug)
@@ -25,7 +28,7 @@ except ValueError:
     st.warning("The step in the address must be a whole number; showing the overview.")
     start = 1
 if not 1 <= start <= count:
-    st.warning(f"This tour has steps 1 to {count}; showing the overview.")
+    st.warning(f"This tour has steps 1 to {count:d}; showing the overview.")
     start = 1
 
 show_viewer(slug, TOUR, step=start)
@@ -48,6 +51,6 @@ if not embed:
     st.subheader("Download")
     cols = st.columns(len(FORMATS))
     for col, fmt in zip(cols, FORMATS):
-        col.download_button(fmt.upper() if fmt != "storymapjs" else "StoryMapJS",
+        col.download_button(FORMAT_NAMES[fmt],
                             data=lambda fmt=fmt: export(smap, fmt, data_uri_media(store)),
                             file_name=file_name(slug, fmt), mime=MIME_TYPES[fmt], key=f"dl-{fmt}")

@@ -3,11 +3,12 @@
 import streamlit as st
 
 from pages._resources import show_viewer, storage, story_files, story_map
+from storymap.escaping import markdown_text as md
 from storymap.viewer import READ
 
 files = story_files()
-titles = storage().titles()
-slugs = list(titles)
+labels = storage().labels()
+slugs = list(labels)
 broken = {slug: (name, error) for slug, (name, error, _) in files.items() if error}
 with st.sidebar:
     if broken:
@@ -23,9 +24,9 @@ slug = wanted if wanted in slugs else slugs[0]
 if wanted != slug:
     # The address keeps what was asked for, so this message stays until the reader picks a story.
     if wanted in broken:
-        st.error(f"“{broken[wanted][0]}” cannot be shown. {broken[wanted][1]}", icon=":material/error:")
+        st.error(f"“{md(broken[wanted][0])}” cannot be shown. {md(broken[wanted][1])}", icon=":material/error:")
         st.stop()
-    st.warning(f"There is no story called “{wanted}”; showing the first story instead.")
+    st.warning(f"There is no story called “{md(wanted)}”; showing the first story instead.")
 
 
 def pick_story() -> None:
@@ -34,13 +35,13 @@ def pick_story() -> None:
 
 
 with st.sidebar:
-    st.selectbox("Story", slugs, index=slugs.index(slug), format_func=titles.get, key="story-picker",
+    st.selectbox("Story", slugs, index=slugs.index(slug), format_func=labels.get, key="story-picker",
                  on_change=pick_story)
 
 chosen = st.query_params.get("place")
 if chosen and not story_map(slug).place(chosen):
-    st.warning(f"This story names no place called “{chosen}”.")
+    st.warning(f"This story names no place called “{md(chosen)}”.")
     chosen = None
 for warning in files.get(slug, ("", None, ()))[2]:
-    st.warning(warning)
+    st.warning(md(warning))
 show_viewer(slug, READ, place=chosen)

@@ -14,6 +14,7 @@ import datetime as dt
 import hashlib
 import math
 import os
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -336,6 +337,13 @@ class Storage:
         with self._sessions() as s:
             query = select(StoryRow.slug, StoryRow.title).where(StoryRow.deleted.is_(deleted))
             return dict(s.execute(query.order_by(StoryRow.slug)).all())
+
+    def labels(self) -> dict[str, str]:
+        """Each story's slug and a label that tells it apart: its title, with the slug added where
+        two stories share a title (an imported copy), so no picker can mix them up."""
+        titles = self.titles()
+        counts = Counter(titles.values())
+        return {slug: title if counts[title] == 1 else f"{title} ({slug})" for slug, title in titles.items()}
 
     def free_slug(self, slug: str) -> str:
         """``slug``, or ``slug-2``, ``slug-3``... whichever no story has yet."""

@@ -119,8 +119,20 @@ def test_a_spacy_model_that_cannot_be_loaded_is_explained_and_reading_goes_on(li
     try:
         at = run()
         assert not at.exception
-        assert any("python -m spacy download en_no_such_model" in w.value for w in at.sidebar.warning)
+        shown = [re.sub(r"\\(.)", r"\1", w.value) for w in at.sidebar.warning]  # as Markdown renders it
+        assert any("python -m spacy download en_no_such_model" in text for text in shown)
         assert viewer(at)[1]["title"].startswith("Copper under the frontier")
     finally:
         monkeypatch.delenv("STORYMAP_SPACY_MODEL")
         configured.cache_clear()
+
+
+@pytest.mark.parametrize("param, value", [("place", "**Breaking:** [story withdrawn](https://evil.example)"),
+                                          ("story", "![x](http://evil.example/x.png) :red[alarm]")])
+def test_an_address_cannot_write_markdown_into_the_page(library, param, value):
+    at = run({param: value})
+    assert not at.exception
+    shown = " ".join(w.value for w in at.warning)
+    # Every Markdown construct arrives escaped: Streamlit shows the text, no link, image or colour.
+    assert "](" not in re.sub(r"\\.", "", shown) and "**" not in re.sub(r"\\.", "", shown)
+    assert re.sub(r"\\(.)", r"\1", shown).count(value) == 1

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from storymap.accounts import hash_password
+from storymap.accounts import Editor, hash_password
 from storymap.storage import Storage
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -106,8 +106,6 @@ def test_a_conflicting_save_shows_the_other_edit(env):
         [o for o in at.selectbox(key="review").options].index("Wana")).run()
     store = Storage(env)
     wana = next(p for p in store.load("pakistan-copper").places if p.key == "wana")
-    from storymap.accounts import Editor
-
     store.update_place(Editor("bob"), wana.id, wana.version, note="Bob was here")  # bob saves first
     prefix = f"p{wana.id}"
     at.text_area(key=f"{prefix}-note").input("Alice's note")
@@ -138,8 +136,6 @@ def test_a_new_story_without_text_is_refused(env):
 
 
 def test_a_racing_story_edit_is_refused_and_the_typed_title_kept(env):
-    from storymap.accounts import Editor
-
     at = signed_in()
     store = Storage(env)
     record = store.load("pakistan-copper")
@@ -163,3 +159,83 @@ def test_the_review_map_opens_at_a_zoom_that_suits_the_place(env):
     assert options[0] == "Pakistan" and zoom(at) == 5  # the first place is under review
     at = at.selectbox(key="review").select_index(options.index("Wana")).run()
     assert zoom(at) == 11
+
+
+def review(at, name):
+    options = list(at.selectbox(key="review").options)
+    return at.selectbox(key="review").select_index(options.index(name)).run()
+
+
+def test_another_editors_decision_is_not_undone_by_a_rerun(env):
+    # Alice has Wana open; Bob accepts it; Alice only types in the search box. Her page used to
+    # save its stale "found" over Bob's decision, against the new version, with no warning.
+    at = review(signed_in(), "Wana")
+    store = Storage(env)
+    wana = next(p for p in store.load("pakistan-copper").places if p.key == "wana")
+    store.update_place(Editor("bob"), wana.id, wana.version, status="accepted")
+    at.text_input(key=f"p{wana.id}-search").input("Wana").run()
+    assert store.place(wana.id).status == "accepted"
+    assert any("since you opened it" in i.value for i in at.info)
+    # Her own decision now is refused, with Bob's shown, rather than silently replacing his.
+    at = at.radio(key=f"p{wana.id}-status").set_value("rejected").run()
+    assert "changed by someone else" in at.error[0].value
+    assert store.place(wana.id).status == "accepted"
+    # She loads what is saved, and then decides.
+    at = at.button(key=f"p{wana.id}-reload").click().run()
+    assert at.radio(key=f"p{wana.id}-status").value == "accepted"
+    at = at.radio(key=f"p{wana.id}-status").set_value("rejected").run()
+    assert not at.error and store.place(wana.id).status == "rejected"
+
+
+def test_a_form_saves_only_what_the_editor_changed(env):
+    at = review(signed_in(), "Wana")
+    store = Storage(env)
+    wana = next(p for p in store.load("pakistan-copper").places if p.key == "wana")
+    at.text_area(key=f"p{wana.id}-note").input("Alice's note")
+    at = at.button(key=f"p{wana.id}-save").click().run()
+    assert not at.error
+    saved = store.place(wana.id)
+    assert saved.note == "Alice's note" and (saved.lat, saved.source) == (wana.lat, wana.source)
+    assert store.history("pakistan-copper")[0].fields_changed == ["note"]
+    store.update_place(Editor("bob"), saved.id, saved.version, source="Bob's source")
+    assert store.place(wana.id).note == "Alice's note"
+
+
+def test_two_stories_with_one_title_are_told_apart_by_slug(env):
+    at = signed_in()
+    store = Storage(env)
+    store.import_json(Editor("bob"), store.export_json("pakistan-copper"))
+    at = editor_page({"editor": at.session_state["editor"]})
+    at.query_params["story"] = "pakistan-copper"
+    at = at.run()
+    labels = at.sidebar.selectbox[0].options
+    assert len(set(labels)) == len(labels) == 2 and any("pakistan-copper-2" in label for label in labels)
+    at = review(at, "Wana")
+    assert at.query_params["story"] == "pakistan-copper"
+    assert at.title[0].value.startswith("Edit: Copper")
+    wana = next(p for p in store.load("pakistan-copper").places if p.key == "wana")
+    assert at.text_input(key=f"p{wana.id}-name").value == "Wana"  # the original's place, not the copy's
+
+
+def test_an_editor_deletes_a_story_and_undoes_it(env):
+    at = signed_in()
+    store = Storage(env)
+    at.checkbox(key="story-pakistan-copper-sure").check().run()
+    at = at.button(key="story-pakistan-copper-delete").click().run()
+    assert store.titles() == {} and not at.exception
+    assert "Deleted" in at.success[0].value
+    at = at.button(key="undo-delete").click().run()
+    assert list(store.titles()) == ["pakistan-copper"] and not at.exception
+    assert at.title[0].value.startswith("Edit: Copper")
+    assert [c.action for c in store.history("pakistan-copper")[:2]] == ["restore story", "delete story"]
+
+
+def test_a_hostile_title_shows_as_text(env):
+    at = signed_in()
+    store = Storage(env)
+    record = store.load("pakistan-copper")
+    store.update_story(Editor("bob"), "pakistan-copper", record.version,
+                       title="**Breaking:** [withdrawn](https://evil.example) ![x](http://evil.example/x.png)")
+    at = editor_page({"editor": at.session_state["editor"]})
+    title = at.title[0].value
+    assert "\\*\\*Breaking" in title and "\\[withdrawn\\]\\(https\\:" in title and "\\!\\[x\\]" in title
