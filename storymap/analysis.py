@@ -12,7 +12,7 @@ from geopy.geocoders.base import Geocoder
 from storymap.articles import Sentence, Story, free_name, slugify
 from storymap.figures import Figure, extract_figures
 from storymap.gazetteer import CITY, COUNTRY, LANDFORM, REGION, SITE, Gazetteer, Place, default_gazetteer
-from storymap.geocoders import OFFLINE, GeocoderChain, LookupProblem
+from storymap.geocoders import OFFLINE, Deadline, GeocoderChain, LookupProblem
 from storymap.geoparsing import Mention, ResolvedPlace, find_unknown_names, geoparse
 from storymap.ner import configured as configured_ner
 
@@ -59,8 +59,9 @@ def analyse(story: Story, gazetteer: Gazetteer | None = None, geocoder: Geocoder
     """Geoparse ``story`` and extract its figures.
 
     With a ``chain`` that has online geocoders, names the gazetteer does not know
-    but the text presents as places ("near Boya") are looked up online; what
-    could not be looked up is listed in ``problems``. ``ner`` is a spaCy pipeline
+    but the text presents as places ("near Boya") are looked up online, all of
+    them within the chain's time limit (one action); what could not be looked
+    up, or was not tried in time, is listed in ``problems``. ``ner`` is a spaCy pipeline
     adding candidates; by default, the one STORYMAP_SPACY_MODEL names, if any.
     """
     gazetteer = gazetteer or default_gazetteer()
@@ -69,7 +70,8 @@ def analyse(story: Story, gazetteer: Gazetteer | None = None, geocoder: Geocoder
     places = list(parsed.places)
     problems: list[LookupProblem] = []
     if chain is not None and chain.online:
-        places += _online_places(story.text, gazetteer, parsed.mentions, parsed.unresolved, chain,
+        deadline = chain.new_action()
+        places += _online_places(story.text, gazetteer, parsed.mentions, parsed.unresolved, chain, deadline,
                                  {p.key for p in places})
         problems = list(chain.problems)
     return _story_map(story, places, focus=parsed.focus, unresolved=parsed.unresolved, problems=problems)
@@ -85,23 +87,27 @@ def _story_map(story: Story, places: list[ResolvedPlace], **extra) -> StoryMap:
 
 
 def _online_places(text: str, gazetteer: Gazetteer, known: list[Mention], unresolved: list[Mention],
-                   chain: GeocoderChain, keys: set[str]) -> list[ResolvedPlace]:
-    found: dict[str, ResolvedPlace] = {}
+                   chain: GeocoderChain, deadline: Deadline, keys: set[str]) -> list[ResolvedPlace]:
+    found: dict[str, ResolvedPlace | None] = {}  # each name asked once, however often the story names it
     resolved = [m for m in known if m not in unresolved]
     for mention in sorted(find_unknown_names(text, gazetteer, resolved) + unresolved, key=lambda m: m.start):
         name = mention.text
         if name not in found:
-            options = chain.online_only(name)
-            if not options:
-                continue
-            key = free_name(slugify(name), keys)
-            keys.add(key)
-            service = options[0].source.split(":")[0]
-            found[name] = ResolvedPlace(key, options[0], [], 0.6,
-                                        f"not in the offline gazetteer; the first answer of {service}",
-                                        options[1:4])
-        found[name].mentions.append(mention)
-    return list(found.values())
+            found[name] = _online_place(name, chain, deadline, keys)
+        if found[name]:
+            found[name].mentions.append(mention)
+    return [p for p in found.values() if p]
+
+
+def _online_place(name: str, chain: GeocoderChain, deadline: Deadline, keys: set[str]) -> ResolvedPlace | None:
+    options = chain.online_only(name, deadline=deadline)
+    if not options:
+        return None
+    key = free_name(slugify(name), keys)
+    keys.add(key)
+    service = options[0].source.split(":")[0]
+    return ResolvedPlace(key, options[0], [], 0.6, f"not in the offline gazetteer; the first answer of {service}",
+                         options[1:4])
 
 
 def stored_places(smap: StoryMap, geocoder_name: str = OFFLINE) -> list[dict]:

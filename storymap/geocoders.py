@@ -11,8 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import math
 import os
 import sqlite3
+import threading
+import time
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +24,6 @@ from geopy.exc import (GeocoderAuthenticationFailure, GeocoderInsufficientPrivil
                        GeocoderQuotaExceeded, GeocoderRateLimited, GeocoderServiceError, GeocoderTimedOut,
                        GeocoderUnavailable)
 from geopy.adapters import BaseSyncAdapter, RequestsAdapter
-from geopy.extra.rate_limiter import RateLimiter
 from geopy.geocoders import ArcGIS, Nominatim, Photon
 from geopy.geocoders.base import Geocoder
 from geopy.location import Location
@@ -141,11 +143,16 @@ def candidates(geocoder: Geocoder, name: str, limit: int = 25) -> list[Place]:
 # --- online geocoders, behind the offline one ---------------------------------------
 
 
+_EVERY_QUERY = ""
+"""The query under which a failure of a whole service is kept (no one asks about nothing)."""
+
+
 class GeocodeCache:
     """Every online answer, kept on disk: the same name is never asked twice.
 
-    Failures are not kept, so a lookup that timed out or was refused is tried
-    again next time.
+    Failures are kept too, for a short while: a search box that reruns on every
+    keystroke, or a second click on "look up", does not wait again on a service
+    that has just failed.
     """
 
     def __init__(self, path: Path | None = None):
@@ -153,6 +160,8 @@ class GeocodeCache:
         with self._connect() as db:
             db.execute("CREATE TABLE IF NOT EXISTS answers (geocoder TEXT, query TEXT, answer TEXT, at TEXT, "
                        "PRIMARY KEY (geocoder, query))")
+            db.execute("CREATE TABLE IF NOT EXISTS failures (geocoder TEXT, query TEXT, reason TEXT, at REAL, "
+                       "until REAL, PRIMARY KEY (geocoder, query))")
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=10)
@@ -170,6 +179,39 @@ class GeocodeCache:
             db.execute("INSERT OR REPLACE INTO answers VALUES (?, ?, ?, ?)",
                        (geocoder, normalize(query), json.dumps(answer), _utcnow()))
 
+    def failure(self, service: str, query: str) -> Failure | None:
+        """The failure still remembered for ``query``, or for the whole service: the later-ending one.
+
+        ``service`` is the service's address: a deployment that moves to another server starts afresh.
+        """
+        with closing(self._connect()) as db:
+            row = db.execute("SELECT reason, at, until FROM failures WHERE geocoder = ? AND query IN (?, ?) "
+                             "AND until > ? ORDER BY until DESC LIMIT 1",
+                             (service, normalize(query), _EVERY_QUERY, time.time())).fetchone()
+        return Failure(*row) if row else None
+
+    def remember_failure(self, service: str, query: str | None, reason: str, seconds: float) -> None:
+        """Keep a failure for ``seconds``; ``query`` None when the whole service failed (down, refusing us)."""
+        now = time.time()
+        with closing(self._connect()) as db, db:
+            db.execute("DELETE FROM failures WHERE until <= ?", (now,))
+            db.execute("INSERT OR REPLACE INTO failures VALUES (?, ?, ?, ?, ?)",
+                       (service, _EVERY_QUERY if query is None else normalize(query), reason, now, now + seconds))
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A recent failure of an online geocoder, kept so that it is not asked again at once."""
+
+    reason: str
+    at: float  # time.time()
+    until: float
+
+    def problem(self) -> str:
+        ago = time.time() - self.at
+        return (f"not asked: it {self.reason} {'a moment' if ago < 60 else _duration(ago)} ago; "
+                f"it will be asked again in {_duration(self.until - time.time())}")
+
 
 @dataclass(frozen=True)
 class LookupProblem:
@@ -180,87 +222,176 @@ class LookupProblem:
     reason: str
 
 
+@dataclass(frozen=True)
+class Deadline:
+    """When an action (a search, a look-up, an import) stops asking online geocoders.
+
+    One per action however many names it asks about: a service that accepts and
+    never answers costs the action its time limit once, not once per name.
+    """
+
+    at: float  # time.monotonic()
+
+    def remaining(self) -> float:
+        return max(0.0, self.at - time.monotonic())
+
+
+_SHORTEST_REQUEST = 0.5
+"""Seconds: a request given less time than this before the deadline would read a healthy service as down."""
+
+_NEXT_REQUEST: dict[str, float] = {}
+_NEXT_REQUEST_LOCK = threading.Lock()
+
+
+def _request_slot(service: str, min_delay: float, latest: float) -> float | None:
+    """Reserve the moment (``time.monotonic()``) this process may next ask ``service``; None if after ``latest``.
+
+    Kept for the whole process, not per chain: every rerun and every editor's
+    session share one request a second to Nominatim, as its usage policy asks.
+    """
+    with _NEXT_REQUEST_LOCK:
+        at = max(time.monotonic(), _NEXT_REQUEST.get(service, 0.0))
+        if at > latest:
+            return None
+        _NEXT_REQUEST[service] = at + min_delay
+        return at
+
+
 class OnlineGeocoder:
-    """A geopy geocoder used as its service asks: one request per ``min_delay`` seconds, answers cached."""
+    """A geopy geocoder used as its service asks: one request per ``min_delay`` seconds from the whole
+    process, answers cached."""
 
     def __init__(self, geocoder: Geocoder, name: str, cache: GeocodeCache, min_delay: float = 1.0):
         self.geocoder = geocoder
         self.name = name
+        self.address = getattr(geocoder, "api", name)  # what its pace and its failures are kept under
         self.cache = cache
-        self._geocode = RateLimiter(geocoder.geocode, min_delay_seconds=min_delay, max_retries=0,
-                                    swallow_exceptions=False)
+        self.min_delay = min_delay
 
-    def lookup(self, query: str, limit: int = 5) -> tuple[list[Place], bool]:
-        """Places for ``query`` and whether the answer came from the cache. Raises geopy's errors."""
-        cached = self.cache.get(self.name, query)
-        if cached is None:
-            kwargs = {"exactly_one": False, "limit": limit}
-            if isinstance(self.geocoder, Nominatim):
-                kwargs["addressdetails"] = True
-            found = self._geocode(query, **kwargs) or []
-            cached = [{"address": loc.address, "lat": loc.latitude, "lon": loc.longitude, "raw": loc.raw}
-                      for loc in found]
-            self.cache.put(self.name, query, cached)
-            fresh = True
-        else:
-            fresh = False
-        places = []
-        for answer in cached:
-            try:
-                location = Location(answer["address"], Point(answer["lat"], answer["lon"]), answer["raw"])
-                places.append(place_from_location(location, self.name))
-            except (ValueError, KeyError, TypeError):
-                continue  # an answer with impossible coordinates is no answer
-        return places, not fresh
+    def cached(self, query: str) -> list[Place] | None:
+        """The places the service gave for ``query`` before, or None if it was never asked."""
+        answers = self.cache.get(self.name, query)
+        return None if answers is None else _places(answers, self.name)
+
+    def reserve(self, deadline: Deadline) -> float | None:
+        """When a request may be sent, within this service's pace and the deadline; None if it may not."""
+        return _request_slot(self.address, self.min_delay, deadline.at - _SHORTEST_REQUEST)
+
+    def ask(self, query: str, limit: int, at: float, deadline: Deadline) -> list[Place]:
+        """Places for ``query`` from one request sent at ``at`` (from ``reserve``), answered by the deadline.
+
+        The answer is cached. Raises geopy's errors, and ValueError for impossible coordinates.
+        """
+        time.sleep(max(0.0, at - time.monotonic()))
+        kwargs = {"exactly_one": False, "timeout": min(self.geocoder.timeout, deadline.remaining())}
+        if isinstance(self.geocoder, (Nominatim, Photon)):  # ArcGIS takes no limit
+            kwargs["limit"] = limit
+        if isinstance(self.geocoder, Nominatim):
+            kwargs["addressdetails"] = True
+        found = self.geocoder.geocode(query, **kwargs) or []
+        answers = [{"address": loc.address, "lat": loc.latitude, "lon": loc.longitude, "raw": loc.raw}
+                   for loc in found]
+        self.cache.put(self.name, query, answers)
+        return _places(answers, self.name)
 
 
-_PROBLEMS = {
+def _places(answers: list[dict], source: str) -> list[Place]:
+    places = []
+    for answer in answers:
+        try:
+            location = Location(answer["address"], Point(answer["lat"], answer["lon"]), answer["raw"])
+            places.append(place_from_location(location, source))
+        except (ValueError, KeyError, TypeError):
+            continue  # an answer with impossible coordinates is no answer
+    return places
+
+
+# Failures of the whole service, not of one name: every other name would fail the same way now.
+_SERVICE_FAILURES = {
     GeocoderTimedOut: "took too long to answer",
-    GeocoderRateLimited: "refused: too many requests (429); try again later",
+    GeocoderRateLimited: "refused our requests as too many (429)",
     GeocoderInsufficientPrivileges: "refused access (403)",
     GeocoderAuthenticationFailure: "refused the credentials",
-    GeocoderQuotaExceeded: "quota used up",
-    GeocoderParseError: "answered something that is not a geocoder answer",
+    GeocoderQuotaExceeded: "said its quota is used up",
     GeocoderUnavailable: "could not be reached",
 }
 
 
-class GeocoderChain:
-    """The offline gazetteer first, then each online geocoder, within a budget per story."""
+def _failure(exc: Exception) -> tuple[str, bool]:
+    """What went wrong, for the editor, and whether it was the whole service (True) or this one name."""
+    for kind, text in _SERVICE_FAILURES.items():
+        if isinstance(exc, kind):
+            return text, True
+    if isinstance(exc, GeocoderParseError):
+        return "answered something that is not a geocoder answer", False
+    if isinstance(exc, ValueError):  # geopy refuses an answer with impossible coordinates
+        return "answered impossible coordinates", False
+    return f"failed ({exc})", False
 
-    def __init__(self, offline: OfflineGazetteer, online: list[OnlineGeocoder] = (), budget: int = 30):
+
+class GeocoderChain:
+    """The offline gazetteer first, then each online geocoder, within a request budget and a time limit.
+
+    The budget counts every request a story's chain sends, answered or not (the
+    service counts them all). The time limit holds for each action as a whole (a
+    search, a look-up, an import). Answers and, for ``retry_after`` seconds,
+    failures are kept, so a rerun of the page does not ask again.
+    """
+
+    def __init__(self, offline: OfflineGazetteer, online: list[OnlineGeocoder] = (), budget: int = 30,
+                 time_limit: float = 10.0, retry_after: float = 120.0):
         self.offline = offline
         self.online = list(online)
         self.budget = budget
+        self.time_limit = time_limit
+        self.retry_after = retry_after
         self.problems: list[LookupProblem] = []
 
-    def search(self, name: str, limit: int = 8) -> list[Place]:
-        """Offline answers if any, else the first online geocoder that has some."""
-        found = candidates(self.offline, name, limit)
-        return found or self.online_only(name, limit)
+    def new_action(self) -> Deadline:
+        """A search, a look-up or an import begins: its own deadline; ``problems`` are its own."""
+        self.problems = []
+        return Deadline(time.monotonic() + self.time_limit)
 
-    def online_only(self, name: str, limit: int = 5) -> list[Place]:
+    def search(self, name: str, limit: int = 8) -> list[Place]:
+        """Offline answers if any, else the first online geocoder that has some (one action)."""
+        deadline = self.new_action()
+        return candidates(self.offline, name, limit) or self.online_only(name, limit, deadline)
+
+    def online_only(self, name: str, limit: int = 5, deadline: Deadline | None = None) -> list[Place]:
+        """The first online geocoder's places for ``name``, by ``deadline`` (default: an action of its own)."""
+        deadline = deadline or self.new_action()
+        if not normalize(name):
+            return []
         for service in self.online:
-            if self.budget <= 0:
-                self.problems.append(LookupProblem(name, service.name, "not asked: this story's lookup limit "
-                                                                        "is used up"))
-                return []
-            try:
-                places, cached = service.lookup(name, limit)
-            except tuple(_PROBLEMS) as exc:
-                reason = next(text for kind, text in _PROBLEMS.items() if isinstance(exc, kind))
-                self.problems.append(LookupProblem(name, service.name, reason))
-                continue
-            except GeocoderServiceError as exc:
-                self.problems.append(LookupProblem(name, service.name, f"failed: {exc}"))
-                continue
-            except ValueError:  # geopy refuses an answer with impossible coordinates
-                self.problems.append(LookupProblem(name, service.name, "answered impossible coordinates"))
-                continue
-            if not cached:
-                self.budget -= 1
+            places = service.cached(name)
+            if places is None:
+                places = self._ask(service, name, limit, deadline)
             if places:
                 return places
+        return []
+
+    def _ask(self, service: OnlineGeocoder, name: str, limit: int, deadline: Deadline) -> list[Place]:
+        """One request, if the service's recent failures, the budget and the deadline allow it."""
+        failure = service.cache.failure(service.address, name)
+        if failure:
+            return self._problem(name, service, failure.problem())
+        if self.budget <= 0:
+            return self._problem(name, service, "not asked: this story's lookup limit is used up")
+        at = service.reserve(deadline)
+        if at is None:
+            return self._problem(name, service, "not tried: time ran out (online lookups stop after "
+                                                f"{_duration(self.time_limit)})")
+        self.budget -= 1
+        try:
+            return service.ask(name, limit, at, deadline)
+        except (GeocoderServiceError, ValueError) as exc:
+            reason, whole_service = _failure(exc)
+            rest = max(self.retry_after, getattr(exc, "retry_after", None) or 0)  # a 429 may say how long
+            service.cache.remember_failure(service.address, None if whole_service else name, reason, rest)
+            return self._problem(name, service, reason)
+
+    def _problem(self, name: str, service: OnlineGeocoder, reason: str) -> list[Place]:
+        self.problems.append(LookupProblem(name, service.name, reason))
         return []
 
 
@@ -296,10 +427,20 @@ def chain_from_settings(settings: dict | None = None, gazetteer: Gazetteer | Non
         service = ONLINE_GEOCODERS[name](**kwargs)
         online.append(OnlineGeocoder(service, name.capitalize() if name != "arcgis" else "ArcGIS", cache,
                                      min_delay=float(env.get("STORYMAP_GEOCODER_MIN_DELAY", "1"))))
-    return GeocoderChain(OfflineGazetteer(gazetteer), online, int(env.get("STORYMAP_GEOCODER_BUDGET", "30")))
+    return GeocoderChain(OfflineGazetteer(gazetteer), online, int(env.get("STORYMAP_GEOCODER_BUDGET", "30")),
+                         time_limit=float(env.get("STORYMAP_GEOCODER_TIME_LIMIT", "10")),
+                         retry_after=float(env.get("STORYMAP_GEOCODER_RETRY_AFTER", "120")))
 
 
 ONLINE_GEOCODERS = {"nominatim": Nominatim, "photon": Photon, "arcgis": ArcGIS}
+
+
+def _duration(seconds: float) -> str:
+    """Seconds as an editor reads them: "1 second", "40 seconds", "3 minutes"."""
+    if seconds < 90:
+        n = max(1, math.ceil(seconds))
+        return f"{n} second{'s' if n != 1 else ''}"
+    return f"{math.ceil(seconds / 60)} minutes"
 
 
 def _utcnow() -> str:

@@ -46,7 +46,9 @@ class NominatimServer:
 
     def __init__(self):
         self.requests: list[dict] = []
-        self.fail: dict[str, str] = {}  # normalised query -> "slow" | "429" | "403" | "garbage"
+        # normalised query, or "*" for every query -> "slow" | "hang" | "429" | "429 for an hour" | "403" | "garbage"
+        self.fail: dict[str, str] = {}
+        self.closed = threading.Event()
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -59,11 +61,17 @@ class NominatimServer:
                 q = query.get("q", [""])[0].lower()
                 server.requests.append({"q": q, "at": time.monotonic(), "agent": self.headers.get("User-Agent"),
                                         "path": parts.path, "format": query.get("format", [""])[0]})
-                mode = server.fail.get(q)
+                mode = server.fail.get(q, server.fail.get("*"))
                 if mode == "slow":
                     time.sleep(2.5)
+                if mode == "hang":  # accepts, reads the request, never answers (until the server closes)
+                    server.closed.wait()
+                    return
                 if mode in ("429", "403"):
                     _send(self, int(mode), {}, b"")
+                    return
+                if mode == "429 for an hour":
+                    _send(self, 429, {"Retry-After": "3600"}, b"")
                     return
                 body = b"{not json" if mode == "garbage" else json.dumps(NOMINATIM_PLACES.get(q, [])).encode()
                 _send(self, 200, {"Content-Type": "application/json"}, body)
@@ -73,6 +81,7 @@ class NominatimServer:
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
 
     def close(self):
+        self.closed.set()
         self.httpd.shutdown()
 
 
