@@ -1,5 +1,7 @@
 """What every page shares, loaded once per process: gazetteer, store, served assets."""
 
+import logging
+from contextlib import contextmanager
 from pathlib import Path
 
 import streamlit as st
@@ -16,6 +18,7 @@ from storymap.storage import Storage, default_url
 from storymap.viewer import READ, TOUR, viewer_page
 
 APP_DIR = Path(__file__).resolve().parent.parent
+LOG = logging.getLogger("storymap")
 
 
 def through_app_navigation() -> None:
@@ -112,13 +115,30 @@ html, body { overscroll-behavior-x: none; }
 VIEWER_NAMES = {READ: "Story map", TOUR: "Guided tour"}
 
 
+@contextmanager
+def story_boundary(slug: str, stop: bool = True):
+    """A story that cannot be shown is said so in a sentence, and the error logged with its
+    traceback: the reader never sees one, and the rest of the app (the story picker, other
+    stories) goes on working. ``stop=False`` lets the page go on (the editor, which can
+    still correct or delete the story)."""
+    try:
+        yield
+    except Exception:  # noqa: BLE001 - the boundary: anything a broken story raises stops here
+        LOG.exception("The story %r could not be shown", slug)
+        st.error(f"The story “{md(slug)}” cannot be shown right now; the error has been logged for "
+                 "its editors. Other stories are in the menu.", icon=":material/error:")
+        if stop:
+            st.stop()
+
+
 def show_viewer(slug: str, mode: str, place: str | None = None, step: int = 1) -> None:
     """The story viewer (storymap.viewer): text, map and tour answered in the browser."""
     store = storage()
     st.html(EMBED_CSS if st.context.is_embedded else PAGE_CSS)
-    revision = store.revision(slug)
-    page = _viewer_page(store.url, slug, revision, mode, place, step, maps.tiles_setting())
-    title = _story_map(store.url, slug, revision).story.title
+    with story_boundary(slug):
+        revision = store.revision(slug)
+        page = _viewer_page(store.url, slug, revision, mode, place, step, maps.tiles_setting())
+        title = _story_map(store.url, slug, revision).story.title
     with st.container(key="storymap-viewer"):
         st.iframe(page, height=640, alt=f"{VIEWER_NAMES[mode]}: {title}")
 

@@ -5,7 +5,8 @@ import json
 import streamlit as st
 from streamlit_folium import st_folium
 
-from pages._resources import (gazetteer, geocoder_chain, media_url, sign_in, storage, story_labels, vendor_assets)
+from pages._resources import (gazetteer, geocoder_chain, media_url, sign_in, storage, story_boundary, story_labels,
+                              vendor_assets)
 from storymap import maps
 from storymap.analysis import analyse, from_record, stored_places
 from storymap.escaping import markdown_text as md
@@ -171,10 +172,14 @@ def pick_on_map(prefix: str, lat: float, lon: float, kind: str, precision_km: fl
         st.rerun()
 
 
-maps_story = from_record(record)
+maps_story = None  # what the review map draws; None when the stored story cannot be drawn
+with story_boundary(slug, stop=False):
+    maps_story = from_record(record)
 search_chain, geocoders_off = geocoder_chain()
 
 with places_tab:
+    for name, why in maps_story.broken if maps_story else ():
+        st.warning(f"“{md(name)}” cannot be drawn ({md(why)}): correct it below or reject it.")
     if geocoders_off:
         st.warning(f"Online geocoders are off: {md(geocoders_off)}")
     if search_chain.online and st.button("Look up names the gazetteer lacks, online", key="online-again"):
@@ -185,7 +190,7 @@ with places_tab:
             st.warning(f"“{md(problem.name)}” could not be looked up with {md(problem.geocoder)}: {md(problem.reason)}.")
     if not record.places:
         st.info("No places yet: add one.")
-    rows = [{"place": p.name, "kind": KIND_LABELS[p.kind], "status": STATUS_LABELS[p.status],
+    rows = [{"place": p.name, "kind": KIND_LABELS.get(p.kind, p.kind), "status": STATUS_LABELS.get(p.status, p.status),
              "confidence": f"{p.confidence:.0%}", "lat": p.lat, "lon": p.lon, "mentions": len(p.mentions),
              "placed by": p.geocoder, "when": p.located_at}
             for p in record.places]
@@ -229,7 +234,8 @@ with places_tab:
                         gazetteer_id=alt["id"], source=alt["source"], geocoder="editor's choice",
                         status=ACCEPTED), prefix):
                     st.rerun()
-        pick_on_map(prefix, was.lat, was.lon, was.kind, was.precision_km)
+        if maps_story is not None:
+            pick_on_map(prefix, was.lat, was.lon, was.kind, was.precision_km)
         new = place_form(prefix, was.values())
         if new is not None:
             changes = {k: v for k, v in new.items() if v != getattr(was, k)}

@@ -4,7 +4,7 @@ from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 
-from pages._resources import show_viewer, storage, story_labels, story_map
+from pages._resources import show_viewer, storage, story_boundary, story_labels, story_map
 from storymap.escaping import markdown_text as md
 from storymap.export import EMBED_HEIGHT, FORMATS, MIME_TYPES, data_uri_media, embed_code, export, file_name
 from storymap.tours import step_count
@@ -20,8 +20,9 @@ if slug not in labels:
     slug = next(iter(labels))
 # ?embed=true is Streamlit's own: it hides the app's chrome, and st.context reports it.
 embed = bool(st.context.is_embedded)
-smap = story_map(slug)
-count = step_count(smap)
+with story_boundary(slug):
+    smap = story_map(slug)
+    count = step_count(smap)
 try:
     start = int(st.query_params.get("step", 1))
 except ValueError:
@@ -31,6 +32,9 @@ if not 1 <= start <= count:
     st.warning(f"This tour has steps 1 to {count:d}; showing the overview.")
     start = 1
 
+if smap.broken:
+    st.warning(f"{len(smap.broken)} place(s) of this story could not be drawn: "
+               f"{md(', '.join(name for name, _ in smap.broken))}.")
 show_viewer(slug, TOUR, step=start)
 
 if not embed:

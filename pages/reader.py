@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pages._resources import show_viewer, storage, story_files, story_map
+from pages._resources import show_viewer, storage, story_boundary, story_files, story_map
 from storymap.escaping import markdown_text as md
 from storymap.viewer import READ
 
@@ -39,9 +39,14 @@ with st.sidebar:
                  on_change=pick_story)
 
 chosen = st.query_params.get("place")
-if chosen and not story_map(slug).place(chosen):
+with story_boundary(slug):
+    smap = story_map(slug)
+if chosen and not smap.place(chosen):
     st.warning(f"This story names no place called “{md(chosen)}”.")
     chosen = None
 for warning in files.get(slug, ("", None, ()))[2]:
     st.warning(md(warning))
+if smap.broken:
+    st.warning(f"{len(smap.broken)} place(s) of this story could not be drawn: "
+               f"{md(', '.join(name for name, _ in smap.broken))}.")
 show_viewer(slug, READ, place=chosen)

@@ -30,6 +30,7 @@ class StoryMap:
     unresolved: list[Mention] = field(default_factory=list)
     records: dict = field(default_factory=dict)  # key -> storage.PlaceRecord, when read from storage
     problems: list = field(default_factory=list)  # LookupProblems of online geocoders
+    broken: list[tuple[str, str]] = field(default_factory=list)  # (name, why) of stored places not drawn
 
     def place(self, key: str | None) -> ResolvedPlace | None:
         return self._by_key.get(key)
@@ -130,13 +131,22 @@ def stored_places(smap: StoryMap, geocoder_name: str = OFFLINE) -> list[dict]:
 def from_record(record) -> StoryMap:
     """A stored story, as editors left it: rejected places are not drawn."""
     story = record.story()
-    places = []
+    places, broken = [], []
     for r in record.places:
         if r.status == "rejected":
             continue
-        place = Place(id=r.gazetteer_id or f"db:{r.id}", name=r.name, kind=r.kind, lat=r.lat, lon=r.lon,
-                      country=r.country, precision_km=r.precision_km, source=r.source, note=r.note)
-        mentions = [Mention(start, end, words) for start, end, words in r.mentions]
-        runners = [Place(**{**d, "names": tuple(d.get("names", ()))}) for d in r.runners_up]
-        places.append(ResolvedPlace(r.key, place, mentions, r.confidence, r.reason, runners))
-    return _story_map(story, places, records={r.key: r for r in record.places})
+        try:
+            places.append(_resolved(r))
+        except (ValueError, TypeError, KeyError) as exc:
+            # Stored before the schema was checked at every door: this place is listed as broken,
+            # the rest of the story is drawn.
+            broken.append((str(r.name), str(exc) or type(exc).__name__))
+    return _story_map(story, places, records={r.key: r for r in record.places}, broken=broken)
+
+
+def _resolved(r) -> ResolvedPlace:
+    place = Place(id=r.gazetteer_id or f"db:{r.id}", name=r.name, kind=r.kind, lat=r.lat, lon=r.lon,
+                  country=r.country, precision_km=r.precision_km, source=r.source, note=r.note)
+    mentions = [Mention(start, end, words) for start, end, words in r.mentions]
+    runners = [Place(**{**d, "names": tuple(d.get("names", ()))}) for d in r.runners_up]
+    return ResolvedPlace(r.key, place, mentions, r.confidence, r.reason, runners)

@@ -149,8 +149,11 @@ def to_storymapjs(story_map: StoryMap, media_url: Callable[[str], str] | None = 
                           "text": "".join(f"<p>{html_text(s)}</p>" for s in p["passages"][:2])
                           + (f"<p>{html_text(p['note'])}</p>" if p["note"] else "")}}
         if p["media_url"] and media_url:
-            slide["media"] = {"url": media_url(p["media_url"]), "caption": html_text(p["media_caption"]),
-                              "credit": html_text(p["media_credit"])}
+            try:
+                slide["media"] = {"url": media_url(p["media_url"]), "caption": html_text(p["media_caption"]),
+                                  "credit": html_text(p["media_credit"])}
+            except LookupError:
+                pass  # a stored image gone from the store: the slide goes without it
         slides.append(slide)
     return {"storymap": {"language": "en", "map_type": "osm:standard", "call_to_action": True,
                          "call_to_action_text": "Start the story", "slides": slides}}

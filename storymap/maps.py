@@ -105,8 +105,13 @@ def media_html(record, media_url: Callable[[str], str] | None) -> str:
     if record is None or not record.media_url or media_url is None:
         return ""
     credit = f" <small>{html_text(record.media_credit)}</small>" if record.media_credit else ""
-    return (f'<figure><img src="{html_text(media_url(record.media_url))}" alt="{html_text(record.media_caption)}">'
-            f"<figcaption>{html_text(record.media_caption)}{credit}</figcaption></figure>")
+    caption = f"<figcaption>{html_text(record.media_caption)}{credit}</figcaption>"
+    try:
+        src = media_url(record.media_url)
+    except LookupError:  # a stored image gone from the store: the place is shown, the image said missing
+        return f'<figure class="sm-missing"><p>(This image is missing.)</p>{caption}</figure>'
+    return f'<figure><img src="{html_text(src)}" alt="{html_text(record.media_caption)}">{caption}</figure>'
+
 
 
 @lru_cache(maxsize=64)

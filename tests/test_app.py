@@ -136,3 +136,46 @@ def test_an_address_cannot_write_markdown_into_the_page(library, param, value):
     # Every Markdown construct arrives escaped: Streamlit shows the text, no link, image or colour.
     assert "](" not in re.sub(r"\\.", "", shown) and "**" not in re.sub(r"\\.", "", shown)
     assert re.sub(r"\\(.)", r"\1", shown).count(value) == 1
+
+
+def store_broken_story(url: str, date: str = "2025-01-01", kind: str = "city") -> None:
+    """A story as an older Storymap could store it, written straight into the database (the
+    schema now refuses such values at every door): a bad ``date`` breaks the whole story, a
+    bad ``kind`` its one place."""
+    import sqlalchemy as sa
+
+    from storymap.storage import Storage
+
+    engine = Storage(url).engine
+    with engine.begin() as db:
+        db.execute(sa.text("INSERT INTO stories (slug, title, date, dateline, source, url, text, deleted, version) "
+                           f"VALUES ('aaa-broken', 'Broken', '{date}', '', '', '', 'Wana.', false, 1)"))
+        story_id = db.execute(sa.text("SELECT id FROM stories WHERE slug = 'aaa-broken'")).scalar()
+        db.execute(sa.text(
+            "INSERT INTO places (story_id, key, gazetteer_id, name, kind, lat, lon, country, precision_km, status, "
+            "mentions, confidence, reason, runners_up, note, source, geocoder, located_at, media_url, "
+            "media_caption, media_credit, tour_order, tour_hidden, tour_zoom, version) VALUES "
+            f"({story_id}, 'wana', '', 'Wana', '{kind}', 32.3, 69.6, '', 0, 'found', '[]', 1, '', '[]', '', '', "
+            "'', '', '', '', '', NULL, false, NULL, 1)"))
+
+
+def test_a_broken_stored_story_is_explained_and_the_others_still_read(library):
+    run()  # seeds the store from the story files
+    url = f"sqlite:///{library / 'store.sqlite3'}"
+    store_broken_story(url, date="yesterday")
+    at = run()  # "aaa-broken" sorts first: it used to break the home page for everyone
+    assert not at.exception
+    assert "cannot be shown" in at.error[0].value
+    assert at.sidebar.selectbox[0].options[0].startswith("Broken")
+    at = run({"story": "pakistan-copper"})
+    assert not at.exception and not at.error
+    assert viewer(at)[1]["title"].startswith("Copper under the frontier")
+
+
+def test_a_broken_place_is_named_and_the_rest_of_the_story_drawn(library):
+    run()
+    store_broken_story(f"sqlite:///{library / 'store.sqlite3'}", kind="planet")
+    at = run({"story": "aaa-broken"})
+    assert not at.exception and not at.error
+    assert "could not be drawn" in at.warning[0].value and "Wana" in at.warning[0].value
+    assert viewer(at)[1]["title"] == "Broken" and viewer(at)[1]["places"] == []

@@ -239,3 +239,17 @@ def test_a_hostile_title_shows_as_text(env):
     at = editor_page({"editor": at.session_state["editor"]})
     title = at.title[0].value
     assert "\\*\\*Breaking" in title and "\\[withdrawn\\]\\(https\\:" in title and "\\!\\[x\\]" in title
+
+
+def test_an_editor_can_still_delete_a_story_that_cannot_be_drawn(env):
+    from tests.test_app import store_broken_story
+
+    at = signed_in()
+    store_broken_story(env, date="yesterday")
+    at = editor_page({"editor": at.session_state["editor"]})
+    at.query_params["story"] = "aaa-broken"
+    at = at.run()
+    assert not at.exception and "cannot be shown" in at.error[0].value
+    at.checkbox(key="story-aaa-broken-sure").check().run()
+    at = at.button(key="story-aaa-broken-delete").click().run()
+    assert list(Storage(env).titles()) == ["pakistan-copper"]
