@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PORT ?= 8501
 
-.PHONY: install run test test-fast bench bench-geoparse train-ranker load chromium clean
+.PHONY: install run test test-fast test-wheel bench bench-geoparse train-ranker load chromium clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,9 +25,15 @@ chromium:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "Chromium is missing: run 'sudo apt-get install chromium'"; exit 1; fi; }
 
-## All tests: unit, AppTest and browser.
+## All tests: unit, AppTest and browser, then the wheel as a user installs it.
 test: install chromium
 	$(PY) -m pytest -q
+	$(PY) .ci/test_wheel.py
+
+## The wheel, installed into a fresh environment outside the checkout: the CLI's export on an empty
+## store, and the app's reader page, run from there (.ci/test_wheel.py says how).
+test-wheel: install
+	$(PY) .ci/test_wheel.py
 
 ## Everything but the browser tests.
 test-fast: install

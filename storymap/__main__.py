@@ -32,7 +32,8 @@ def _export(args: argparse.Namespace) -> int:
     from storymap.articles import StoryError
     from storymap.export import data_uri_media, export
     from storymap.importing import story_from_file
-    from storymap.storage import NotFound, Storage
+    from storymap.library import seeded_storage
+    from storymap.storage import NotFound
 
     media = None
     path = Path(args.story)
@@ -40,7 +41,7 @@ def _export(args: argparse.Namespace) -> int:
         if path.suffix and path.exists():
             story_map = analyse(story_from_file(path.name, path.read_bytes()))
         else:
-            store = Storage(args.database)
+            store = seeded_storage(args.database)  # the story library's files first, as the app does
             story_map = from_record(store.load(args.story))
             media = data_uri_media(store)
         text = export(story_map, args.format, media)

@@ -35,8 +35,9 @@ FRONT_MATTER_KEYS = ("title", "date", "dateline", "source", "url")
 
 def library_dir() -> Path:
     """The story library: ``STORYMAP_STORIES``, or the bundled ``data/stories``."""
-    default = Path(__file__).resolve().parent.parent / "data" / "stories"
-    return Path(os.environ.get("STORYMAP_STORIES", default))
+    from storymap.paths import data_dir
+
+    return Path(os.environ.get("STORYMAP_STORIES") or data_dir() / "stories")
 
 
 class StoryError(ValueError):

@@ -35,7 +35,9 @@ from importlib import metadata, resources
 from pathlib import Path
 from typing import Callable, Iterable
 
-DATA_DIR = Path(os.environ.get("STORYMAP_DATA", Path(__file__).resolve().parent.parent / "data"))
+from storymap.paths import data_dir
+
+DATA_DIR = data_dir()  # STORYMAP_DATA, the wheel's storymap/data or the checkout's data/
 CURATED_PATH = DATA_DIR / "gazetteer" / "curated.json"
 
 COUNTRY, REGION, CITY, SITE, LANDFORM = "country", "region", "city", "site", "landform"

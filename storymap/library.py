@@ -6,7 +6,7 @@ from pathlib import Path
 
 from storymap.accounts import Editor
 from storymap.analysis import analyse, stored_places
-from storymap.articles import LibraryEntry, load_library
+from storymap.articles import LibraryEntry, library_dir, load_library
 from storymap.gazetteer import Gazetteer
 from storymap.geocoders import OFFLINE, GeocoderChain, LookupProblem
 from storymap.storage import PlaceRecord, Storage
@@ -31,6 +31,16 @@ def sync_files(storage: Storage, directory: Path, gazetteer: Gazetteer | None = 
             except ValueError:
                 pass  # another process seeded it a moment ago
     return entries
+
+
+def seeded_storage(url: str | None = None, directory: Path | None = None,
+                   gazetteer: Gazetteer | None = None) -> Storage:
+    """The store at ``url`` (default: ``STORYMAP_DATABASE_URL`` or the local SQLite file), with the
+    story library's files added first, as the app adds them: so a fresh machine has the sample
+    story whichever door it comes in by (the command line opens its store this way)."""
+    storage = Storage(url)
+    sync_files(storage, library_dir() if directory is None else directory, gazetteer)
+    return storage
 
 
 def look_up_online(storage: Storage, editor: Editor, slug: str, chain: GeocoderChain,

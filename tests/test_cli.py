@@ -1,0 +1,47 @@
+"""The command line on a fresh machine: an empty store, the bundled story library."""
+
+import json
+
+import pytest
+
+from storymap.__main__ import main
+from storymap.storage import Storage
+
+
+@pytest.fixture
+def empty_store(tmp_path, monkeypatch, gazetteer):
+    """A store with nothing in it, and the story library the package ships (no STORYMAP_STORIES)."""
+    url = f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
+    monkeypatch.setenv("STORYMAP_DATABASE_URL", url)
+    monkeypatch.delenv("STORYMAP_STORIES", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setenv("STORYMAP_TILES", "none")
+    return url
+
+
+def test_export_of_the_sample_story_seeds_an_empty_store(empty_store, tmp_path, capsys):
+    assert Storage(empty_store).slugs() == []
+    out = tmp_path / "story.html"
+    assert main(["export", "pakistan-copper", "--format", "html", "--out", str(out)]) == 0, capsys.readouterr().err
+    page = out.read_text(encoding="utf-8")
+    assert "Copper under the frontier" in page and "storymapViewer(" in page and "Wana" in page
+    assert Storage(empty_store).slugs() == ["pakistan-copper"]
+
+
+def test_seeding_leaves_stored_work_alone(empty_store, tmp_path):
+    from storymap.accounts import Editor
+    from storymap.library import seeded_storage
+
+    store = seeded_storage()
+    wana = next(p for p in store.load("pakistan-copper").places if p.key == "wana")
+    store.update_place(Editor("t"), wana.id, wana.version, note="Checked by the desk")
+    out = tmp_path / "places.geojson"
+    assert main(["export", "pakistan-copper", "--format", "geojson", "--out", str(out)]) == 0
+    notes = {f["properties"]["key"]: f["properties"]["note"] for f in json.loads(out.read_text())["features"]}
+    assert notes["wana"] == "Checked by the desk"
+
+
+def test_an_unknown_story_is_still_explained_after_seeding(empty_store, tmp_path, capsys):
+    assert main(["export", "atlantis", "--format", "csv", "--out", str(tmp_path / "x.csv")]) == 2
+    assert "no story called “atlantis”" in capsys.readouterr().err
+    assert not (tmp_path / "x.csv").exists()
