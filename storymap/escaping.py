@@ -29,16 +29,21 @@ def html_text(text: str) -> str:
     return html.escape(str(text), quote=True).replace("`", "&#96;").replace("$", "&#36;").replace("\\", "&#92;")
 
 
+_JINJA_OPEN = re.compile(r"\{(?=[{%#])")
+
+
 def script_safe(json_text: str) -> str:
     """JSON text that can stand inside a <script> element whatever its strings hold.
 
     ``<``, ``>`` and ``&`` become JSON escapes, so no string can close the element, open a
     comment or start the parser's "double-escaped" state; U+2028 and U+2029 too, which
-    older JavaScript reads as line ends. JSON puts these characters only inside strings,
-    where the escapes mean the same.
+    older JavaScript reads as line ends. A ``{`` that would open a Jinja tag (``{{``, ``{%``,
+    ``{#``) is escaped as well: branca renders a map's scripts as templates a second time,
+    so a story's ``{{ ... }}`` would otherwise be run on the server. JSON puts all of these
+    characters next to each other only inside strings, where the escapes mean the same.
     """
-    return (json_text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+    return _JINJA_OPEN.sub(r"\\u007b", json_text.replace("<", "\\u003c").replace(">", "\\u003e")
+                           .replace("&", "\\u0026").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
 def js_json(value) -> str:

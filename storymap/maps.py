@@ -11,7 +11,6 @@ as a precise pin.
 
 from __future__ import annotations
 
-import json
 import os
 from functools import lru_cache
 from typing import Callable
@@ -221,7 +220,7 @@ def build_map(story_map: StoryMap, assets: Assets, tiles: str | None = None, hei
         m.add_child(MapScript("L.Icon.Default.imagePath = {{ this.url }};", url=js_json(assets.images_url)))
     elif assets.icon_data:
         m.add_child(MapScript("L.Icon.Default.imagePath = ''; L.Util.extend(L.Icon.Default.prototype.options, "
-                            "{{ this.icons }});", icons=json.dumps(assets.icon_data)))
+                            "{{ this.icons }});", icons=js_json(assets.icon_data)))
     m.add_child(_background(assets))
     if tiles:
         folium.TileLayer(tiles, attr=OSM_ATTRIBUTION if tiles == OSM_TILES else "Map tiles",
@@ -301,7 +300,7 @@ def _clustered(story_map: StoryMap, popups: bool = True) -> MapScript:
         })({{ this._parent.get_name() }});
         """,
         rows=js_json(rows), sentences=js_json([s.text for s in story_map.sentences]),
-        icons=json.dumps(icons), labels=json.dumps(KIND_LABELS), popups=json.dumps(popups),
+        icons=js_json(icons), labels=js_json(KIND_LABELS), popups=js_json(popups),
     )
 
 

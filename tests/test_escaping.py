@@ -55,3 +55,11 @@ def test_csv_cell_makes_formulas_text(value):
 
 def test_csv_cell_keeps_numbers_and_plain_text():
     assert csv_cell(-73.9) == -73.9 and csv_cell(0) == 0 and csv_cell("Wana") == "Wana"
+
+
+def test_js_json_opens_no_template_tag():
+    # branca renders a map's scripts as Jinja templates a second time: a story's "{{ ... }}"
+    # was evaluated on the server (issue 15's payload test found it).
+    out = js_json({"text": "{{ 7*7 }} {% if 1 %}{% endif %} {# c #} {{{", "nested": {"a": {"b": 1}}})
+    assert not any(tag in out for tag in ("{{", "{%", "{#"))
+    assert json.loads(out)["text"] == "{{ 7*7 }} {% if 1 %}{% endif %} {# c #} {{{"

@@ -1,6 +1,7 @@
 """The story viewer's data: where it opens, what readers are told, one numbering, safe text."""
 
 import json
+import os
 import re
 
 from storymap import assets
@@ -84,3 +85,16 @@ def test_embed_code_is_responsive_or_fixed_and_escaped():
     assert "width:100%" in code and "clamp(" in code and " height=" not in code
     fixed = embed_code("https://news.example/present", "T", 640, 480)
     assert 'width="640" height="480"' in fixed and "max-width:100%" in fixed  # never wider than a phone
+
+
+def test_template_syntax_in_a_story_is_text_not_code():
+    from storymap import assets
+    from storymap.analysis import analyse
+    from storymap.articles import parse_story
+    from storymap.viewer import viewer_page
+
+    probe = "{{ cycler.__init__.__globals__.os.getpid() }} {{ 7*7 }}"
+    story = parse_story(f"---\ntitle: {probe}\n---\nIn Islamabad {probe} officials met.")
+    page = viewer_page(analyse(story), assets.inline())
+    assert str(os.getpid()) not in page and " 49 " not in page
+    assert "cycler.__init__.__globals__.os.getpid() }}" in page
