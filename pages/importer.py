@@ -5,7 +5,7 @@ import streamlit as st
 from pages._resources import gazetteer, geocoder_chain, sign_in, storage
 from storymap.analysis import analyse, stored_places
 from storymap.articles import StoryError
-from storymap.importing import FetchError, story_from_file, story_from_text, story_from_url
+from storymap.importing import FetchError, check_file, story_from_file, story_from_text, story_from_url
 
 editor = sign_in("Import a story")
 if editor is None:
@@ -25,8 +25,10 @@ try:
                 story = story_from_text(title, text, dateline=dateline, date=date)
     elif how == "A file":
         upload = st.file_uploader("A .txt, .md, .html or .docx file", type=["txt", "md", "html", "htm", "docx"])
-        if upload is not None and st.button("Import"):
-            story = story_from_file(upload.name, upload.getvalue())
+        if upload is not None:
+            check_file(upload.name, upload.size)  # an empty or oversized file is said so at once, not on Import
+            if st.button("Import"):
+                story = story_from_file(upload.name, upload.getvalue())
     else:
         url = st.text_input("Address of the article (http or https)")
         if url and st.button("Import"):

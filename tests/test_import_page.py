@@ -52,6 +52,14 @@ def test_pasted_text_is_imported_and_geoparsed(env):
     assert {"peshawar", "islamabad"} <= {p.key for p in record.places}
 
 
+def test_an_empty_file_is_named_as_empty_as_soon_as_it_is_chosen(env):
+    at = import_page()
+    at.radio[0].set_value("A file").run()
+    at = at.file_uploader[0].set_value(("notes.txt", b"", "text/plain")).run()
+    assert [e.value for e in at.error] == ["The file is empty: there is nothing in it to import."]
+    assert "Import" not in [b.label for b in at.button]
+
+
 def test_a_web_address_is_fetched_and_a_bad_one_explained(env, monkeypatch):
     server = WebServer({"/a": (200, {"Content-Type": "text/html"}, ARTICLE.encode())})
     monkeypatch.setenv("STORYMAP_FETCH_ALLOW", "localhost")
