@@ -5,6 +5,7 @@ import streamlit as st
 from pages._resources import gazetteer, geocoder_chain, sign_in, storage
 from storymap.analysis import analyse, stored_places
 from storymap.articles import StoryError
+from storymap.escaping import markdown_text as md
 from storymap.importing import FetchError, check_file, story_from_file, story_from_text, story_from_url
 
 editor = sign_in("Import a story")
@@ -35,14 +36,14 @@ try:
             with st.spinner("Fetching the page…"):
                 story = story_from_url(url.strip())
 except (StoryError, FetchError) as exc:
-    st.error(str(exc))
+    st.error(md(exc))
 
 if story is not None:
     for warning in story.warnings:
-        st.warning(warning)
+        st.warning(md(warning))
     chain, off = geocoder_chain()
     if off:
-        st.warning(f"Online geocoders are off: {off}")
+        st.warning(f"Online geocoders are off: {md(off)}")
     story.slug = storage().free_slug(story.slug)
     with st.status("Finding the places in the story…", expanded=True) as status:
         st.write("Looking names up in the offline gazetteer" + (" and online" if chain.online else "") + "…")
@@ -51,7 +52,7 @@ if story is not None:
         record = storage().create_story(editor, story, stored_places(smap))
         status.update(label=f"Imported “{record.title}”", state="complete")
     for problem in smap.problems:
-        st.warning(f"“{problem.name}” could not be looked up with {problem.geocoder}: {problem.reason}. "
+        st.warning(f"“{md(problem.name)}” could not be looked up with {md(problem.geocoder)}: {md(problem.reason)}. "
                    "The story opens with what the offline gazetteer found; retry from the editor later.")
     if not smap.problems and not story.warnings:
         st.switch_page("pages/reader.py", query_params={"story": record.slug})
