@@ -64,6 +64,31 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _import(args: argparse.Namespace) -> int:
+    """A story file into the store, through the same schema check as the editor's import."""
+    import getpass as users
+    from pathlib import Path
+
+    from storymap.accounts import Editor
+    from storymap.library import seeded_storage
+    from storymap.schema import SchemaError, read_story_file
+
+    try:
+        document = read_story_file(Path(args.file).read_bytes())
+        record = seeded_storage(args.database).import_json(Editor(f"{users.getuser()} (command line)", via="cli"),
+                                                           document)
+    except SchemaError as exc:
+        print(f"storymap: {args.file} cannot be imported; nothing was stored:", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  - {problem}", file=sys.stderr)
+        return 1
+    except (ValueError, OSError) as exc:
+        print(f"storymap: {exc}", file=sys.stderr)
+        return 1
+    print(f"Imported “{record.title}” as {record.slug} ({len(record.places)} places).", file=sys.stderr)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m storymap", description="Storymap from the command line.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -81,6 +106,12 @@ def main(argv: list[str] | None = None) -> int:
     ex.add_argument("--database", default=None,
                     help="SQLAlchemy URL of the store (default: STORYMAP_DATABASE_URL or the local SQLite file)")
     ex.set_defaults(run=_export)
+    im = commands.add_parser("import", help="add a story file (.storymap.json, as the editor exports) to the store",
+                             description="Import a story file; it is checked against the story schema first.")
+    im.add_argument("file", help="a .storymap.json file")
+    im.add_argument("--database", default=None,
+                    help="SQLAlchemy URL of the store (default: STORYMAP_DATABASE_URL or the local SQLite file)")
+    im.set_defaults(run=_import)
     args = parser.parse_args(argv)
     return args.run(args)
 

@@ -45,3 +45,21 @@ def test_an_unknown_story_is_still_explained_after_seeding(empty_store, tmp_path
     assert main(["export", "atlantis", "--format", "csv", "--out", str(tmp_path / "x.csv")]) == 2
     assert "no story called “atlantis”" in capsys.readouterr().err
     assert not (tmp_path / "x.csv").exists()
+
+
+def test_import_checks_a_story_file_and_stores_it_or_nothing(empty_store, tmp_path, capsys):
+    from storymap.library import seeded_storage
+
+    document = seeded_storage().export_json("pakistan-copper")
+    good, bad = tmp_path / "good.storymap.json", tmp_path / "bad.storymap.json"
+    good.write_text(json.dumps(document), encoding="utf-8")
+    document["places"][0]["key"] = "</script><script>alert(1)</script>"
+    document["places"][1]["media_url"] = "media:anything"
+    bad.write_text(json.dumps(document), encoding="utf-8")
+    assert main(["import", str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert "nothing was stored" in err and "places[1].key" in err and "places[2].media_url" in err
+    assert Storage(empty_store).slugs() == ["pakistan-copper"]
+    assert main(["import", str(good)]) == 0
+    assert "as pakistan-copper-2" in capsys.readouterr().err
+    assert Storage(empty_store).slugs() == ["pakistan-copper", "pakistan-copper-2"]
