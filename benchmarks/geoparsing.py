@@ -174,7 +174,9 @@ def storymap_predictions(docs, gazetteer) -> tuple[list[list[Toponym]], float]:
 def storymap_gold_spans(docs, gazetteer) -> float:
     """acc@161 when the resolver is given the gold toponyms (unresolved ones count as misses)."""
     from storymap.geocoders import OfflineGazetteer
-    from storymap.geoparsing import Mention, find_mentions, resolve
+    from storymap.places import Mention
+    from storymap.recognition import find_mentions
+    from storymap.resolution import resolve
 
     hits = total = 0
     geocoder = OfflineGazetteer(gazetteer)

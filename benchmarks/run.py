@@ -33,8 +33,9 @@ sys.path.insert(0, str(ROOT))
 from storymap import assets  # noqa: E402
 from storymap.analysis import StoryMap, analyse  # noqa: E402
 from storymap.articles import load_story, parse_story  # noqa: E402
-from storymap.gazetteer import CITY, Place, build_gazetteer, default_gazetteer  # noqa: E402
-from storymap.geoparsing import Mention, ResolvedPlace, geoparse  # noqa: E402
+from storymap.gazetteer import build_gazetteer, default_gazetteer  # noqa: E402
+from storymap.geoparsing import geoparse  # noqa: E402
+from storymap.places import CITY, Mention, Place, ResolvedPlace  # noqa: E402
 from storymap.maps import build_map  # noqa: E402
 
 CHROMIUM = os.environ.get("STORYMAP_CHROMIUM", "/usr/bin/chromium")
@@ -386,8 +387,8 @@ def app_rows() -> list[tuple[str, str, str]]:
 
 def atlas_story(folder: Path, n: int) -> Path:
     """A story naming ``n`` distinct large cities, one sentence each: a long investigation's worth of places."""
-    from storymap.gazetteer import CITY
-    from storymap.geoparsing import load_lexicon
+    from storymap.lexicon import load_lexicon
+    from storymap.places import CITY
 
     gaz, lexicon = default_gazetteer(), load_lexicon()
     names, seen = [], set()

@@ -13,7 +13,7 @@ from storymap.escaping import markdown_text as md
 from storymap.importing import story_from_text
 from storymap.library import look_up_online
 from storymap.accounts import Editor
-from storymap.gazetteer import KIND_LABELS, KINDS
+from storymap.places import KIND_LABELS, KINDS
 from storymap.schema import SchemaError, read_story_file
 from storymap.storage import ACCEPTED, ADDED, FOUND, REJECTED, ConflictError, NotFound
 
@@ -156,7 +156,7 @@ def place_form(prefix: str, values: dict) -> dict | None:
 def pick_on_map(prefix: str, lat: float, lon: float, kind: str, precision_km: float) -> None:
     """A small map of the story opened on this place, at a zoom that suits it (a country whole,
     a mine close up): a click sets the latitude and longitude fields."""
-    from storymap.gazetteer import Place
+    from storymap.places import Place
 
     here = Place("here", "here", kind, lat, lon, precision_km=precision_km)
     fmap = maps.build_map(maps_story, vendor_assets(), tiles=maps.tiles_setting(), height=320, focus=here,

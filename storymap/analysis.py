@@ -11,10 +11,11 @@ from geopy.geocoders.base import Geocoder
 
 from storymap.articles import Sentence, Story, free_name, slugify
 from storymap.figures import Figure, extract_figures
-from storymap.gazetteer import CITY, COUNTRY, LANDFORM, REGION, SITE, Gazetteer, Place, default_gazetteer
+from storymap.gazetteer import Gazetteer, default_gazetteer
 from storymap.geocoders import OFFLINE, Deadline, GeocoderChain, LookupProblem
-from storymap.geoparsing import Mention, ResolvedPlace, find_unknown_names, geoparse
+from storymap.geoparsing import find_unknown_names, geoparse
 from storymap.ner import configured as configured_ner
+from storymap.places import CITY, COUNTRY, LANDFORM, REGION, SITE, Mention, Place, ResolvedPlace
 
 
 SPECIFICITY = {SITE: 4, CITY: 3, REGION: 2, LANDFORM: 1, COUNTRY: 0}

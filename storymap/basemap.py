@@ -10,7 +10,8 @@ import json
 from importlib import metadata
 from pathlib import Path
 
-from storymap.gazetteer import cache_dir, natural_earth_path
+from storymap.cache import cache_dir
+from storymap.world import natural_earth_path
 
 TOLERANCE_DEG = 0.12
 """About 12 km: invisible at the zoom of a country or region, keeps the file near 0.5 MB."""

@@ -1,9 +1,22 @@
-"""Geocoders behind one interface: geopy's ``Geocoder``.
+"""Geocoders: the offline gazetteer as a geopy ``Geocoder``, and the online services behind it.
 
-The resolver asks a geocoder for every candidate of a name and turns each
-geopy ``Location`` back into a :class:`~storymap.gazetteer.Place`. Because the
-offline gazetteer speaks the same interface as geopy's Nominatim, an online
-geocoder can replace or back it without a change anywhere else.
+What geopy's interface does here, exactly:
+
+* The resolver asks for a name's candidates through :func:`candidates`, which takes
+  any geopy ``Geocoder`` and turns each ``Location`` it answers into a
+  :class:`~storymap.places.Place`. The offline gazetteer (:class:`OfflineGazetteer`)
+  speaks that interface too (``geocode`` answers Locations), but ``candidates``
+  takes its Places directly, as the same answer without the round trip through
+  Locations (a third of a story's resolution time). Another geocoder passed to
+  ``geoparse`` changes the candidates only: the resolver still reads the offline
+  gazetteer itself for the rest of its evidence (countries, curated aliases,
+  qualifiers, demonyms, the dateline; see :mod:`storymap.resolution`).
+* The online geocoders (Nominatim, Photon, ArcGIS) are geopy's, each wrapped in an
+  :class:`OnlineGeocoder` that keeps its service's pace and caches its answers.
+  The :class:`GeocoderChain` that puts the offline gazetteer first and them after,
+  within a request budget and a time limit, is Storymap's own and not a geopy
+  ``Geocoder``: analysis asks it about the names the gazetteer does not know, and
+  the editor's search asks it by name.
 """
 
 from __future__ import annotations
@@ -29,8 +42,9 @@ from geopy.geocoders.base import Geocoder
 from geopy.location import Location
 from geopy.point import Point
 
-from storymap.gazetteer import (CITY, COUNTRY, LANDFORM, REGION, SITE, Gazetteer, Place, cache_dir,
-                                default_gazetteer, normalize)
+from storymap.cache import cache_dir
+from storymap.gazetteer import Gazetteer, default_gazetteer
+from storymap.places import CITY, COUNTRY, LANDFORM, REGION, SITE, Place, normalize
 
 
 OFFLINE = "offline gazetteer"
@@ -129,15 +143,19 @@ def _bbox_radius_km(bbox) -> float:
     return round(radius, 1) if radius > 1 else 0.0
 
 
+@functools.singledispatch
 def candidates(geocoder: Geocoder, name: str, limit: int = 25) -> list[Place]:
     """Every place ``geocoder`` offers for ``name``, as Places."""
-    if type(geocoder) is OfflineGazetteer:
-        # The same answer as geocode() gives, without the round trip through geopy Locations
-        # that would only be turned back into these Places (a third of a story's resolution time).
-        return geocoder.gazetteer.lookup(name, limit)
     found = geocoder.geocode(name, exactly_one=False, limit=limit)
     source = type(geocoder).__name__
     return [place_from_location(loc, source) for loc in (found or [])]
+
+
+@candidates.register
+def _(geocoder: OfflineGazetteer, name: str, limit: int = 25) -> list[Place]:
+    # The same answer as geocode() gives, without the round trip through geopy Locations
+    # that would only be turned back into these Places (a third of a story's resolution time).
+    return geocoder.gazetteer.lookup(name, limit)
 
 
 # --- online geocoders, behind the offline one ---------------------------------------

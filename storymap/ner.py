@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 
-from storymap.geoparsing import Mention
+from storymap.places import Mention
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 

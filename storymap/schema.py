@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from jsonschema import Draft202012Validator
 
 from storymap.articles import MAX_STORY_CHARS
-from storymap.gazetteer import KINDS
+from storymap.places import KINDS
 
 FORMAT = "storymap-story"
 VERSION = 1

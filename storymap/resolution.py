@@ -1,0 +1,466 @@
+"""Resolution: which place of its name each mention is, with the whole story as evidence.
+
+Each candidate the geocoder offers (``geocoders.candidates``) is scored: a prior
+from the kind of place and its population, the story's country focus, "City,
+State" qualifiers, the story's other names that hold, lie in or lie near it, and
+nearness to the places the story is sure of. The weights of that evidence are
+trained (``Weights``, ``benchmarks/train_ranker.py``); the thresholds that decide
+what counts as evidence are the named constants below. Every choice keeps its
+confidence, the reason in words, and the runners-up, for the editor to review.
+
+Besides the candidates, the resolver reads the gazetteer itself: the countries
+(for demonyms), its curated aliases, the places a qualifier names, a demonym's
+country or region, and the dateline's places.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from geopy.geocoders.base import Geocoder
+
+from storymap.articles import free_name, slugify
+from storymap.gazetteer import Gazetteer
+from storymap.geo import KM_PER_DEGREE, Grid, contains, first_level, place_km, qualifies, within
+from storymap.geocoders import candidates
+from storymap.lexicon import Lexicon, load_lexicon
+from storymap.paths import data_dir
+from storymap.places import CITY, COUNTRY, REGION, Mention, Place, ResolvedPlace, normalize, spellings
+from storymap.recognition import find_mentions
+
+RANKER_PATH = data_dir() / "gazetteer" / "ranker.json"
+
+# What counts as evidence, set by hand (the weights of the evidence are in ``Weights``, trained).
+ANCHOR_SURENESS = 0.8  # a first look this sure of a place (not a country) makes it one of the story's anchors
+ANCHOR_PRECISION_KM = 100  # ... if its position is known this closely (no large region anchors nearness)
+SURE = 0.9  # a name this sure of one place lends little weight to its others
+NEAR_KM = 40  # towns this close are "named together" (a town and its suburb, two neighbours)
+NEAR_SURE_KM = 300  # a place this close to one the story is sure of is "near" it
+TIES_COUNTED = 2.0  # a candidate's ties to the story's other names count up to two names' worth
+SMALL_TOWN = 50_000  # people: below this, a town votes for its country with less weight and can be a stray
+WEAK_TOWN = 100_000  # people: below this, a town outside the story's countries needs more than a capital letter
+STORY_COUNTRY_SHARE = 0.1  # a country with this share of the story's evidence is one of its countries
+STRAY_KM = 3000  # a small town this far from every place the story is sure of is a stray...
+STRAY_EVIDENCE = 2  # ... when the rest of the story has at least this much country evidence
+REGION_EVIDENCE = 2  # sure places the story needs before its state or province counts
+DATELINE_VOTES = 3  # country votes a dateline's place gives (not in Weights: the corpora have no datelines to fit it on)
+RUNNERS_UP = 3  # other candidates kept for the editor
+
+
+@dataclass
+class Geoparse:
+    mentions: list[Mention]
+    places: list[ResolvedPlace]
+    focus: dict[str, float]
+    unresolved: list[Mention]
+    demonyms: list[tuple[Mention, str]] = field(default_factory=list)  # "Afghan" -> AF, outside place names
+
+
+@dataclass(frozen=True)
+class Weights:
+    """How much each piece of evidence counts when choosing among places of one name.
+
+    The shipped values are trained (``benchmarks/train_ranker.py``) and read
+    from ``data/gazetteer/ranker.json``; these defaults are the hand-set ones.
+    """
+
+    country: float = 8.0  # the candidate is a country
+    curated: float = 7.0  # ... one of our curated entries
+    region: float = 5.0  # ... a state, province, county or continent
+    town: float = 1.0  # ... a town, plus `population` per tenfold inhabitants
+    population: float = 1.0
+    own_name: float = 2.0  # the name is the place's own, not an alternate one
+    first_listed: float = 1.0  # the gazetteer lists it first for this name
+    same_region: float = 5.0  # times the share of the story's places in its state or province
+    country_focus: float = 4.0  # times the share of the story's evidence for its country
+    qualifier: float = 6.0  # "City, State" names its state or country
+    near: float = 2.0  # within 300 km of a place the story is sure of
+    together: float = 3.0  # per other name with a place that holds, lies in or lies near this one (up to two)
+    # How much a name votes for its places' countries (a demonym votes one):
+    vote_country: float = 2.0  # ... when its first place is a country
+    vote_town: float = 1.0  # ... a town of SMALL_TOWN people or more, a region, a curated place
+    vote_small_town: float = 0.5  # ... a smaller town (nothing when it is only a sentence's first word)
+
+
+@lru_cache(maxsize=4)
+def load_weights(path: Path = RANKER_PATH) -> Weights:
+    if not Path(path).exists():
+        return Weights()
+    return Weights(**json.loads(Path(path).read_text(encoding="utf-8"))["weights"])
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What the story adds to a candidate's prior (``_rank``), kept to explain the winner."""
+
+    tie: tuple[float, str, str] | None  # (strength, an other name, "holds" / "lies in" / "lies near")
+    regional: float  # share of the story's sure places in its state or province
+    share: float  # share of the story's country evidence for its country
+    near: str  # a sure place of the story within NEAR_SURE_KM, or ""
+    only: bool  # the only place with this name
+
+
+@dataclass
+class _Choice:
+    place: Place
+    score: float
+    reasons: list[tuple]  # what the place is, as (template, *values): formatted only for the choice that wins
+    evidence: Evidence | None = None  # what the story added (see _rank), explained only for the choice that wins
+
+    @property
+    def reason(self) -> str:
+        reasons = list(self.reasons)
+        e = self.evidence
+        if e:
+            if e.only:
+                reasons.insert(0, ("the only place with this name",))
+            if e.tie:
+                reasons.append(("the story also names {}, which {} it", e.tie[1], e.tie[2]))
+            if e.regional:
+                reasons.append(("in the same state or province as {:.0%} of the story's places", e.regional))
+            if e.share:
+                reasons.append(("in {}, {:.0%} of the story's country evidence", self.place.country, e.share))
+            if e.near:
+                reasons.append(("near {}", e.near))
+        return "; ".join(template.format(*values) for template, *values in reasons)
+
+
+def resolve(mentions: list[Mention], geocoder: Geocoder, gazetteer: Gazetteer,
+            demonyms: Counter | None = None, dateline: str = "", weights: Weights | None = None) -> Geoparse:
+    """Choose a place for every mention, using the whole story as evidence."""
+    lexicon = load_lexicon()
+    w = weights or load_weights()
+    options: dict[tuple[str, str], list[Place]] = {}
+    for m in mentions:
+        key = (normalize(m.name), m.qualifier)
+        if key not in options:
+            options[key] = candidates(geocoder, m.name)
+            code = lexicon.demonyms.get(m.name.lower())
+            if code and code in gazetteer.countries():
+                # "Russian" marked as a place names Russia, not a hamlet called Russian
+                country = gazetteer.countries()[code]
+                options[key] = [country] + [p for p in options[key] if p.id != country.id]
+            elif not options[key]:
+                options[key] = _named_by_people(m.name, gazetteer)  # "Ohioans", "Sri Lankan"
+    priors = {k: _priors(k, opts, gazetteer, w) for k, opts in options.items()}
+    together = _together(options, {(normalize(m.name), m.qualifier): m.name for m in mentions}, priors)
+    # A name votes by how likely each of its places is given the names around it, not alone.
+    odds = {k: _country_odds(p, _scores(p, {}, w, together.get(k))) for k, p in priors.items()}
+    votes, own = _votes(mentions, options, odds, demonyms or Counter(), dateline, gazetteer, lexicon, w)
+    focus = _shares(votes)
+    # A name is judged by the rest of the story: its own vote would only confirm its first guess
+    # ("Hyderabad" voting for India in a story about Pakistan).
+    others = {k: _shares(votes, without=own[k]) if k in own else focus for k in options}
+
+    # A first look with the story's countries: the places it is sure of anchor the final ranking.
+    sure = {}
+    for k, p in priors.items():
+        scores = _scores(p, others[k], w, together.get(k))
+        if scores:
+            top = max(range(len(scores)), key=scores.__getitem__)
+            if p[top].place.kind != COUNTRY and _sureness(scores, scores[top]) >= ANCHOR_SURENESS:
+                sure[k] = p[top].place
+    anchors = [place for place in sure.values() if place.precision_km < ANCHOR_PRECISION_KM]
+    # Within a country, the story's state or province: "Alexandria" in a story about Louisiana.
+    regional = {k: (place.country, place.admin1) for k, place in sure.items() if place.admin1}
+    counts = Counter(regional.values())
+    near = Grid(cell_deg=NEAR_SURE_KM / KM_PER_DEGREE)
+    for anchor in anchors:
+        near.add(anchor, anchor, NEAR_SURE_KM)
+    final = {k: _rank(p, others[k], w, near, together.get(k),
+                      _region_shares(counts - Counter([regional[k]]) if k in regional else counts))
+             for k, p in priors.items()}
+
+    total = sum(votes.values())
+    evidence_elsewhere = {k: total - sum(own.get(k, Counter()).values()) for k in options}
+    by_place: dict[str, ResolvedPlace] = {}
+    unresolved: list[Mention] = []
+    keys_used: set[str] = set()
+    for m in mentions:
+        ranked = final[(normalize(m.name), m.qualifier)]
+        if not ranked:
+            unresolved.append(m)
+            continue
+        best = ranked[0]
+        key = (normalize(m.name), m.qualifier)
+        if m.initial and not m.qualifier and _weak(best.place, focus):
+            continue  # "One", "Mining": a capitalised first word, and a town nobody expects here
+        if evidence_elsewhere[key] >= STRAY_EVIDENCE and _stray(best.place, others[key], anchors):
+            unresolved.append(m)  # a hamlet on another continent: better unplaced than misplaced
+            continue
+        if best.place.id not in by_place:
+            slug = free_name(slugify(best.place.name), keys_used)
+            keys_used.add(slug)
+            by_place[best.place.id] = ResolvedPlace(
+                key=slug, place=best.place, mentions=[], confidence=round(_confidence(ranked), 3),
+                reason=best.reason, runners_up=[c.place for c in ranked[1 : 1 + RUNNERS_UP]],
+            )
+        by_place[best.place.id].mentions.append(m)
+    return Geoparse(mentions, list(by_place.values()), focus, unresolved)
+
+
+def _votes(mentions, options, odds: dict, demonyms: Counter, dateline: str, gazetteer: Gazetteer,
+           lexicon: Lexicon, w: Weights) -> tuple[Counter, dict[tuple[str, str], Counter]]:
+    """Evidence for each country (named countries, places, demonyms, the dateline),
+    and what each name contributed, so a name can be judged by the rest of the story.
+
+    A name votes for the countries its places could be in, by how likely each
+    place is on its own ("Hyderabad" splits its vote between India and Pakistan).
+    """
+    votes: Counter = Counter()
+    own: dict[tuple[str, str], Counter] = {}
+    for m in mentions:
+        key = (normalize(m.name), m.qualifier)
+        opts = options[key]
+        if not opts:
+            continue
+        top = opts[0]
+        small = top.kind == CITY and top.population < SMALL_TOWN and not top.curated
+        weight = w.vote_country if top.kind == COUNTRY else 0.0 if (small and m.initial) \
+            else w.vote_small_town if small else w.vote_town
+        mine = own.setdefault(key, Counter())
+        for country, p in odds[key].items():
+            votes[country] += weight * p
+            mine[country] += weight * p
+    votes.update({c: n for c, n in demonyms.items()})
+    if dateline:
+        for m in find_mentions(dateline, gazetteer, lexicon)[0]:
+            for place in gazetteer.lookup(m.text, 1):
+                votes[place.country] += DATELINE_VOTES
+    return votes, own
+
+
+def _scores(priors: list[_Choice], focus: dict[str, float], w: Weights,
+            together: dict[str, tuple[float, str, str]] | None) -> list[float]:
+    """The candidates' priors with their ties and the story's country focus, as bare numbers:
+    the quick look that finds a name's countries and the places a story is sure of."""
+    out = []
+    for prior in priors:
+        score = prior.score
+        if together:
+            tie = together.get(prior.place.id)
+            if tie:
+                score += w.together * min(tie[0], TIES_COUNTED)
+        if focus:
+            score += w.country_focus * focus.get(prior.place.country, 0.0)
+        out.append(score)
+    return out
+
+
+def _country_odds(priors: list[_Choice], scores: list[float]) -> dict[str, float]:
+    """How likely each country is for a name, from its candidates' scores."""
+    if not scores:
+        return {}
+    top = max(scores)
+    weights = [(c.place.country, math.exp(score - top)) for c, score in zip(priors, scores)]
+    total = sum(x for _, x in weights)
+    odds: Counter = Counter()
+    for country, x in weights:
+        if country:
+            odds[country] += x / total
+    return odds
+
+
+def _named_by_people(word: str, gazetteer: Gazetteer) -> list[Place]:
+    """The country or region a demonym the lexicon lacks is formed from: "Ohioans" -> Ohio,
+    "Ontarian" -> Ontario, "Dagestani" -> Dagestan, "Abkhaz" -> Abkhazia, "Sri Lankan" -> Sri Lanka."""
+    stem = word[:-1] if word.endswith("s") else word
+    guesses = [stem + "ia"]
+    if stem.endswith("an"):
+        guesses = [stem[:-1], stem[:-2], stem[:-2] + "e", stem[:-2] + "o"]
+    elif stem.endswith("i"):
+        guesses = [stem[:-1]]
+    for guess in guesses:
+        found = gazetteer.lookup(guess, 1) if len(guess) > 3 else []
+        if found and (found[0].kind in (COUNTRY, REGION) or found[0].curated):
+            return found
+    return []
+
+
+def _together(options: dict[tuple[str, str], list[Place]], names: dict[tuple[str, str], str],
+              priors: dict[tuple[str, str], list[_Choice]]) -> dict[tuple[str, str], dict[str, tuple[float, str, str]]]:
+    """For each name's candidates, how strongly the story's other names hold them, lie in them
+    or lie near them: {key: {place id: (strength, an other name, "holds" / "lies in" / "lies near")}}.
+
+    "Richmond" with "Madison County": of 39 Richmonds, Kentucky's lies in one of the
+    Madison Counties, and that Madison County holds a Richmond; each name is the
+    other's evidence, however ambiguous both are alone. An other name counts for as
+    much as it discriminates: "Washington", near one Springfield or another all over
+    the country, is worth a fraction to each; and a link through a place its name
+    hardly means (the town of Washington in Georgia, when "Washington" is the capital),
+    or to one (China, Maine, beside Washington, Maine), is worth what that name leaves
+    to places other than its favourite.
+    """
+    # Indexed, since a story can have thousands of candidates (an atlas of a state's towns):
+    # states and provinces by their code, other areas (counties, districts) and towns under
+    # the one-degree cells they reach, so a candidate asks only its own cell.
+    by_code: dict[tuple[str, str], list[tuple[tuple[str, str], Place]]] = {}
+    areas, towns = Grid(), Grid()
+    for key, opts in options.items():
+        for place in opts:
+            if place.kind == REGION and place.country:
+                if first_level(place):
+                    by_code.setdefault((place.country, place.admin1), []).append((key, place))
+                else:
+                    areas.add((key, place), place, place.precision_km)
+            elif place.kind != COUNTRY and place.precision_km < NEAR_KM:
+                towns.add((key, place), place, NEAR_KM)
+    favourite = {}
+    for key, choices in priors.items():
+        if choices:
+            ranked = sorted(choices, key=lambda c: -c.score)
+            favourite[key] = (ranked[0].place.id, _confidence(ranked))
+    links: dict[tuple[str, str], dict[tuple[str, str], dict[str, tuple[str, float]]]] = {}
+
+    def link(key: tuple[str, str], place: Place, other: tuple[str, str], through: Place, relation: str) -> None:
+        worth = 1.0
+        for name, candidate in ((other, through), (key, place)):
+            top, sure = favourite[name]
+            if candidate.id != top and sure >= SURE:
+                worth *= 1.0 - sure
+        hits = links.setdefault(key, {}).setdefault(other, {})
+        if worth > hits.get(place.id, ("", 0.0))[1]:
+            hits[place.id] = (relation, worth)
+
+    for key, opts in options.items():
+        for place in opts:
+            for holders in (areas.at(place), by_code.get((place.country, place.admin1), ())):
+                for area_key, area in holders:
+                    if area_key != key and contains(area, place):
+                        link(key, place, area_key, area, "holds")
+                        link(area_key, area, key, place, "lies in")
+            if place.kind == REGION or place.kind == COUNTRY or place.precision_km >= NEAR_KM:
+                continue
+            for other_key, other in towns.at(place):
+                if other_key != key and within(place, other, NEAR_KM):
+                    link(key, place, other_key, other, "lies near")
+    ties: dict[tuple[str, str], dict[str, tuple[float, str, str]]] = {}
+    for key, by_other in links.items():
+        mine = ties.setdefault(key, {})
+        for other, hits in by_other.items():
+            share = 1.0 / len(hits)
+            for place_id, (relation, worth) in hits.items():
+                strength, name, how = mine.get(place_id, (0.0, names[other], relation))
+                mine[place_id] = (strength + share * worth, name, how)
+    return ties
+
+
+def _region_shares(counts: Counter) -> dict:
+    """Each state's share of the story's sure places, once there are two to go on."""
+    total = sum(counts.values())
+    return {k: n / total for k, n in counts.items()} if total >= REGION_EVIDENCE else {}
+
+
+def _shares(votes: Counter, without: Counter | None = None) -> dict[str, float]:
+    """Each country's share of the evidence, largest first; ``without`` one name's own votes."""
+    if without:
+        votes = Counter({c: n - without.get(c, 0.0) for c, n in votes.items()})
+    kept = [(c, n) for c, n in votes.most_common() if c and n > 1e-9]
+    total = sum(n for _, n in kept)
+    return {c: n / total for c, n in kept} if total else {}
+
+
+def _priors(key: tuple[str, str], opts: list[Place], gazetteer: Gazetteer, w: Weights) -> list[_Choice]:
+    """Each candidate's score from what it is, before the story is consulted (computed once per name)."""
+    name, qualifier = key
+    qualifying = gazetteer.lookup(qualifier, 3) if qualifier else []
+    aliased = gazetteer.alias_of(name)
+    out = []
+    for rank, place in enumerate(opts):
+        reasons: list[tuple] = []
+        if place.kind == COUNTRY:
+            score = w.country
+            reasons.append(("a country",))
+        elif place.curated:
+            score = w.curated
+            reasons.append(("curated entry",))
+        elif place.kind == REGION:
+            score = w.region
+            reasons.append(("a region",))
+        else:
+            score = w.town + w.population * math.log10(place.population + 10)
+            reasons.append(("population {:,}", place.population) if place.population else ("a named place",))
+        if aliased == place.id and score < w.curated:
+            score = w.curated  # "Heathrow": the airport, by our curated list, though a town has the name
+            reasons.append(("what our curated list says this name means",))
+        own = normalize(place.name) == name or name in spellings(normalize(place.name))  # "Mt." for "Mount"
+        if own or place.curated:
+            score += w.own_name  # every name our curated file gives a place is one of its own ("Gaza")
+        if not own:
+            reasons.append(("also known as {!r}", name))
+        if rank == 0:
+            score += w.first_listed
+            if len(opts) > 1:
+                reasons.append(("the gazetteer's first of {} places with this name", len(opts)))
+        if any(qualifies(q, place) for q in qualifying):
+            score += w.qualifier
+            reasons.append(("matches “{}”", qualifier))
+        out.append(_Choice(place, score, reasons))
+    return out
+
+
+def _rank(priors: list[_Choice], focus: dict[str, float], w: Weights, anchors: "Grid",
+          together: dict[str, tuple[float, str, str]] | None = None, regions: dict | None = None) -> list[_Choice]:
+    """The candidates, best first, once all the story's evidence is added to their priors: the
+    quick look of ``_scores``, then the story's state or province and nearness to its sure places.
+    The words for the evidence are put together for the winner alone (``_Choice.reason``)."""
+    choices = []
+    only = len(priors) == 1
+    for prior, score in zip(priors, _scores(priors, focus, w, together)):
+        place = prior.place
+        regional = regions.get((place.country, place.admin1), 0.0) if regions and place.kind != COUNTRY else 0.0
+        score += w.same_region * regional
+        near = _near(place, anchors)
+        if near:
+            score += w.near
+        tie = together.get(place.id) if together else None
+        share = focus.get(place.country, 0.0) if w.country_focus else 0.0
+        choices.append(_Choice(place, score, prior.reasons, Evidence(tie, regional, share, near, only)))
+    choices.sort(key=lambda c: -c.score)
+    return choices
+
+
+def _near(place: Place, anchors: "Grid") -> str:
+    """The name of a place the story is sure of within NEAR_SURE_KM, if any."""
+    for a in anchors.at(place):
+        if a.id != place.id and within(a, place, NEAR_SURE_KM):
+            return a.name
+    return ""
+
+
+def _weak(place: Place, focus: dict[str, float]) -> bool:
+    """A small town outside the story's countries: only a capital letter says it is meant."""
+    return (place.kind not in (COUNTRY, REGION) and not place.curated
+            and place.population < WEAK_TOWN and focus.get(place.country, 0.0) < STORY_COUNTRY_SHARE)
+
+
+def _stray(place: Place, focus: dict[str, float], anchors: list[Place]) -> bool:
+    """A small town far from every other place of the story, in a country the rest of it never names.
+
+    ``focus`` is the story's evidence without this name's own votes.
+    """
+    if place.kind != CITY or place.curated or place.population >= SMALL_TOWN:
+        return False
+    if not focus or focus.get(place.country, 0.0) >= STORY_COUNTRY_SHARE:
+        return False
+    others = False
+    for a in anchors:  # stops at the first place within reach: an atlas story has thousands
+        if a.id != place.id:
+            if place_km(a, place) <= STRAY_KM:
+                return False
+            others = True
+    return others
+
+
+def _confidence(ranked: list[_Choice]) -> float:
+    return _sureness([c.score for c in ranked], ranked[0].score)
+
+
+def _sureness(scores: list[float], top: float) -> float:
+    """The best candidate's share of the softmax over all of them."""
+    return 1.0 / sum(math.exp(score - top) for score in scores)
