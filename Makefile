@@ -17,6 +17,7 @@ install: $(STAMP)
 
 ## Run the app on the embedded defaults (offline gazetteer, SQLite-free reader).
 run: install
+	$(PY) -m storymap migrate
 	$(VENV)/bin/streamlit run serve.py --server.port $(PORT)
 
 ## Debian's Chromium for the browser tests (Playwright drives it; no browser download).

@@ -64,6 +64,24 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _migrate(args: argparse.Namespace) -> int:
+    """Bring the store to this Storymap's schema: once per deployment and upgrade, before the app
+    starts (``make run`` does it). Safe when two processes run it at once."""
+    from sqlalchemy import create_engine
+
+    from storymap import migrations
+    from storymap.storage import default_url
+
+    engine = create_engine(args.database or default_url())
+    before = migrations.current(engine)
+    migrations.upgrade(engine)
+    after = migrations.current(engine)
+    shown = engine.url.render_as_string(hide_password=True)
+    print(f"{shown}: schema {after}" + (f" (was {before or 'empty'})" if before != after else ", up to date"),
+          file=sys.stderr)
+    return 0
+
+
 def _import(args: argparse.Namespace) -> int:
     """A story file into the store, through the same schema check as the editor's import."""
     import getpass as users
@@ -106,6 +124,10 @@ def main(argv: list[str] | None = None) -> int:
     ex.add_argument("--database", default=None,
                     help="SQLAlchemy URL of the store (default: STORYMAP_DATABASE_URL or the local SQLite file)")
     ex.set_defaults(run=_export)
+    mg = commands.add_parser("migrate", help="create or upgrade the store's tables (once per deployment and upgrade)")
+    mg.add_argument("--database", default=None,
+                    help="SQLAlchemy URL of the store (default: STORYMAP_DATABASE_URL or the local SQLite file)")
+    mg.set_defaults(run=_migrate)
     im = commands.add_parser("import", help="add a story file (.storymap.json, as the editor exports) to the store",
                              description="Import a story file; it is checked against the story schema first.")
     im.add_argument("file", help="a .storymap.json file")

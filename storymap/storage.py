@@ -28,7 +28,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from storymap.accounts import Editor
 from storymap.articles import MAX_STORY_CHARS, Story, StoryError, free_name, slugify
-from storymap.gazetteer import check_coordinates
+from storymap.places import check_coordinates
 from storymap.schema import (ACCEPTED, ADDED, FOUND, FORMAT, REJECTED, STATUSES, VERSION, check_place,
                              check_story_file, check_story_values)
 
@@ -49,6 +49,10 @@ class ConflictError(Exception):
 
 class NotFound(LookupError):
     pass
+
+
+class SchemaOutOfDate(RuntimeError):
+    """The database has not been migrated to this code's schema; the message says how."""
 
 
 # --- schema ----------------------------------------------------------------
@@ -320,10 +324,25 @@ class Storage:
         self.engine = create_engine(self.url, future=True)
         if self.engine.dialect.name == "sqlite":
             _sqlite_pragmas(self.engine)
-        from storymap.migrations import upgrade
-
-        upgrade(self.engine)
+        self._check_schema()
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    def _check_schema(self) -> None:
+        """The database must be at this code's schema. A SQLite file is set up on first use (one
+        machine, one process: Storymap's embedded default); any other database is migrated as a
+        step of its own (``python -m storymap migrate``), so app processes starting together on a
+        fresh server never race to create it."""
+        from storymap import migrations
+
+        if migrations.current(self.engine) == migrations.head():
+            return
+        if self.engine.dialect.name == "sqlite":
+            migrations.upgrade(self.engine)
+            return
+        raise SchemaOutOfDate(
+            f"The database {self.engine.url.render_as_string(hide_password=True)} is not at Storymap's schema "
+            f"({migrations.current(self.engine) or 'empty'}, expected {migrations.head()}): "
+            "run `python -m storymap migrate` once, then start the app.")
 
     # reading
 

@@ -85,8 +85,8 @@ def seeded_record_map(tmp_path, sample_map):
 POSTGRES_URL = os.environ.get("STORYMAP_TEST_POSTGRES_URL", "")
 
 
-def fresh_postgres_database() -> str:
-    """A new, empty database on the test server; its URL."""
+def fresh_postgres_database(migrated: bool = True) -> str:
+    """A new database on the test server, migrated as a deployment would (or left empty); its URL."""
     import uuid
 
     from sqlalchemy import create_engine, text
@@ -97,7 +97,12 @@ def fresh_postgres_database() -> str:
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
-    return make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    url = make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    if migrated:
+        from storymap.__main__ import main
+
+        assert main(["migrate", "--database", url]) == 0  # a deployment's step before the app starts
+    return url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

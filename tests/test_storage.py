@@ -292,3 +292,34 @@ def test_an_image_claiming_enormous_size_is_refused_before_decoding(seeded):
     assert len(buffer.getvalue()) < 100_000
     with pytest.raises(ValueError, match="megapixels"):
         seeded.save_media(ALICE, buffer.getvalue())
+
+
+def test_postgresql_is_migrated_as_a_step_of_its_own_and_two_processes_may_race(database_url):
+    if not database_url.startswith("postgresql"):
+        pytest.skip("a SQLite file is set up on first use")
+    from sqlalchemy import create_engine
+
+    from storymap import migrations
+    from storymap.storage import SchemaOutOfDate
+    from tests.conftest import fresh_postgres_database
+
+    fresh = fresh_postgres_database(migrated=False)
+    with pytest.raises(SchemaOutOfDate, match="python -m storymap migrate"):
+        Storage(fresh)
+    # Two app processes' migrations starting together on an empty server: both succeed, in turn.
+    engines = [create_engine(fresh) for _ in range(2)]
+    errors = []
+
+    def run(engine):
+        try:
+            migrations.upgrade(engine)
+        except Exception as exc:  # noqa: BLE001 - collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(e,)) for e in engines]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == [] and migrations.current(engines[0]) == migrations.head()
+    assert Storage(fresh).titles() == {}
