@@ -180,3 +180,22 @@ def test_the_data_exports_keep_the_text_and_run_nothing(hostile, slug):
     slides = json.loads(out["storymapjs"])["storymap"]["slides"]
     for slide in slides:
         assert "<script" not in json.dumps(slide["text"]) and "<img" not in json.dumps(slide["text"])
+
+
+@pytest.mark.parametrize("param", ["place", "story"])
+def test_an_address_makes_no_link_in_the_page(hostile, browser, param):
+    from urllib.parse import quote
+
+    app, _ = hostile
+    text = "**Breaking:** [withdrawn](https://evil-md.example) call www.evil-md.example, https://evil-md.example/x " \
+           "or desk@evil-md.example"
+    v = Visit(browser, f"{app}/?story={SMALL}&{param}={quote(text)}" if param == "place" else
+              f"{app}/?story={quote(text)}", SIZES["phone"])
+    try:
+        alert = v.page.locator('[data-testid="stAlert"]').first
+        alert.wait_for(timeout=60_000)
+        assert "evil-md.example" in alert.inner_text()  # shown as the text it is...
+        assert v.page.locator('a[href*="evil-md"], img[src*="evil-md"], strong').count() == 0  # ...never a link
+        unexecuted(v)
+    finally:
+        v.close()
