@@ -5,7 +5,7 @@ import json
 import streamlit as st
 from streamlit_folium import st_folium
 
-from pages._resources import (gazetteer, geocoder_chain, media_url, sign_in, storage, story_boundary, story_labels,
+from pages._resources import (gazetteer, geocoder_chain, media_url, sign_in, storage, story_boundary, story_files,
                               vendor_assets)
 from storymap import maps
 from storymap.analysis import analyse, from_record, stored_places
@@ -36,6 +36,11 @@ def create_story(editor: Editor, **fields) -> object:
     return store.create_story(editor, story, stored_places(analyse(story, gazetteer())))
 
 
+def tour_fields(place) -> tuple:
+    """What the tour saves of a place: its step, whether it is hidden, its zoom."""
+    return place.tour_order, place.tour_hidden, place.tour_zoom
+
+
 def _int_or_none(value) -> int | None:
     if value is None or value == "" or (isinstance(value, float) and value != value):
         return None
@@ -48,11 +53,13 @@ def forget(prefix: str) -> None:
         del st.session_state[key]
 
 
-def save(write, prefix: str) -> bool:
+def save(write, prefix: str, done: str = "Saved.") -> bool:
     """Run one save. A conflict shows the other edit and offers to drop what was typed under
-    ``prefix``; a bad value shows why. After a save the form forgets its typing and its version."""
+    ``prefix``; a bad value shows why. After a save the form forgets its typing and its version,
+    and ``done`` is said once the page has been drawn again."""
     try:
-        write()
+        if not write():
+            return False  # nothing had changed: nothing to save or to say
     except ConflictError as exc:
         show_conflict(exc)
         st.button("Discard my changes and load theirs", key=f"{prefix}-reload", on_click=forget, args=(prefix,))
@@ -61,6 +68,7 @@ def save(write, prefix: str) -> bool:
         st.error(md(exc))
         return False
     forget(prefix)
+    st.session_state["said"] = done
     return True
 
 
@@ -68,8 +76,16 @@ def show_conflict(exc: ConflictError) -> None:
     st.error(md(exc))
     change = exc.change
     if change:
-        st.write(f"{md(change.editor)} saved at {change.at:%H:%M:%S} ({md(change.action)}):")
-        st.json({"before": change.before, "after": change.after}, expanded=True)
+        before, after = change.before or {}, change.after or {}
+        st.markdown(f"What {md(change.editor)} saved at {change.at:%H:%M:%S}:\n" + "\n".join(
+            f"- {md(field)}: {md(readable(before.get(field)))} → {md(readable(after.get(field)))}"
+            for field in change.fields_changed))
+
+
+def readable(value) -> str:
+    """A stored value as an editor reads it (a status by its label)."""
+    return STATUS_LABELS.get(value, "—" if value in (None, "") else str(value)) if isinstance(value, (str, type(None))) \
+        else str(value)
 
 
 def opened(key: str, current):
@@ -78,17 +94,29 @@ def opened(key: str, current):
     return st.session_state.setdefault(f"{key}-opened", current)
 
 
-def changed_since(key: str, current_version: int, opened_version: int, what: str) -> None:
+def changed_since(key: str, changed: bool, what: str) -> None:
     """Say so when someone saved what this form shows, and offer to load it."""
-    if current_version != opened_version:
+    if changed:
         st.info(f"Someone saved {md(what)} since you opened it. Saving from here keeps their change "
                 "unless you change the same thing; you can also load what is saved now.")
         st.button("Load what is saved now", key=f"{key}-load", on_click=forget, args=(key,))
 
 
 def restore(slug: str) -> None:
-    storage().restore_story(editor, slug)
+    record = storage().restore_story(editor, slug)
     st.query_params["story"] = slug
+    st.session_state["said"] = f"Restored “{record.title}”."
+
+
+def deleted_stories() -> None:
+    """Deleted stories, each a button away from coming back."""
+    deleted = storage().titles(deleted=True)
+    if deleted:
+        st.subheader("Deleted stories")
+        for gone, gone_title in deleted.items():
+            c1, c2 = st.columns([5, 1])
+            c1.write(f"{md(gone_title)} ({md(gone)})")
+            c2.button("Restore", key=f"restore-{gone}", on_click=restore, args=(gone,))
 
 
 editor = sign_in("Editors")
@@ -96,11 +124,19 @@ if editor is None:
     st.stop()
 
 store = storage()
+said = st.session_state.pop("said", None)
+if said:
+    st.toast(md(said), icon=":material/check:")
 gone = st.session_state.pop("deleted-story", None)
 if gone:
-    st.success(f"Deleted “{md(gone)}”.")
-    st.button("Undo the deletion", key="undo-delete", on_click=restore, args=(gone,))
-labels = story_labels()
+    st.success(f"Deleted “{md(gone[1])}”.")
+    st.button("Undo the deletion", key="undo-delete", on_click=restore, args=(gone[0],))
+story_files()
+labels = store.labels()
+if not labels:  # every story deleted: they can still come back from here
+    st.info("There are no stories: import one, add a file to the story library, or restore one below.")
+    deleted_stories()
+    st.stop()
 wanted = st.query_params.get("story")
 # Stories are told apart by slug (two may share a title): the picker's key names the slug in
 # the address, so a rerun never lands on another story with the same label.
@@ -204,15 +240,15 @@ with places_tab:
         # and nothing typed here is lost.
         prefix = f"p{place.id}"
         was = opened(prefix, place)
-        changed_since(prefix, place.version, was.version, f"“{place.name}”")
+        changed_since(prefix, place.version != was.version, f"“{place.name}”")
         st.write(f"**{md(was.name)}** — {STATUS_LABELS[was.status]}; confidence {was.confidence:.0%}")
         if was.reason:
             st.caption(f"Why: {md(was.reason)}")
         status_options = [ADDED] if was.status == ADDED else [FOUND, ACCEPTED, REJECTED]
         status = st.radio("Decision", status_options, index=status_options.index(was.status),
                           format_func=STATUS_LABELS.get, horizontal=True, key=f"{prefix}-status")
-        if status != was.status and save(lambda: store.update_place(editor, place.id, was.version,
-                                                                     status=status), prefix):
+        if status != was.status and save(lambda: store.update_place(editor, place.id, was.version, status=status),
+                                         prefix, f"“{place.name}”: {STATUS_LABELS[status]}."):
             st.rerun()
         alternatives = {f"{r['name']} ({r['country']}, {KIND_LABELS[r['kind']]})": r for r in was.runners_up}
         query = st.text_input("Search the gazetteer for another place", key=f"{prefix}-search")
@@ -232,7 +268,7 @@ with places_tab:
                         editor, place.id, was.version, name=alt["name"], kind=alt["kind"], lat=alt["lat"],
                         lon=alt["lon"], precision_km=alt["precision_km"], country=alt["country"],
                         gazetteer_id=alt["id"], source=alt["source"], geocoder="editor's choice",
-                        status=ACCEPTED), prefix):
+                        status=ACCEPTED), prefix, f"“{place.name}” is now {alt['name']}."):
                     st.rerun()
         if maps_story is not None:
             pick_on_map(prefix, was.lat, was.lon, was.kind, was.precision_km)
@@ -241,7 +277,8 @@ with places_tab:
             changes = {k: v for k, v in new.items() if v != getattr(was, k)}
             if {"lat", "lon"} & set(changes):
                 changes["geocoder"] = "editor"
-            if save(lambda: changes and store.update_place(editor, place.id, was.version, **changes), prefix):
+            if save(lambda: changes and store.update_place(editor, place.id, was.version, **changes), prefix,
+                    f"Saved “{new['name']}”."):
                 st.rerun()
 
 with add_tab:
@@ -263,7 +300,8 @@ with add_tab:
             new["name"] = new["name"].strip() or words
             added = store.add_place(editor, slug, {**new, "mentions": mentions, "geocoder": "editor"})
             forget("add")
-            st.success(f"Added “{md(added.name)}”.")
+            st.session_state["said"] = f"Added “{added.name}”."
+            st.rerun()
         except ValueError as exc:
             st.error(md(exc))
 
@@ -275,8 +313,8 @@ with tour_tab:
     tour_key = f"tour-{slug}"
     live = [p for p in record.places if p.status != REJECTED]
     shown = opened(tour_key, live)
-    changed_since(tour_key, sum(p.version for p in live) + len(live),
-                  sum(p.version for p in shown) + len(shown), "the tour's places")
+    if [(p.id, tour_fields(p)) for p in live] != [(p.id, tour_fields(p)) for p in shown]:
+        changed_since(tour_key, True, "the tour")
     table = [{"id": p.id, "place": p.name, "step": p.tour_order, "hidden": p.tour_hidden, "zoom": p.tour_zoom}
              for p in shown]
     edited = st.data_editor(
@@ -285,7 +323,7 @@ with tour_tab:
                        "zoom": st.column_config.NumberColumn("zoom", min_value=1, max_value=18, step=1),
                        "id": None})
 
-    def save_tour() -> None:
+    def save_tour():
         changes = {}
         for row, place in zip(edited, shown):
             values = {"tour_order": _int_or_none(row["step"]), "tour_hidden": bool(row["hidden"]),
@@ -293,10 +331,9 @@ with tour_tab:
             changed = {k: v for k, v in values.items() if v != getattr(place, k)}
             if changed:
                 changes[place.id] = changed
-        if changes:
-            store.save_tour(editor, slug, {p.id: p.version for p in shown}, changes)
+        return changes and store.save_tour(editor, slug, {p.id: tour_fields(p) for p in shown}, changes)
 
-    if st.button("Save the tour", key="save-tour") and save(save_tour, tour_key):
+    if st.button("Save the tour", key="save-tour") and save(save_tour, tour_key, "Saved the tour."):
         st.rerun()
 
 with story_tab:
@@ -305,7 +342,7 @@ with story_tab:
     # text typed here stays in the form.
     story_key = f"story-{slug}"
     was_story = opened(story_key, record)
-    changed_since(story_key, record.version, was_story.version, "the story")
+    changed_since(story_key, record.version != was_story.version, "the story")
     with st.form(story_key):
         title = st.text_input("Title", was_story.title, key=f"{story_key}-title")
         date = st.text_input("Date (YYYY-MM-DD)", was_story.date or "", key=f"{story_key}-date")
@@ -317,15 +354,17 @@ with story_tab:
     if submitted:
         changes = {k: v for k, v in dict(title=title, date=date or None, dateline=dateline, source=source,
                                           url=url, text=text).items() if v != getattr(was_story, k)}
-        if save(lambda: changes and store.update_story(editor, slug, was_story.version, **changes), story_key):
+        if save(lambda: changes and store.update_story(editor, slug, was_story.version, **changes), story_key,
+                "Saved the story."):
             st.rerun()
     with st.expander("Delete this story"):
         st.write("Readers will no longer find it. Nothing is erased: it can be restored from "
                  "*Deleted stories* in the New story tab, or by undoing the deletion.")
         sure = st.checkbox(f"Yes, delete “{md(record.title)}”", key=f"{story_key}-sure")
         if st.button("Delete the story", key=f"{story_key}-delete", disabled=not sure, type="primary"):
-            if save(lambda: store.delete_story(editor, slug, was_story.version), story_key):
-                st.session_state["deleted-story"] = slug
+            if save(lambda: store.delete_story(editor, slug, was_story.version), story_key, "Deleted."):
+                st.session_state.pop("said", None)  # the deletion is said with its undo button instead
+                st.session_state["deleted-story"] = (slug, record.title)
                 st.query_params.clear()
                 st.rerun()
 
@@ -340,6 +379,7 @@ with history_tab:
             if change.action != "create story" and c2.button("Undo", key=f"undo-{change.id}"):
                 try:
                     store.undo(editor, change.id)
+                    st.session_state["said"] = f"Undid “{change.action}”."
                     st.rerun()
                 except (ConflictError, ValueError, NotFound) as exc:
                     st.error(md(exc))
@@ -375,10 +415,4 @@ with new_tab:
                 st.link_button("Read it", f"/?story={created.slug}")
             except ValueError as exc:
                 st.error(md(exc))
-    deleted = store.titles(deleted=True)
-    if deleted:
-        st.subheader("Deleted stories")
-        for gone, gone_title in deleted.items():
-            c1, c2 = st.columns([5, 1])
-            c1.write(f"{md(gone_title)} ({md(gone)})")
-            c2.button("Restore", key=f"restore-{gone}", on_click=restore, args=(gone,))
+    deleted_stories()

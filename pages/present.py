@@ -14,7 +14,8 @@ FORMAT_NAMES = {fmt: "StoryMapJS" if fmt == "storymapjs" else fmt.upper() for fm
 
 store = storage()
 labels = story_labels()
-slug = st.query_params.get("story", next(iter(labels)))
+# The address names the story; without one (a click in the menu), the story last read or presented.
+slug = st.query_params.get("story", st.session_state.get("story", next(iter(labels))))
 if slug not in labels:
     st.warning(f"There is no story called “{md(slug)}”; showing the first story instead.")
     slug = next(iter(labels))
@@ -28,6 +29,8 @@ try:
 except ValueError:
     st.warning("The step in the address must be a whole number; showing the overview.")
     start = 1
+st.session_state["story"] = slug
+st.query_params["story"] = slug
 if not 1 <= start <= count:
     st.warning(f"This tour has steps 1 to {count:d}; showing the overview.")
     start = 1

@@ -19,7 +19,8 @@ if not slugs:
     st.info("The story library is empty: add a .md or .txt file to data/stories.")
     st.stop()
 
-wanted = st.query_params.get("story", slugs[0])
+# The address names the story; without one (a click in the menu), the story last read or presented.
+wanted = st.query_params.get("story", st.session_state.get("story", slugs[0]))
 slug = wanted if wanted in slugs else slugs[0]
 if wanted != slug:
     # The address keeps what was asked for, so this message stays until the reader picks a story.
@@ -49,4 +50,5 @@ for warning in files.get(slug, ("", None, ()))[2]:
 if smap.broken:
     st.warning(f"{len(smap.broken)} place(s) of this story could not be drawn: "
                f"{md(', '.join(name for name, _ in smap.broken))}.")
+st.session_state["story"] = slug
 show_viewer(slug, READ, place=chosen)

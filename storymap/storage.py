@@ -358,11 +358,11 @@ class Storage:
             return dict(s.execute(query.order_by(StoryRow.slug)).all())
 
     def labels(self) -> dict[str, str]:
-        """Each story's slug and a label that tells it apart: its title, with the slug added where
-        two stories share a title (an imported copy), so no picker can mix them up."""
+        """Each story's slug and a label that tells it apart: its title, after the slug where two
+        stories share a title (an imported copy), so no picker can mix them up, however narrow."""
         titles = self.titles()
         counts = Counter(titles.values())
-        return {slug: title if counts[title] == 1 else f"{title} ({slug})" for slug, title in titles.items()}
+        return {slug: title if counts[title] == 1 else f"{slug}: {title}" for slug, title in titles.items()}
 
     def free_slug(self, slug: str) -> str:
         """``slug``, or ``slug-2``, ``slug-3``... whichever no story has yet."""
@@ -610,12 +610,13 @@ class Storage:
             s.add(ChangeRow(story_id=row.id, editor=editor.name, at=_now(), action=action,
                             before={"deleted": not deleted}, after={"deleted": deleted}, undoes=undoes))
 
-    def save_tour(self, editor: Editor | None, slug: str, opened: dict[int, int],
+    def save_tour(self, editor: Editor | None, slug: str, opened: dict[int, tuple],
                   changes: dict[int, dict]) -> StoryRecord:
-        """Save the tour's order, hidden steps and zooms in one transaction, against the versions
-        of the places when the editor opened the tour (``opened``: place id -> version).
+        """Save the tour's order, hidden steps and zooms in one transaction, against the tour as
+        the editor opened it (``opened``: place id -> its (tour_order, tour_hidden, tour_zoom)).
 
-        If anyone changed one of the places since, nothing is saved and ConflictError says who.
+        If anyone changed the tour of one of these places since, nothing is saved and
+        ConflictError says who; a place's other fields (a note, a decision) may change meanwhile.
         """
         editor = _require(editor)
         for place_id, values in changes.items():
@@ -631,7 +632,7 @@ class Storage:
                     row = rows.get(place_id)
                     if row is None:
                         raise NotFound(f"A place of this tour ({place_id}) has been deleted; reload the tour.")
-                    if row.version != opened.get(place_id):
+                    if tuple(opened.get(place_id, ())) != tuple(getattr(row, f) for f in TOUR_FIELDS):
                         stale_id = place_id
                         raise StaleDataError()
                 for place_id, values in changes.items():

@@ -51,3 +51,21 @@ def test_bad_step_and_story_get_clear_messages(env):
     at = present({"story": "nope"})
     assert "no story called “nope”; showing the first story" in at.warning[0].value
     assert at.get("iframe")[0].proto.alt.startswith("Guided tour: Copper under the frontier")
+
+
+def test_the_story_a_reader_picked_is_the_one_presented(env, tmp_path):
+    # The menu's links carry no address: "Present the story" used to open the first story.
+    (tmp_path / "second.md").write_text("---\ntitle: A second story\n---\nRains fell on Karachi and Lahore.\n",
+                                        encoding="utf-8")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["story"] = "second"
+    at = at.run()
+    assert not at.exception
+    at.query_params.clear()
+    at.switch_page("pages/present.py")
+    at = at.run()
+    assert not at.exception and at.query_params["story"] == "second"
+    assert at.get("iframe")[0].proto.alt == "Guided tour: A second story"
+    at.switch_page("pages/reader.py")
+    at = at.run()
+    assert at.get("iframe")[0].proto.alt == "Story map: A second story"

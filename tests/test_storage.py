@@ -267,19 +267,24 @@ def test_deleting_a_story_someone_just_changed_is_refused(seeded):
     assert "pakistan-copper" in seeded.titles()
 
 
+def tour_of(places):
+    return {p.id: (p.tour_order, p.tour_hidden, p.tour_zoom) for p in places}
+
+
 def test_a_tour_is_saved_whole_or_not_at_all(seeded):
     places = seeded.load("pakistan-copper").places
-    opened = {p.id: p.version for p in places}
+    opened = tour_of(places)
     first, second = places[0], places[1]
-    # Bob saves the second place while Alice has the tour open.
-    seeded.update_place(BOB, second.id, second.version, note="checked")
+    # Bob hides the second step while Alice has the tour open.
+    seeded.update_place(BOB, second.id, second.version, tour_hidden=True)
     with pytest.raises(ConflictError, match="Nothing was saved"):
         seeded.save_tour(ALICE, "pakistan-copper", opened,
                          {first.id: {"tour_order": 2}, second.id: {"tour_order": 1}})
     now = {p.id: p for p in seeded.load("pakistan-copper").places}
-    assert now[first.id].tour_order is None and now[second.id].note == "checked"
-    # Opened again, the same tour saves in one change per place, each undoable.
-    opened = {p.id: p.version for p in now.values()}
+    assert now[first.id].tour_order is None and now[second.id].tour_hidden
+    # A note saved meanwhile is not the tour's business: the tour still saves.
+    opened = tour_of(now.values())
+    seeded.update_place(BOB, second.id, now[second.id].version, note="checked")
     seeded.save_tour(ALICE, "pakistan-copper", opened, {first.id: {"tour_order": 2}, second.id: {"tour_order": 1}})
     now = {p.id: p for p in seeded.load("pakistan-copper").places}
     assert (now[first.id].tour_order, now[second.id].tour_order) == (2, 1)
