@@ -42,6 +42,7 @@ class Origin(Enum):
 
 
 _ORIGINS = {o.value: o for o in Origin}
+_CURATED = Origin.CURATED.value + ":"
 
 
 def origin(place_id: str) -> Origin:
@@ -90,7 +91,7 @@ class Place:
     @property
     def curated(self) -> bool:
         """One of our curated entries: its names and position were checked by hand."""
-        return self.origin is Origin.CURATED
+        return self.id.startswith(_CURATED)  # origin() as a prefix test: asked for every candidate
 
     @property
     def approximate(self) -> bool:

@@ -94,9 +94,10 @@ def load_weights(path: Path = RANKER_PATH) -> Weights:
     return Weights(**json.loads(Path(path).read_text(encoding="utf-8"))["weights"])
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Evidence:
-    """What the story adds to a candidate's prior (``_rank``), kept to explain the winner."""
+    """What the story adds to a candidate's prior (``_rank``), kept to explain the winner (one per
+    candidate: slots, not frozen, which would make it several times dearer to create)."""
 
     tie: tuple[float, str, str] | None  # (strength, an other name, "holds" / "lies in" / "lies near")
     regional: float  # share of the story's sure places in its state or province
