@@ -17,13 +17,14 @@ import base64
 import hashlib
 import hmac
 import math
-import os
 import secrets
 import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Callable, Mapping, MutableMapping
+
+from storymap.settings import current as current_settings
 
 ALGORITHM = "pbkdf2_sha256"
 ITERATIONS = 600_000  # OWASP's figure for PBKDF2-SHA256
@@ -72,7 +73,7 @@ def verify_password(password: str, stored: str) -> bool:
 
 
 def accounts_from_env(value: str | None = None) -> dict[str, str]:
-    value = os.environ.get("STORYMAP_EDITORS", "") if value is None else value
+    value = current_settings().editors if value is None else value
     out = {}
     for item in value.split(";"):
         name, sep, hashed = item.strip().partition("=")

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
-import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -36,8 +35,9 @@ FRONT_MATTER_KEYS = ("title", "date", "dateline", "source", "url")
 def library_dir() -> Path:
     """The story library: ``STORYMAP_STORIES``, or the bundled ``data/stories``."""
     from storymap.paths import data_dir
+    from storymap.settings import current
 
-    return Path(os.environ.get("STORYMAP_STORIES") or data_dir() / "stories")
+    return Path(current().stories or data_dir() / "stories")
 
 
 class StoryError(ValueError):

@@ -22,7 +22,6 @@ import functools
 import http.client
 import io
 import ipaddress
-import os
 import re
 import socket
 import ssl
@@ -35,6 +34,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 from lxml import etree
 
 from storymap.articles import MAX_STORY_CHARS, Story, StoryError, decode_bytes, parse_story, slugify
+from storymap.settings import current as current_settings
 
 MAX_FETCH_BYTES = 5 * 1024 * 1024
 FETCH_TIMEOUT = 15.0
@@ -48,7 +48,7 @@ class FetchError(Exception):
 
 def allowed_private_hosts() -> set[str]:
     """Hosts exempt from the public-address rule: ``STORYMAP_FETCH_ALLOW`` (tests, intranets)."""
-    return {h.strip() for h in os.environ.get("STORYMAP_FETCH_ALLOW", "").split(",") if h.strip()}
+    return set(current_settings().fetch_allow)
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,9 @@ installed package carries everything it reads; a checkout and an editable instal
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
+
+from storymap.settings import current
 
 _PACKAGE = Path(__file__).resolve().parent
 _MARKER = Path("gazetteer") / "curated.json"
@@ -18,7 +19,7 @@ _MARKER = Path("gazetteer") / "curated.json"
 
 def data_dir() -> Path:
     """``STORYMAP_DATA``, else the wheel's ``storymap/data``, else the checkout's ``data/``."""
-    override = os.environ.get("STORYMAP_DATA")
+    override = current().data
     if override:
         return Path(override)
     for candidate in (_PACKAGE / "data", _PACKAGE.parent / "data"):

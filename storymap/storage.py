@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import math
-import os
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +30,7 @@ from storymap.articles import MAX_STORY_CHARS, Story, StoryError, free_name, slu
 from storymap.places import check_coordinates
 from storymap.schema import (ACCEPTED, ADDED, FOUND, FORMAT, REJECTED, STATUSES, VERSION, check_place,
                              check_story_file, check_story_values)
+from storymap.settings import current as current_settings
 
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
 MAX_IMAGE_PIXELS = 40_000_000
@@ -298,10 +298,10 @@ def _now() -> dt.datetime:
 
 def default_url() -> str:
     """``STORYMAP_DATABASE_URL``, else a SQLite file in the user's data directory."""
-    url = os.environ.get("STORYMAP_DATABASE_URL")
-    if url:
-        return url
-    base = Path(os.environ.get("XDG_DATA_HOME", os.path.expanduser("~/.local/share"))) / "storymap"
+    settings = current_settings()
+    if settings.database_url:
+        return settings.database_url
+    base = settings.data_home / "storymap"
     base.mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{base / 'storymap.sqlite3'}"
 
