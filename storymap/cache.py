@@ -13,15 +13,14 @@ import pickle
 from importlib import metadata
 from pathlib import Path
 
+from storymap.settings import current
 from storymap.world import WORLD_FORMAT, World, build_world
 
 
 def cache_dir() -> Path:
     """Storymap's cache folder (``STORYMAP_CACHE``, else the user's cache directory): made if missing."""
-    base = os.environ.get("STORYMAP_CACHE") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME", os.path.expanduser("~/.cache")), "storymap"
-    )
-    path = Path(base)
+    settings = current()
+    path = Path(settings.cache) if settings.cache else settings.cache_home / "storymap"
     path.mkdir(parents=True, exist_ok=True)
     return path
 

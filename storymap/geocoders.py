@@ -25,7 +25,6 @@ import datetime as dt
 import functools
 import json
 import math
-import os
 import sqlite3
 import threading
 import time
@@ -45,6 +44,7 @@ from geopy.point import Point
 from storymap.cache import cache_dir
 from storymap.gazetteer import Gazetteer, default_gazetteer
 from storymap.places import CITY, COUNTRY, LANDFORM, REGION, SITE, Place, normalize
+from storymap.settings import current as current_settings
 
 
 OFFLINE = "offline gazetteer"
@@ -420,7 +420,7 @@ def chain_from_settings(settings: dict | None = None, gazetteer: Gazetteer | Non
     (``nominatim``, ``photon``, ``arcgis``); Nominatim needs a real
     ``STORYMAP_GEOCODER_USER_AGENT`` that says who you are, as its policy asks.
     """
-    env = {**os.environ, **{k.upper(): str(v) for k, v in (settings or {}).items()}}
+    env = {**current_settings().geocoders, **{k.upper(): str(v) for k, v in (settings or {}).items()}}
     names = [n.strip().lower() for n in env.get("STORYMAP_GEOCODERS", "").split(",") if n.strip()]
     timeout = float(env.get("STORYMAP_GEOCODER_TIMEOUT", "10"))
     agent = env.get("STORYMAP_GEOCODER_USER_AGENT", "")

@@ -11,7 +11,6 @@ left unplaced for an online geocoder or an editor).
 
 from __future__ import annotations
 
-import os
 from functools import lru_cache
 
 from storymap.places import Mention
@@ -44,7 +43,9 @@ def configured() -> tuple[object | None, str]:
     A missing model leaves Storymap on its own recogniser (it needs none) and
     says so, rather than stopping every story from being read.
     """
-    name = os.environ.get("STORYMAP_SPACY_MODEL", "").strip()
+    from storymap.settings import current
+
+    name = current().spacy_model
     if not name:
         return None, ""
     try:
