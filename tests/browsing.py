@@ -38,11 +38,15 @@ def start_server(library: Path, database_url: str, **env_vars: str):
     env = dict(os.environ, STORYMAP_STORIES=str(library), STORYMAP_DATABASE_URL=database_url,
                STORYMAP_EDITORS=f"editor={hash_password(EDITOR_PASSWORD, 1000)}", **env_vars)
     port = free_port()
+    # The server's output goes to a file beside the library, not to a pipe nobody reads (a full
+    # pipe would stop the server mid-test); it is shown when the app does not start.
+    log = open(library / f"server-{port}.log", "wb")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "serve.py"), "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
+    log.close()  # the child holds its own copy
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 60
     while time.time() < deadline:
@@ -52,7 +56,8 @@ def start_server(library: Path, database_url: str, **env_vars: str):
         except OSError:
             time.sleep(0.3)
     proc.kill()
-    pytest.fail("The app did not start: " + proc.stdout.read().decode(errors="replace")[-2000:])
+    proc.wait(timeout=10)
+    pytest.fail("The app did not start: " + (library / f"server-{port}.log").read_text(errors="replace")[-2000:])
 
 
 def stop(proc) -> None:
