@@ -15,7 +15,7 @@ from storymap.gazetteer import Gazetteer, default_gazetteer
 from storymap.geocoders import OFFLINE, Deadline, GeocoderChain, LookupProblem
 from storymap.geoparsing import find_unknown_names, geoparse
 from storymap.ner import configured as configured_ner
-from storymap.places import CITY, COUNTRY, LANDFORM, REGION, SITE, Mention, Place, ResolvedPlace
+from storymap.places import CITY, COUNTRY, LANDFORM, REGION, SITE, Mention, Origin, Place, ResolvedPlace
 
 
 SPECIFICITY = {SITE: 4, CITY: 3, REGION: 2, LANDFORM: 1, COUNTRY: 0}
@@ -124,7 +124,7 @@ def stored_places(smap: StoryMap, geocoder_name: str = OFFLINE) -> list[dict]:
             "mentions": [[m.start, m.end, m.text] for m in rp.mentions], "confidence": rp.confidence,
             "reason": rp.reason, "runners_up": [r.to_dict() for r in rp.runners_up], "note": p.note,
             "source": p.source, "located_at": located_at,
-            "geocoder": p.source.split(":")[0] if p.id.startswith("osm:") else geocoder_name,
+            "geocoder": p.source.split(":")[0] if p.origin is Origin.OSM else geocoder_name,
         })
     return out
 
