@@ -3,7 +3,9 @@
 Leaflet comes from the ``xstatic-leaflet`` package. :func:`publish` copies what
 the browser needs into the app's static folder (Streamlit serves ``static/``
 beside ``app.py`` at ``/app/static/``); :func:`inline` gives the same files'
-contents for a self-contained export.
+contents for a self-contained export. Storymap's own scripts and styles travel the
+same way: ``map.js`` (the map's layers), ``viewer.js`` (the story viewer) and
+``storymap.css``.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ def _sources() -> dict[str, Path]:
         "markercluster/MarkerCluster.Default.css": cluster / "MarkerCluster.Default.css",
         "storymap/countries.geojson": countries_geojson_path(),
         "storymap/storymap.css": Path(__file__).with_name("storymap.css"),
+        "storymap/map.js": Path(__file__).with_name("map.js"),
         "storymap/viewer.js": Path(__file__).with_name("viewer.js"),
     }
     for image in (leaflet / "images").glob("*.png"):
@@ -68,6 +71,7 @@ def publish(static_dir: Path, base_url: str = STATIC_URL) -> Assets:
     return Assets(
         js=(("leaflet", f"{base}/leaflet/leaflet.js"),
             ("markercluster", f"{base}/markercluster/leaflet.markercluster.js"),
+            ("storymap_map", f"{base}/storymap/map.js"),
             ("storymap_viewer", f"{base}/storymap/viewer.js")),
         css=(("leaflet_css", f"{base}/leaflet/leaflet.css"), ("storymap_css", f"{base}/storymap/storymap.css"),
              ("markercluster_css", f"{base}/markercluster/MarkerCluster.css"),
@@ -91,7 +95,7 @@ def inline() -> Assets:
         icon_data=icons,
         inline_js=tuple(sources[n].read_text(encoding="utf-8")
                         for n in ("leaflet/leaflet.js", "markercluster/leaflet.markercluster.js",
-                                  "storymap/viewer.js")),
+                                  "storymap/map.js", "storymap/viewer.js")),
         inline_css=tuple(sources[n].read_text(encoding="utf-8")
                          for n in ("leaflet/leaflet.css", "storymap/storymap.css", "markercluster/MarkerCluster.css",
                                    "markercluster/MarkerCluster.Default.css")),

@@ -4,7 +4,8 @@ Anything a story holds (its title, a place's label, a note, a source, a key) may
 have been written by anyone: an imported web page, a JSON file, an editor. It is
 text, and stays text wherever it is shown:
 
-* :func:`html_text` for HTML element content and attribute values;
+* :func:`html_text` for HTML element content and attribute values (MarkupSafe's escape,
+  which the templates' autoescape applies through it: see :mod:`storymap.templating`);
 * :func:`js_json` for a value inside a ``<script>`` element (JSON, with nothing that
   could close the element);
 * :func:`markdown_text` for a Streamlit message or heading, which renders Markdown;
@@ -16,17 +17,25 @@ Every module that writes one of these contexts goes through these functions, and
 
 from __future__ import annotations
 
-import html
 import json
 import re
+
+from markupsafe import Markup, escape
 
 __all__ = ["html_text", "js_json", "script_safe", "markdown_text", "csv_cell"]
 
 
-def html_text(text: str) -> str:
-    """HTML-escape for element content or a quoted attribute; also neutralise the characters
-    that matter if the result is later put inside a JS template string."""
-    return html.escape(str(text), quote=True).replace("`", "&#96;").replace("$", "&#36;").replace("\\", "&#92;")
+_TEMPLATE_STRING = str.maketrans({"`": "&#96;", "$": "&#36;", "\\": "&#92;"})
+
+
+def html_text(text) -> Markup:
+    """HTML-escape for element content or a quoted attribute (MarkupSafe's escape: & < > " ');
+    also neutralise the characters that matter if the result is later put inside a JS
+    template string. Whatever ``text`` is (even Markup), it is escaped as text."""
+    out = escape(str(text))
+    if "`" in out or "$" in out or "\\" in out:
+        return Markup(str.translate(out, _TEMPLATE_STRING))
+    return out
 
 
 _JINJA_OPEN = re.compile(r"\{(?=[{%#])")
@@ -57,10 +66,17 @@ def js_json(value) -> str:
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$&\"'=^])")
 
 
+# GitHub's "autolink literals" are found in the text after escapes are read, so a bare address
+# (https://..., www...., name@host) became a live link however it was escaped. An invisible
+# WORD JOINER (U+2060) inside the trigger stops it and is not seen.
+_AUTOLINK = re.compile(r"(?i)(?<=[a-z])(?=:\/\/)|(?<=www)(?=\.)|(?=@)")
+
+
 def markdown_text(text: str) -> str:
-    """Text that Streamlit's Markdown shows as it is: no links, images, emphasis, HTML, icons
-    or maths come from it. Line breaks become spaces (a message is one paragraph)."""
-    flat = " ".join(str(text).split())
+    """Text that Streamlit's Markdown shows as it is: no links (bare addresses included),
+    images, emphasis, HTML, icons or maths come from it. Line breaks become spaces (a message
+    is one paragraph)."""
+    flat = _AUTOLINK.sub("\u2060", " ".join(str(text).split()))
     return _MARKDOWN_SPECIAL.sub(r"\\\1", flat)
 
 

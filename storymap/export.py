@@ -18,9 +18,10 @@ from typing import Callable
 
 from storymap import assets
 from storymap.analysis import StoryMap
-from storymap.gazetteer import KIND_LABELS
+from storymap.places import KIND_LABELS
 from storymap.escaping import csv_cell, html_text
 from storymap.maps import tiles_setting
+from storymap.templating import render
 from storymap.tours import build_tour, ordered_places
 from storymap.viewer import READ, viewer_page
 
@@ -35,11 +36,8 @@ EMBED_HEIGHT = "clamp(420px, 80vh, 720px)"
 def embed_code(src: str, title: str, width: int | None = None, height: int | None = None) -> str:
     """An <iframe> for another site or a slide: as wide as its column and as tall as fits
     the window by default, or ``width`` x ``height`` pixels. Every value is escaped."""
-    attrs = f'src="{html_text(src)}" title="{html_text(title)}" allowfullscreen'
-    if width and height:
-        return f'<iframe {attrs} width="{int(width)}" height="{int(height)}" style="border:0;max-width:100%"></iframe>'
-    return (f'<iframe {attrs} loading="lazy" '
-            f'style="display:block;width:100%;height:{EMBED_HEIGHT};border:0"></iframe>')
+    return str(render("embed.html", src=src, title=title, width=int(width) if width and height else None,
+                      height=int(height) if width and height else None, responsive_height=EMBED_HEIGHT))
 
 
 def file_name(slug: str, fmt: str) -> str:
@@ -146,8 +144,7 @@ def to_storymapjs(story_map: StoryMap, media_url: Callable[[str], str] | None = 
         p = props[step.key]
         slide = {"location": {"lat": step.lat, "lon": step.lon, "zoom": step.zoom, "line": True},
                  "text": {"headline": html_text(p["name"]),
-                          "text": "".join(f"<p>{html_text(s)}</p>" for s in p["passages"][:2])
-                          + (f"<p>{html_text(p['note'])}</p>" if p["note"] else "")}}
+                          "text": str(render("storymapjs_text.html", passages=p["passages"][:2], note=p["note"]))}}
         if p["media_url"] and media_url:
             try:
                 slide["media"] = {"url": media_url(p["media_url"]), "caption": html_text(p["media_caption"]),

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from storymap.articles import Sentence
-from storymap.escaping import html_text
+from storymap.templating import render
 
 _WORD_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
                  "ten": 10, "twenty": 20, "hundred": 100, "a": 1, "one": 1, "half": 0.5}
@@ -287,24 +287,15 @@ def comparison(figures: list[Figure]) -> list[Bar]:
 
 
 def bars_html(bars: list[Bar]) -> str:
-    """The comparison drawn as plain HTML bars, every label escaped.
+    """The comparison drawn as plain HTML bars (the template ``bars.html``), every label escaped.
 
     Two or three numbers need no chart library: a page with Vega on it took a
     quarter longer to show its map (make load).
     """
     top = max((b.value for b in bars), default=0.0)
-    rows = []
-    for bar in bars:
-        width = 100 * bar.value / top if top > 0 else 0.0
-        amount = f"{bar.value:,.0f}" if abs(bar.value) >= 10 else f"{bar.value:g}"
-        rows.append(
-            f'<div class="sm-bar-row" style="margin:.4rem 0">'
-            f'<div style="font-size:.9rem">{html_text(bar.label)}</div>'
-            f'<div style="display:flex;align-items:center;gap:.5rem">'
-            f'<div class="sm-bar" style="height:14px;width:{width:.1f}%;background:#b45309;border-radius:2px"></div>'
-            f'<span style="font-size:.85rem;white-space:nowrap">{html_text(amount)} {html_text(bar.unit)}</span>'
-            f"</div></div>")
-    return f'<div class="sm-bars">{"".join(rows)}</div>'
+    rows = [(bar.label, f"{100 * bar.value / top if top > 0 else 0.0:.1f}",
+             f"{bar.value:,.0f}" if abs(bar.value) >= 10 else f"{bar.value:g}", bar.unit) for bar in bars]
+    return str(render("bars.html", rows=rows))
 
 
 def _bar_label(fig: Figure) -> str:

@@ -1,8 +1,9 @@
 """The story's map, built with folium.
 
-Every text that reaches the browser goes through :mod:`storymap.escaping`: names,
-passages and sources become HTML entities before they are put in a popup or
-tooltip, and values go into scripts as JSON (``js_json``), never as literals.
+The map's HTML (popups, icons, the legend) comes from templates (:mod:`storymap.templating`,
+which escapes every value); its JavaScript is ``map.js``, called with JSON values
+(:class:`MapCall`, through ``escaping.js_json``). Nothing a story holds is written into a
+script or a page any other way.
 
 Kinds of place are drawn differently (shape and colour, with a legend); an
 approximate place is drawn as a dashed area the size of its uncertainty, never
@@ -12,18 +13,20 @@ as a precise pin.
 from __future__ import annotations
 
 import os
+import re
 from functools import lru_cache
 from typing import Callable
 
 import folium
 from branca.element import Element, MacroElement
-from jinja2 import Template
+from folium.template import Template
+from markupsafe import Markup
 
 from storymap.analysis import StoryMap
 from storymap.assets import Assets
 from storymap.escaping import html_text, js_json
-from storymap.gazetteer import CITY, COUNTRY, KIND_LABELS, KINDS, LANDFORM, REGION, SITE, Place
-from storymap.geoparsing import ResolvedPlace
+from storymap.places import CITY, COUNTRY, KIND_LABELS, KINDS, LANDFORM, REGION, SITE, Place, ResolvedPlace
+from storymap.templating import TEMPLATES, render
 
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
@@ -44,22 +47,11 @@ CLUSTER_THRESHOLD = 200
 """Above this many places the map draws one clustered layer, with popups built on demand."""
 
 
-def shape_svg(kind: str, size: int = 18, hollow: bool = False) -> str:
+@lru_cache(maxsize=None)
+def shape_svg(kind: str, size: int = 18, hollow: bool = False) -> Markup:
     style = KIND_STYLE[kind]
-    color, shape = style["color"], style["shape"]
-    fill = "none" if hollow else color
-    h = size / 2
-    if shape == "ring":
-        body = f'<circle cx="{h}" cy="{h}" r="{h - 2}" fill="{color}" fill-opacity=".25" stroke="{color}" stroke-width="3"/>'
-    elif shape == "square":
-        body = f'<rect x="2" y="2" width="{size - 4}" height="{size - 4}" rx="2" fill="{fill}" stroke="white" stroke-width="2"/>'
-    elif shape == "circle":
-        body = f'<circle cx="{h}" cy="{h}" r="{h - 3}" fill="{fill}" stroke="white" stroke-width="2"/>'
-    elif shape == "diamond":
-        body = f'<path d="M{h} 1 L{size - 1} {h} L{h} {size - 1} L1 {h} Z" fill="{fill}" stroke="white" stroke-width="2"/>'
-    else:
-        body = f'<path d="M{h} 1 L{size - 1} {size - 2} L1 {size - 2} Z" fill="{fill}" stroke="white" stroke-width="2"/>'
-    return f'<svg width="{size}" height="{size}" viewBox="0 0 {size} {size}">{body}</svg>'
+    return render("shape.svg", size=size, shape=style["shape"], color=style["color"],
+                  fill="none" if hollow else style["color"])
 
 
 def tooltip_text(rp: ResolvedPlace) -> str:
@@ -67,114 +59,93 @@ def tooltip_text(rp: ResolvedPlace) -> str:
     return f"{rp.written_name} · {KIND_LABELS[rp.place.kind]}"
 
 
-def popup_html(story_map: StoryMap, rp: ResolvedPlace, media_url: Callable[[str], str] | None = None) -> str:
+def popup_html(story_map: StoryMap, rp: ResolvedPlace, media_url: Callable[[str], str] | None = None) -> Markup:
     place = rp.place
-    parts = [f'<div class="sm-popup" data-place="{html_text(rp.key)}">',
-             f"<h4>{html_text(rp.written_name)}</h4>",
-             f'<div class="sm-kind">{html_text(KIND_LABELS[place.kind])}</div>']
-    if rp.written_name != place.name:
-        parts.append(f'<div class="sm-kind">{html_text(place.name)} in the gazetteer</div>')
-    if place.approximate:
-        parts.append(f'<div class="sm-approx">Approximate location: within {place.precision_km:g} km</div>')
     passages = story_map.passages(rp)
-    for sentence in passages[:MAX_PASSAGES]:
-        parts.append(f"<blockquote>{_marked(sentence.text, sentence.start, rp)}</blockquote>")
-    if len(passages) > MAX_PASSAGES:
-        parts.append(f"<div>…and {len(passages) - MAX_PASSAGES} more passages.</div>")
-    if place.note:
-        parts.append(f'<div class="sm-note">{html_text(place.note)}</div>')
-    parts.append(media_html(story_map.records.get(rp.key), media_url))
-    parts.append(f'<div class="sm-source">Location: {html_text(place.source or "gazetteer")}</div></div>')
-    return "".join(parts)
+    return render(
+        "popup.html", key=rp.key, name=rp.written_name, kind=KIND_LABELS[place.kind],
+        gazetteer_name=place.name if rp.written_name != place.name else "",
+        approx=f"{place.precision_km:g}" if place.approximate else "",
+        passages=[_marked(s.text, s.start, rp) for s in passages[:MAX_PASSAGES]],
+        more=max(0, len(passages) - MAX_PASSAGES), note=place.note,
+        media=media_html(story_map.records.get(rp.key), media_url), source=place.source or "gazetteer",
+    )
 
 
-def _marked(text: str, offset: int, rp: ResolvedPlace) -> str:
-    out, pos = [], 0
+def _marked(text: str, offset: int, rp: ResolvedPlace) -> list[tuple[str, bool]]:
+    """A sentence as runs of (text, bold): this place's mentions in bold."""
+    runs, pos = [], 0
     for m in sorted(rp.mentions, key=lambda m: m.start):
         a, b = m.start - offset, m.end - offset
         if 0 <= a and b <= len(text) and a >= pos:
-            out += [html_text(text[pos:a]), "<b>", html_text(text[a:b]), "</b>"]
+            runs += [(text[pos:a], False), (text[a:b], True)]
             pos = b
-    out.append(html_text(text[pos:]))
-    return "".join(out)
+    runs.append((text[pos:], False))
+    return runs
 
 
-def media_html(record, media_url: Callable[[str], str] | None) -> str:
+def media_html(record, media_url: Callable[[str], str] | None) -> Markup:
     """An editor's image with its caption and credit, escaped; nothing when there is none."""
     if record is None or not record.media_url or media_url is None:
-        return ""
-    credit = f" <small>{html_text(record.media_credit)}</small>" if record.media_credit else ""
-    caption = f"<figcaption>{html_text(record.media_caption)}{credit}</figcaption>"
+        return Markup("")
     try:
         src = media_url(record.media_url)
     except LookupError:  # a stored image gone from the store: the place is shown, the image said missing
-        return f'<figure class="sm-missing"><p>(This image is missing.)</p>{caption}</figure>'
-    return f'<figure><img src="{html_text(src)}" alt="{html_text(record.media_caption)}">{caption}</figure>'
+        src = None
+    return render("media.html", src=src, caption=record.media_caption, credit=record.media_credit)
 
 
+class MapCall(MacroElement):
+    """A call of one of map.js's (or viewer.js's) functions on the map: ``function(map, *values)``.
 
-@lru_cache(maxsize=64)
-def _compiled(template: str) -> Template:
-    """A MapScript's template, compiled once per process rather than once per map."""
-    return Template("{% macro script(this, kwargs) %}" + template + "{% endmacro %}")
+    Each value goes into the script as JSON through ``escaping.js_json``, the only way anything
+    reaches the map's script: branca renders a map's scripts a second time as Jinja templates,
+    and js_json leaves no ``{{``, ``{%`` or ``{#`` in them, nor anything that closes the script.
+    """
 
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "{{ this.function }}({{ this._parent.get_name() }}{% for value in this.values %}, {{ value }}{% endfor %});"
+        "{% endmacro %}"
+    )
+    _FUNCTION = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*")
 
-class MapScript(MacroElement):
-    """A piece of map script whose only inputs are JSON values we produce."""
-
-    def __init__(self, template: str, **values):
+    def __init__(self, function: str, *values):
         super().__init__()
+        if not self._FUNCTION.fullmatch(function):
+            raise ValueError(f"Not a function's name: {function!r}")
         self._name = "StorymapScript"
-        self._template = _compiled(template)
-        for key, value in values.items():
-            setattr(self, key, value)
+        self.function = function
+        self.values = [js_json(value) for value in values]
 
 
-def _legend(kinds: list[str]) -> MapScript:
-    rows = [f'<div>{shape_svg(k, 14)}{html_text(KIND_LABELS[k])}</div>' for k in kinds]
-    rows.append('<div><svg width="14" height="14"><circle cx="7" cy="7" r="6" fill="#999" fill-opacity=".2" '
-                'stroke="#666" stroke-dasharray="3 2"/></svg>Approximate location (area of uncertainty)</div>')
-    content = "<summary>Places</summary>" + "".join(rows)
-    return MapScript(
-        """
-        (function (map) {
-            // A <details>, folded: one tap opens it (the story viewer opens it on a large map).
-            var legend = L.control({position: 'bottomleft'});
-            legend.onAdd = function () {
-                var box = L.DomUtil.create('details', 'sm-legend');
-                box.innerHTML = {{ this.content }};
-                L.DomEvent.disableClickPropagation(box);
-                return box;
-            };
-            legend.addTo(map);
-        })({{ this._parent.get_name() }});
-        """,
-        content=js_json(content),
-    )
+class ReadableMap(folium.Map):
+    """folium's Map on a page that readers can zoom: folium's template but for its viewport
+    (``templates/folium_map.html`` says why), the way folium's own elements are made."""
+
+    _template = Template((TEMPLATES / "folium_map.html").read_text(encoding="utf-8"))
+    folium_macros = folium.Map._template.module
 
 
-def _background(assets: Assets) -> MapScript:
+class _Inline(Element):
+    """A script or style put into the page as it is: branca's Element would compile it as a template."""
+
+    def __init__(self, tag: str, code: str):
+        super().__init__()
+        self._text = f"<{tag}>{code}</{tag}>"
+
+    def render(self, **kwargs) -> str:
+        return self._text
+
+
+def _legend(kinds: list[str]) -> MapCall:
+    content = render("legend.html", kinds=[(shape_svg(k, 14), KIND_LABELS[k]) for k in kinds])
+    return MapCall("storymapMap.legend", str(content))
+
+
+def _background(assets: Assets) -> MapCall:
     """Country outlines in a pane beneath the tiles: visible wherever tiles do not load."""
-    inline = js_json(assets.background) if assets.background is not None else "null"
-    return MapScript(
-        """
-        (function (map) {
-            var pane = map.createPane('storymap-background');
-            pane.style.zIndex = 150;
-            var style = {color: '#8a8a8a', weight: 0.7, fillColor: '#f4f1ea', fillOpacity: 1};
-            function draw(data) {
-                // Canvas, not SVG: hundreds of outlines draw several times faster.
-                var renderer = L.canvas({pane: 'storymap-background'});
-                L.geoJSON(data, {pane: 'storymap-background', style: style, interactive: false,
-                                 renderer: renderer}).addTo(map);
-            }
-            var inline = {{ this.inline }};
-            if (inline) { draw(inline); }
-            else { fetch({{ this.url }}).then(function (r) { return r.json(); }).then(draw); }
-        })({{ this._parent.get_name() }});
-        """,
-        inline=inline, url=js_json(assets.background_url or ""),
-    )
+    return MapCall("storymapMap.background", assets.background, assets.background_url or "")
 
 
 def tiles_setting() -> str | None:
@@ -206,21 +177,20 @@ def build_map(story_map: StoryMap, assets: Assets, tiles: str | None = None, hei
     that shows a chosen place beside the map (the story viewer's panel).
     """
     center, zoom = place_view(focus) if focus is not None else ((20.0, 0.0), 2)
-    m = folium.Map(tiles=None, zoom_start=zoom, location=center, height=height, control_scale=True,
-                   world_copy_jump=True)
+    m = ReadableMap(tiles=None, zoom_start=zoom, location=center, height=height, control_scale=True,
+                    world_copy_jump=True)
     m.options["maxZoom"] = 18  # tiles usually set it; offline there may be none, and clustering needs it
     m.default_js = list(assets.js)
     m.default_css = list(assets.css)
+    header = m.get_root().header
     for index, code in enumerate(assets.inline_js):
-        m.get_root().header.add_child(Element(f"<script>{code}</script>"), name=f"inline_js_{index}")
+        header.add_child(_Inline("script", code), name=f"inline_js_{index}")
     for index, code in enumerate(assets.inline_css):
-        m.get_root().header.add_child(Element(f"<style>{code}</style>"), name=f"inline_css_{index}")
-    # Folium creates each marker with Leaflet's default icon before giving it ours.
+        header.add_child(_Inline("style", code), name=f"inline_css_{index}")
     if assets.images_url:
-        m.add_child(MapScript("L.Icon.Default.imagePath = {{ this.url }};", url=js_json(assets.images_url)))
+        m.add_child(MapCall("storymapMap.defaultIcon", assets.images_url, None))
     elif assets.icon_data:
-        m.add_child(MapScript("L.Icon.Default.imagePath = ''; L.Util.extend(L.Icon.Default.prototype.options, "
-                            "{{ this.icons }});", icons=js_json(assets.icon_data)))
+        m.add_child(MapCall("storymapMap.defaultIcon", "", assets.icon_data))
     m.add_child(_background(assets))
     if tiles:
         folium.TileLayer(tiles, attr=OSM_ATTRIBUTION if tiles == OSM_TILES else "Map tiles",
@@ -239,78 +209,26 @@ def build_map(story_map: StoryMap, assets: Assets, tiles: str | None = None, hei
     return m
 
 
-def _clustered(story_map: StoryMap, popups: bool = True) -> MapScript:
-    """Every place in one marker-cluster layer: clusters keep 10,000 places legible and fast.
-
-    Each place travels as a few plain values; its popup is built when it is opened,
-    from text nodes (so nothing in it is ever parsed as HTML).
-    """
+def _clustered(story_map: StoryMap, popups: bool = True) -> MapCall:
+    """Every place in one marker-cluster layer (map.js), each place as a few plain values."""
     sentences = {s.start: i for i, s in enumerate(story_map.sentences)}
     passages_of = {}
     for rp in story_map.places:
         passages_of[rp.key] = [sentences[s.start] for s in story_map.passages(rp)][:MAX_PASSAGES]
     rows = [[rp.key, rp.written_name, rp.place.kind, round(rp.place.lat, 5), round(rp.place.lon, 5),
              rp.place.precision_km, passages_of[rp.key], rp.place.source] for rp in story_map.places]
-    icons = {k: f'<div class="sm-kind-{k}">{shape_svg(k, 18)}</div>' for k in KINDS}
-    return MapScript(
-        """
-        (function (map) {
-            var rows = {{ this.rows }}, sentences = {{ this.sentences }}, icons = {{ this.icons }};
-            var labels = {{ this.labels }};
-            var made = {};
-            map.storymapLayers = {};
-            function icon(kind, approx) {
-                var key = kind + (approx ? '~' : '');
-                if (!made[key]) {
-                    made[key] = L.divIcon({html: icons[kind], className: 'sm-icon' + (approx ? ' sm-approx-icon' : ''),
-                                           iconSize: [18, 18], iconAnchor: [9, 9]});
-                }
-                return made[key];
-            }
-            function popup(row) {
-                return function () {
-                    var div = document.createElement('div');
-                    div.className = 'sm-popup';
-                    var h = document.createElement('h4'); h.textContent = row[1]; div.appendChild(h);
-                    var k = document.createElement('div'); k.className = 'sm-kind'; k.textContent = labels[row[2]];
-                    div.appendChild(k);
-                    if (row[5] > 0) {
-                        var a = document.createElement('div'); a.className = 'sm-approx';
-                        a.textContent = 'Approximate location: within ' + row[5] + ' km'; div.appendChild(a);
-                    }
-                    row[6].forEach(function (i) {
-                        var q = document.createElement('blockquote'); q.textContent = sentences[i]; div.appendChild(q);
-                    });
-                    var s = document.createElement('div'); s.className = 'sm-source';
-                    s.textContent = 'Location: ' + row[7]; div.appendChild(s);
-                    return div;
-                };
-            }
-            var group = L.markerClusterGroup({chunkedLoading: true, showCoverageOnHover: false});
-            var markers = rows.map(function (row) {
-                var marker = L.marker([row[3], row[4]], {icon: icon(row[2], row[5] > 0)});
-                marker.bindTooltip(document.createTextNode(row[1] + ' \u00b7 ' + labels[row[2]]));
-                if ({{ this.popups }}) { marker.bindPopup(popup(row), {maxWidth: 320}); }
-                map.storymapLayers[row[0]] = marker;
-                return marker;
-            });
-            group.addLayers(markers);
-            map.addLayer(group);
-            map.storymapCluster = group;
-        })({{ this._parent.get_name() }});
-        """,
-        rows=js_json(rows), sentences=js_json([s.text for s in story_map.sentences]),
-        icons=js_json(icons), labels=js_json(KIND_LABELS), popups=js_json(popups),
-    )
+    icons = {k: str(render("icon.html", key=None, kind=k, shape=shape_svg(k, 18))) for k in KINDS}
+    return MapCall("storymapMap.clustered", rows, [s.text for s in story_map.sentences], icons, KIND_LABELS,
+                   popups)
 
 
-def _places(story_map: StoryMap, media_url, popups: bool = True) -> MapScript:
-    """Every place of a short story in one script: a marker (or a dashed area when approximate)
-    with its tooltip and popup.
+def _places(story_map: StoryMap, media_url, popups: bool = True) -> MapCall:
+    """Every place of a short story in one call (map.js): a marker, or a dashed area when
+    approximate, with its tooltip and popup.
 
     One element instead of five folium elements per place: folium compiles every
     element it renders into a template, which was most of the server's work per reader.
-    Tooltips and popups are HTML built and escaped here; places travel as JSON.
+    Tooltips and popups are HTML made here from templates; places travel as JSON.
     """
     rows = []
     for rp in sorted(story_map.places, key=lambda p: -p.place.precision_km):
@@ -319,28 +237,9 @@ def _places(story_map: StoryMap, media_url, popups: bool = True) -> MapScript:
         rows.append({
             "key": rp.key, "lat": place.lat, "lon": place.lon, "color": KIND_STYLE[place.kind]["color"],
             "area": place.precision_km * 1000 if place.approximate else 0,
-            "icon": f'<div data-place="{html_text(rp.key)}">{shape_svg(place.kind, size)}</div>', "size": size,
+            "icon": str(render("icon.html", key=rp.key, shape=shape_svg(place.kind, size))), "size": size,
             "z": {SITE: 400, CITY: 300, LANDFORM: 200, REGION: 100, COUNTRY: 0}[place.kind],
-            "tooltip": html_text(tooltip_text(rp)), "popup": popup_html(story_map, rp, media_url) if popups else "",
+            "tooltip": html_text(tooltip_text(rp)),
+            "popup": str(popup_html(story_map, rp, media_url)) if popups else "",
         })
-    return MapScript(
-        """
-        (function (map) {
-            map.storymapLayers = {};
-            {{ this.rows }}.forEach(function (p) {
-                var layer = p.area
-                    ? L.circle([p.lat, p.lon], {radius: p.area, color: p.color, weight: 2, dashArray: '6 4',
-                                                fill: true, fillColor: p.color, fillOpacity: 0.12,
-                                                className: 'sm-area sm-' + p.key})
-                    : L.marker([p.lat, p.lon], {zIndexOffset: p.z, icon: L.divIcon({
-                          html: p.icon, className: 'sm-icon', iconSize: [p.size, p.size],
-                          iconAnchor: [p.size / 2, p.size / 2]})});
-                layer.bindTooltip(p.tooltip, {sticky: false});
-                if (p.popup) { layer.bindPopup(p.popup, {maxWidth: 300}); }
-                layer.addTo(map);
-                map.storymapLayers[p.key] = layer;
-            });
-        })({{ this._parent.get_name() }});
-        """,
-        rows=js_json(rows),
-    )
+    return MapCall("storymapMap.places", rows)

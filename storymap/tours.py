@@ -3,7 +3,8 @@
 The order follows the article (the first mention of each place) unless an
 editor set one; an editor can also hide a step or fix its zoom. The first step
 is the overview of every place. Each step carries the passage that introduces
-its place, the figures of that passage and the place's image, as escaped HTML.
+its place, the figures of that passage and the place's image, as HTML from the
+templates ``tour_step.html`` and ``tour_overview.html``.
 Steps are numbered from 1 wherever people see them (the counter, ``?step=``).
 """
 
@@ -13,10 +14,9 @@ from dataclasses import dataclass
 from typing import Callable
 
 from storymap.analysis import StoryMap
-from storymap.gazetteer import KIND_LABELS
-from storymap.geoparsing import ResolvedPlace
-from storymap.escaping import html_text
+from storymap.places import KIND_LABELS, ResolvedPlace
 from storymap.maps import media_html, place_view
+from storymap.templating import render
 
 
 @dataclass(frozen=True)
@@ -67,20 +67,15 @@ def build_tour(story_map: StoryMap, media_url: Callable[[str], str] | None = Non
             zoom = record.tour_zoom
         passages = story_map.passages(rp)
         first = passages[0] if passages else None
-        parts = [f"<h3>{html_text(rp.written_name)}</h3>",
-                 f'<div class="sm-kind">{html_text(KIND_LABELS[rp.place.kind])}'
-                 + (f" · approximate location, within {rp.place.precision_km:g} km" if rp.place.approximate else "")
-                 + (f" · {html_text(rp.place.name)} in the gazetteer" if rp.written_name != rp.place.name else "")
-                 + "</div>"]
-        if first is not None:
-            parts.append(f"<blockquote>{html_text(first.text)}</blockquote>")
-            for fig in story_map.figures:
-                if first.start <= fig.start < first.end:
-                    parts.append(f'<div class="sm-figure"><b>{html_text(fig.display)}</b> {html_text(fig.meaning)}</div>')
-        if rp.place.note:
-            parts.append(f'<div class="sm-note">{html_text(rp.place.note)}</div>')
-        parts.append(media_html(record, media_url))
-        steps.append(Step(len(steps) + 1, rp.key, rp.written_name, lat, lon, zoom, "".join(parts)))
+        html = render(
+            "tour_step.html", name=rp.written_name, kind=KIND_LABELS[rp.place.kind],
+            approx=f"{rp.place.precision_km:g}" if rp.place.approximate else "",
+            gazetteer_name=rp.place.name if rp.written_name != rp.place.name else "",
+            passage=first.text if first is not None else None,
+            figures=[fig for fig in story_map.figures if first is not None and first.start <= fig.start < first.end],
+            note=rp.place.note, media=media_html(record, media_url),
+        )
+        steps.append(Step(len(steps) + 1, rp.key, rp.written_name, lat, lon, zoom, str(html)))
     return steps
 
 
@@ -92,8 +87,5 @@ def _overview(story_map: StoryMap, places: list[ResolvedPlace]) -> Step:
         bounds = ((min(lats), min(lons)), (max(lats), max(lons)))
     else:
         bounds = ((-50.0, -150.0), (70.0, 150.0))
-    html = (f"<h3>{html_text(story.title)}</h3>"
-            + (f'<div class="sm-kind">{html_text(story.byline)}</div>' if story.byline else "")
-            + f"<p>{len(places)} places. Step through them with Next and Previous, the arrow keys, "
-              "a swipe, or the list of steps.</p>")
+    html = str(render("tour_overview.html", title=story.title, byline=story.byline, count=len(places)))
     return Step(1, None, "Overview", None, None, None, html, bounds)

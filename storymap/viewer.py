@@ -10,23 +10,20 @@ site's iframe and as a file opened from disk.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from typing import Callable
 
 from storymap.analysis import StoryMap
 from storymap.assets import Assets
 from storymap.figures import bars_html, comparison
-from storymap.gazetteer import COUNTRY, KIND_LABELS
-from storymap.geoparsing import ResolvedPlace
+from storymap.places import COUNTRY, KIND_LABELS, ResolvedPlace
 from storymap.highlight import text_html
-from storymap.escaping import html_text, js_json
-from storymap.maps import MapScript, build_map, media_html, place_view
+from storymap.escaping import html_text
+from storymap.maps import MapCall, build_map, media_html, place_view
+from storymap.templating import render
 from storymap.tours import build_tour
 
 READ, TOUR = "read", "tour"
-VIEWPORT = '<meta name="viewport" content="width=device-width, initial-scale=1">'
-_FOLIUM_VIEWPORT = re.compile(r'<meta name="viewport"[^>]*>')
 MODES = (READ, TOUR)
 FOCUS_MAX_ZOOM = 9
 """The opening view never zooms closer than a district: the story's area, not one of its towns."""
@@ -89,7 +86,7 @@ def place_data(story_map: StoryMap, rp: ResolvedPlace, index: dict[int, int],
         "approx": f"{place.precision_km:g}" if place.approximate else "",
         "sentences": [index[s.start] for s in passages], "passages": [s.text for s in passages],
         "note": place.note, "source": place.source or "gazetteer",
-        "media": media_html(story_map.records.get(rp.key), media_url),
+        "media": str(media_html(story_map.records.get(rp.key), media_url)),
     }
 
 
@@ -97,18 +94,9 @@ def figures_html(story_map: StoryMap) -> str:
     """The figures as cards, each with the place its text ties it to, and the chart of those that compare."""
     if not story_map.figures:
         return ""
-    cards = []
-    for fig in story_map.figures:
-        rp = story_map.place(fig.place_key)
-        button = (f'<button type="button" data-place="{html_text(rp.key)}">Show {html_text(rp.written_name)} on the map'
-                  "</button>" if rp else "")
-        cards.append(f'<div class="smv-card"><div class="sm-figure-value">{html_text(fig.display)}</div>'
-                     f'<div class="sm-figure-caption">{html_text(fig.meaning)}</div>'
-                     f"<p>{html_text(fig.sentence.text)}</p>{button}</div>")
     bars = comparison(story_map.figures)
-    chart = (f'<div class="smv-chart"><h3>How the figures compare ({html_text(bars[0].unit)})</h3>{bars_html(bars)}'
-             "</div>" if bars else "")
-    return f'<h2>Figures</h2><div class="smv-figure-cards">{"".join(cards)}</div>{chart}'
+    return str(render("figure_cards.html", cards=[(fig, story_map.place(fig.place_key)) for fig in story_map.figures],
+                      unit=bars[0].unit if bars else None, chart=bars_html(bars) if bars else ""))
 
 
 def viewer_data(story_map: StoryMap, mode: str = READ, place: str | None = None, step: int = 1,
@@ -131,7 +119,7 @@ def viewer_data(story_map: StoryMap, mode: str = READ, place: str | None = None,
         "step": step,
     }
     if mode == READ or switchable:
-        data.update(text=text_html(story_map), figures=figures_html(story_map))
+        data.update(text=str(text_html(story_map)), figures=figures_html(story_map))
     if mode == TOUR or switchable:
         data["steps"] = [s.to_json() for s in build_tour(story_map, media_url)]
     return data
@@ -143,11 +131,7 @@ def viewer_page(story_map: StoryMap, assets: Assets, mode: str = READ, place: st
     """The viewer as one HTML document (Leaflet and its plugins as ``assets`` give them)."""
     data = viewer_data(story_map, mode, place, step, media_url, switchable)
     fmap = build_map(story_map, assets, tiles=tiles, height="100%", media_url=media_url, fit=False, popups=False)
-    fmap.add_child(MapScript("storymapViewer({{ this._parent.get_name() }}, {{ this.data }});", data=js_json(data)))
+    fmap.add_child(MapCall("storymapViewer", data))
     figure = fmap.get_root()
     figure.title = html_text(story_map.story.title)  # branca puts it in <title> as it is
-    # folium's viewport forbids pinch-zoom (maximum-scale=1, user-scalable=no): readers must be able
-    # to enlarge a story's text (WCAG 1.4.4), so the viewer states its own.
-    page, found = _FOLIUM_VIEWPORT.subn(VIEWPORT, figure.render(), count=1)
-    assert found, "folium no longer writes its viewport tag: check VIEWPORT is still the only one"
-    return page
+    return figure.render()

@@ -40,7 +40,7 @@ def test_the_comparison_is_drawn_as_escaped_bars_to_scale():
 
     figs = figures_of("The old pit yielded 5,000 tons of copper. The new one mined 20,000 tons of copper in 2024.")
     html = bars_html(comparison(figs))
-    widths = [float(w) for w in re.findall(r'class="sm-bar" style="height:14px;width:([\d.]+)%', html)]
+    widths = [float(w) for w in re.findall(r'class="sm-bar" style="width:([\d.]+)%', html)]
     assert widths == [25.0, 100.0]
     assert "5,000 tons" in html and "20,000 tons" in html and "derived" not in html
     evil = bars_html([Bar('<script>alert(1)</script>', 5.0, "<b>t</b>", None)])

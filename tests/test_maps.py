@@ -24,8 +24,8 @@ def test_map_uses_no_cdn(sample_map, tmp_path):
 
 def test_every_place_is_drawn_and_approximate_ones_as_areas(sample_map, tmp_path):
     html = render(sample_map, tmp_path)
-    # The places travel as one JSON array in the map's script: read it back from the page.
-    rows = json.loads(re.search(r"(\[\{\"key\".*?\}\])\.forEach", html).group(1).replace("<\\/", "</"))
+    # The places travel as one JSON array, the argument of map.js's storymapMap.places: read it back.
+    rows = json.loads(re.search(r"storymapMap\.places\(map_\w+, (\[.*?\])\);\n", html).group(1))
     assert sorted(r["key"] for r in rows) == sorted(p.key for p in sample_map.places)
     mine = sample_map.place("muhammad-khel-copper-mine").place
     drawn = {r["key"]: r for r in rows}
@@ -33,14 +33,23 @@ def test_every_place_is_drawn_and_approximate_ones_as_areas(sample_map, tmp_path
     assert (drawn["muhammad-khel-copper-mine"]["lat"], drawn["muhammad-khel-copper-mine"]["lon"]) == (mine.lat, mine.lon)
     assert drawn["wana"]["area"] == 0 and 'data-place="wana"' in drawn["wana"]["icon"]
     assert drawn["wana"]["tooltip"] == "Wana · City or town" and "<h4>Wana</h4>" in drawn["wana"]["popup"]
-    assert "L.circle(" in html and "L.marker(" in html
-    assert "Approximate location" in html and "sm-legend" in html
+    legend = json.loads(re.search(r"storymapMap\.legend\(map_\w+, (\".*?\")\);\n", html).group(1))
+    assert "Approximate location" in legend and "<summary>Places</summary>" in legend
+    # map.js draws them (a marker, or a dashed circle for an area): the page loads it.
+    assert 'src="/app/static/vendor/storymap/map.js"' in html
+    assert "L.circle(" in (tmp_path / "vendor" / "storymap" / "map.js").read_text()
 
 
 def test_popup_has_name_kind_and_passages(sample_map):
-    popup = popup_html(sample_map, sample_map.place("wana"))
+    wana = sample_map.place("wana")
+    popup = popup_html(sample_map, wana)
     assert "<h4>Wana</h4>" in popup and "City or town" in popup
-    assert "Cadet College <b>Wana</b>" in popup or "<b>Wana</b>" in popup
+    # In each passage, exactly the words that name this place are in bold.
+    passage = sample_map.passages(wana)[0]
+    named = [passage.text[m.start - passage.start : m.end - passage.start] for m in wana.mentions
+             if passage.start <= m.start < passage.end]
+    first = re.search(r"<blockquote>(.*?)</blockquote>", popup).group(1)
+    assert named and re.findall(r"<b>(.*?)</b>", first) == named
 
 
 def test_script_in_story_text_is_escaped_everywhere(gazetteer, tmp_path):
@@ -89,3 +98,77 @@ def test_an_image_gone_from_the_store_is_said_missing_and_the_place_still_drawn(
     record = SimpleNamespace(media_url="media:" + "0" * 64, media_caption="The <b>mine</b>", media_credit="")
     out = media_html(record, publisher)
     assert "This image is missing" in out and "&lt;b&gt;mine&lt;/b&gt;" in out and "<img" not in out
+
+
+def test_the_map_is_folium_s_own_but_for_a_viewport_readers_can_zoom(sample_map, tmp_path):
+    """ReadableMap replaces folium.Map's header template: held here to folium's, line for line."""
+    import folium
+
+    from storymap.maps import ReadableMap
+
+    m = ReadableMap(location=(1.0, 2.0), height="100%", control_scale=True)
+
+    def header(cls):
+        lines = [line.strip() for line in cls._template.module.header(m, {}).splitlines()]
+        return [line for line in lines if line]
+
+    ours, theirs = header(ReadableMap), header(folium.Map)
+    viewport = '<meta name="viewport" content="width=device-width, initial-scale=1">'
+    assert ours[0] == viewport
+    assert theirs[:2] == ['<meta name="viewport" content="width=device-width,',
+                          'initial-scale=1.0, maximum-scale=1.0, user-scalable=no" />'], "folium changed its header"
+    assert ours[1:] == theirs[2:]
+    page = render(sample_map, tmp_path)
+    assert page.count('name="viewport"') == 1 and viewport in page
+    assert m._template.module.script(m, {}) == folium.Map._template.module.script(m, {})
+
+
+def test_a_map_call_takes_only_json_values_and_a_function_s_name():
+    import pytest
+
+    from storymap.maps import MapCall
+
+    call = MapCall("storymapMap.legend", "{{ 7*7 }} </script>")
+    assert call.values == ['"\\u007b{ 7*7 }} \\u003c/script\\u003e"']
+    for name in ("alert(1);x", "a b", "x//", ""):
+        with pytest.raises(ValueError):
+            MapCall(name)
+
+
+def test_templates_escape_every_value_through_the_one_escaping_function():
+    from markupsafe import Markup
+
+    from storymap.escaping import html_text
+    from storymap.templating import ENVIRONMENT, TEMPLATES, render
+
+    assert ENVIRONMENT.autoescape is True
+    evil = '<img src=x onerror="alert(1)"> `${x}` {{ 7*7 }}'
+    out = render("tour_overview.html", title=evil, byline=evil, count=2)
+    assert out == (f"<h3>{html_text(evil)}</h3><div class=\"sm-kind\">{html_text(evil)}</div>"
+                   "<p>2 places. Step through them with Next and Previous, the arrow keys, a swipe, or the list of steps.</p>")
+    assert render("media.html", src=None, caption=Markup("<b>ours</b>"), credit="").count("<b>ours</b>") == 1
+    assert {p.name for p in TEMPLATES.iterdir()} >= {"popup.html", "tour_step.html", "story_text.html", "legend.html"}
+
+
+def test_the_map_and_its_outputs_import_no_loop():
+    import ast
+    from pathlib import Path
+
+    import storymap
+
+    root = Path(storymap.__file__).parent
+    imports = {}
+    for path in root.glob("*.py"):
+        found = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("storymap."):
+                found.add(node.module.split(".")[1])
+            elif isinstance(node, ast.ImportFrom) and node.module == "storymap":
+                found.update(alias.name for alias in node.names)
+        imports[path.stem] = found - {path.stem}
+
+    def reaches(start, target, seen=()):
+        return any(m == target or (m not in seen and reaches(m, target, (*seen, m))) for m in imports.get(start, ()))
+
+    for module in ("maps", "tours", "viewer", "export", "highlight", "figures", "assets", "escaping", "templating"):
+        assert not reaches(module, module), f"{module} imports itself through others"

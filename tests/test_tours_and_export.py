@@ -52,7 +52,7 @@ def test_html_export_is_self_contained(sample_map):
     assert "function storymapViewer(" in page and "L.map(" in page and "Copper under the frontier" in page
     data = json.loads(re.search(r"storymapViewer\(map_\w+, (\{.*?\})\);\n", page).group(1))
     assert data["text"] and data["steps"] and data["mode"] == "read"  # the text and the tour, a button apart
-    assert '"type": "FeatureCollection"' in page or '"FeatureCollection"' in page  # outlines inline
+    assert re.search(r'storymapMap\.background\(map_\w+, \{"type": "FeatureCollection"', page)  # outlines inline
 
 
 def test_geojson_round_trips(sample_map):

@@ -81,7 +81,7 @@ def test_only_a_web_address_becomes_the_original_link(gazetteer):
 def test_embed_code_is_responsive_or_fixed_and_escaped():
     code = embed_code('https://news.example/present?story=a&embed=true', 'Copper "under" <the> frontier')
     assert 'src="https://news.example/present?story=a&amp;embed=true"' in code
-    assert 'title="Copper &quot;under&quot; &lt;the&gt; frontier"' in code
+    assert 'title="Copper &#34;under&#34; &lt;the&gt; frontier"' in code
     assert "width:100%" in code and "clamp(" in code and " height=" not in code
     fixed = embed_code("https://news.example/present", "T", 640, 480)
     assert 'width="640" height="480"' in fixed and "max-width:100%" in fixed  # never wider than a phone

@@ -1,0 +1,111 @@
+/* Storymap's map layers: the legend, the country outlines, and the story's places.
+ *
+ * maps.py calls these with the map and JSON values it made (maps.MapCall): nothing is written
+ * into this file per story. Places' popups, tooltips and icons arrive as HTML that Storymap
+ * escaped (templates); the clustered layer builds its popups here from text nodes.
+ */
+var storymapMap = (function () {
+  'use strict';
+
+  // A folded <details>: one tap opens it (the story viewer opens it on a large map).
+  function legend(map, html) {
+    var control = L.control({position: 'bottomleft'});
+    control.onAdd = function () {
+      var box = L.DomUtil.create('details', 'sm-legend');
+      box.innerHTML = html;
+      L.DomEvent.disableClickPropagation(box);
+      return box;
+    };
+    control.addTo(map);
+  }
+
+  // Country outlines in a pane beneath the tiles: visible wherever tiles do not load. ``inline``
+  // is the GeoJSON itself (an exported file), else it is fetched from ``url``.
+  function background(map, inline, url) {
+    var pane = map.createPane('storymap-background');
+    pane.style.zIndex = 150;
+    var style = {color: '#8a8a8a', weight: 0.7, fillColor: '#f4f1ea', fillOpacity: 1};
+    function draw(data) {
+      // Canvas, not SVG: hundreds of outlines draw several times faster.
+      var renderer = L.canvas({pane: 'storymap-background'});
+      L.geoJSON(data, {pane: 'storymap-background', style: style, interactive: false,
+                       renderer: renderer}).addTo(map);
+    }
+    if (inline) { draw(inline); }
+    else { fetch(url).then(function (r) { return r.json(); }).then(draw); }
+  }
+
+  // Folium creates each marker with Leaflet's default icon before giving it ours: where its
+  // images are (the app), or the images themselves as data: URIs (an exported file).
+  function defaultIcon(map, imagePath, options) {
+    L.Icon.Default.imagePath = imagePath;
+    if (options) { L.Util.extend(L.Icon.Default.prototype.options, options); }
+  }
+
+  // A short story's places: a marker each, or a dashed area when approximate, with the
+  // tooltip and popup made in maps.py. Widest areas first, so smaller ones stay clickable.
+  function places(map, rows) {
+    map.storymapLayers = {};
+    rows.forEach(function (p) {
+      var layer = p.area
+        ? L.circle([p.lat, p.lon], {radius: p.area, color: p.color, weight: 2, dashArray: '6 4',
+                                    fill: true, fillColor: p.color, fillOpacity: 0.12,
+                                    className: 'sm-area sm-' + p.key})
+        : L.marker([p.lat, p.lon], {zIndexOffset: p.z, icon: L.divIcon({
+              html: p.icon, className: 'sm-icon', iconSize: [p.size, p.size],
+              iconAnchor: [p.size / 2, p.size / 2]})});
+      layer.bindTooltip(p.tooltip, {sticky: false});
+      if (p.popup) { layer.bindPopup(p.popup, {maxWidth: 300}); }
+      layer.addTo(map);
+      map.storymapLayers[p.key] = layer;
+    });
+  }
+
+  // Every place in one marker-cluster layer: clusters keep 10,000 places legible and fast.
+  // A row is [key, name, kind, lat, lon, precision_km, passages (sentence numbers), source];
+  // its popup is built when it is opened, from text nodes (nothing in it is parsed as HTML).
+  function clustered(map, rows, sentences, icons, labels, popups) {
+    var made = {};
+    map.storymapLayers = {};
+    function icon(kind, approx) {
+      var key = kind + (approx ? '~' : '');
+      if (!made[key]) {
+        made[key] = L.divIcon({html: icons[kind], className: 'sm-icon' + (approx ? ' sm-approx-icon' : ''),
+                               iconSize: [18, 18], iconAnchor: [9, 9]});
+      }
+      return made[key];
+    }
+    function popup(row) {
+      return function () {
+        var div = document.createElement('div');
+        div.className = 'sm-popup';
+        var h = document.createElement('h4'); h.textContent = row[1]; div.appendChild(h);
+        var k = document.createElement('div'); k.className = 'sm-kind'; k.textContent = labels[row[2]];
+        div.appendChild(k);
+        if (row[5] > 0) {
+          var a = document.createElement('div'); a.className = 'sm-approx';
+          a.textContent = 'Approximate location: within ' + row[5] + ' km'; div.appendChild(a);
+        }
+        row[6].forEach(function (i) {
+          var q = document.createElement('blockquote'); q.textContent = sentences[i]; div.appendChild(q);
+        });
+        var s = document.createElement('div'); s.className = 'sm-source';
+        s.textContent = 'Location: ' + row[7]; div.appendChild(s);
+        return div;
+      };
+    }
+    var group = L.markerClusterGroup({chunkedLoading: true, showCoverageOnHover: false});
+    var markers = rows.map(function (row) {
+      var marker = L.marker([row[3], row[4]], {icon: icon(row[2], row[5] > 0)});
+      marker.bindTooltip(document.createTextNode(row[1] + ' \u00b7 ' + labels[row[2]]));
+      if (popups) { marker.bindPopup(popup(row), {maxWidth: 320}); }
+      map.storymapLayers[row[0]] = marker;
+      return marker;
+    });
+    group.addLayers(markers);
+    map.addLayer(group);
+    map.storymapCluster = group;
+  }
+
+  return {legend: legend, background: background, defaultIcon: defaultIcon, places: places, clustered: clustered};
+})();
