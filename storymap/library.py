@@ -5,13 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from storymap.accounts import Editor
-from storymap.analysis import analyse, stored_places
 from storymap.articles import LibraryEntry, library_dir, load_library
 from storymap.gazetteer import Gazetteer
-from storymap.geocoders import OFFLINE, GeocoderChain, LookupProblem
-from storymap.storage import PlaceRecord, Storage
+from storymap.newsroom import add_story, look_up_online  # noqa: F401 - look_up_online was here first
+from storymap.storage import Storage
 
 SEEDER = Editor("storymap (story files)", via="seed")
+STORY_SUFFIXES = (".md", ".txt", ".markdown")
 
 
 def sync_files(storage: Storage, directory: Path, gazetteer: Gazetteer | None = None) -> list[LibraryEntry]:
@@ -25,12 +25,21 @@ def sync_files(storage: Storage, directory: Path, gazetteer: Gazetteer | None = 
     entries = load_library(directory)
     for entry in entries:
         if entry.story is not None and entry.slug not in known:
-            smap = analyse(entry.story, gazetteer)
             try:
-                storage.create_story(SEEDER, entry.story, stored_places(smap))
+                add_story(storage, SEEDER, entry.story, gazetteer, rename=False)
             except ValueError:
                 pass  # another process seeded it a moment ago
     return entries
+
+
+def fingerprint(directory: Path) -> tuple:
+    """What changes when a story file is added, removed or edited in ``directory``: the app seeds
+    the store again only then (a listing and a few file dates, cheap enough for every page)."""
+    try:
+        files = sorted(p for p in Path(directory).iterdir() if p.suffix.lower() in STORY_SUFFIXES)
+        return tuple((p.name, s.st_mtime_ns, s.st_size) for p in files for s in [p.stat()])
+    except OSError:
+        return ()  # no folder (yet): an empty library
 
 
 def seeded_storage(url: str | None = None, directory: Path | None = None,
@@ -41,20 +50,3 @@ def seeded_storage(url: str | None = None, directory: Path | None = None,
     storage = Storage(url)
     sync_files(storage, library_dir() if directory is None else directory, gazetteer)
     return storage
-
-
-def look_up_online(storage: Storage, editor: Editor, slug: str, chain: GeocoderChain,
-                   gazetteer: Gazetteer | None = None) -> tuple[list[PlaceRecord], list[LookupProblem]]:
-    """Ask the online geocoders again about a stored story's unplaced names (a retry after a failure).
-
-    Places found are added for review; places already in the story are left alone.
-    """
-    record = storage.load(slug)
-    retry = analyse(record.story(), gazetteer, chain=chain)
-    known = {(p.name, tuple(map(tuple, p.mentions))) for p in record.places}
-    added = []
-    for values in stored_places(retry):
-        fresh = (values["name"], tuple(map(tuple, values["mentions"]))) not in known
-        if values["geocoder"] != OFFLINE and fresh:
-            added.append(storage.add_place(editor, slug, {**values, "status": "found"}))
-    return added, retry.problems

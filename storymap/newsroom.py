@@ -1,0 +1,149 @@
+"""What editors do to the story store, whichever door they come in by.
+
+Each function is one action of the newsroom (add a story, use another place, correct a
+place, save the tour...), carried out on a :class:`~storymap.storage.Storage`: the rules
+about what is saved live here, once, and the app's pages only draw widgets and call these.
+The storage refuses a save made against a version someone has changed since
+(``ConflictError``); these functions pass that on, for the page to show.
+
+A form keeps the record it was opened on (``opened``): the functions that save a form
+compare the editor's values with it and save only what the editor changed, against its
+version, so another editor's save in between is never silently undone.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from typing import NamedTuple
+
+from storymap.accounts import Editor
+from storymap.analysis import analyse, stored_places
+from storymap.articles import Story
+from storymap.gazetteer import Gazetteer
+from storymap.geocoders import OFFLINE, GeocoderChain, LookupProblem
+from storymap.storage import ACCEPTED, PlaceRecord, Storage, StoryRecord
+
+EDITOR = "editor"  # who geocoded a place an editor placed by hand
+EDITORS_CHOICE = "editor's choice"  # ...or one an editor picked among the finder's other candidates
+STORY_FORM_FIELDS = ("title", "date", "dateline", "source", "url", "text")
+
+
+class Added(NamedTuple):
+    """A story stored with the places found in it, and what the online look-ups could not do."""
+
+    record: StoryRecord
+    problems: list[LookupProblem]
+    figures: int  # how many figures (amounts, shares...) were found in it
+
+
+def add_story(store: Storage, editor: Editor, story: Story, gazetteer: Gazetteer | None = None,
+              chain: GeocoderChain | None = None, rename: bool = True) -> Added:
+    """Find the places of ``story`` and store it with them, each waiting for an editor's review.
+
+    With ``rename``, a story whose slug is taken gets the next free one (``slug-2``: an
+    import never replaces a story); without, it is refused with ValueError.
+    """
+    if rename:
+        story = dataclasses.replace(story, slug=store.free_slug(story.slug))
+    found = analyse(story, gazetteer, chain=chain)
+    record = store.create_story(editor, story, stored_places(found))
+    return Added(record, found.problems, len(found.figures))
+
+
+def look_up_online(store: Storage, editor: Editor, slug: str, chain: GeocoderChain,
+                   gazetteer: Gazetteer | None = None) -> tuple[list[PlaceRecord], list[LookupProblem]]:
+    """Ask the online geocoders again about a stored story's unplaced names (a retry after a failure).
+
+    Places found are added for review; places already in the story are left alone.
+    """
+    record = store.load(slug)
+    retry = analyse(record.story(), gazetteer, chain=chain)
+    known = {(p.name, tuple(map(tuple, p.mentions))) for p in record.places}
+    added = []
+    for values in stored_places(retry):
+        fresh = (values["name"], tuple(map(tuple, values["mentions"]))) not in known
+        if values["geocoder"] != OFFLINE and fresh:
+            added.append(store.add_place(editor, slug, {**values, "status": "found"}))
+    return added, retry.problems
+
+
+def use_alternative(store: Storage, editor: Editor, opened: PlaceRecord, alternative: dict) -> PlaceRecord:
+    """Put another place (a runner-up of the finder's, or one searched for) in the place of
+    ``opened``: the editor chose it, so it is accepted."""
+    return store.update_place(
+        editor, opened.id, opened.version, name=alternative["name"], kind=alternative["kind"],
+        lat=alternative["lat"], lon=alternative["lon"], precision_km=alternative["precision_km"],
+        country=alternative["country"], gazetteer_id=alternative["id"], source=alternative["source"],
+        geocoder=EDITORS_CHOICE, status=ACCEPTED)
+
+
+def place_changes(opened: PlaceRecord, values: dict) -> dict:
+    """What an editor changed in a place's form. A place the editor moved, the editor geocoded."""
+    changes = {k: v for k, v in values.items() if v != getattr(opened, k)}
+    if {"lat", "lon"} & set(changes):
+        changes["geocoder"] = EDITOR
+    return changes
+
+
+def correct_place(store: Storage, editor: Editor, opened: PlaceRecord, values: dict) -> PlaceRecord | None:
+    """Save what the editor changed in a place's form; None when nothing was changed."""
+    changes = place_changes(opened, values)
+    return store.update_place(editor, opened.id, opened.version, **changes) if changes else None
+
+
+def mentions_of(text: str, words: str, occurrence: int = 1) -> list[list]:
+    """The mention of the ``occurrence``-th appearance of ``words`` in ``text``, as a place keeps
+    it (``[[start, end, words]]``); none for no words (a free annotation). ValueError says how
+    many times the words occur when there are fewer."""
+    if not words:
+        return []
+    starts = [i for i in range(len(text)) if text.startswith(words, i)]
+    if len(starts) < occurrence:
+        raise ValueError(f"“{words}” occurs {len(starts)} time(s) in the text.")
+    start = starts[occurrence - 1]
+    return [[start, start + len(words), words]]
+
+
+def add_place(store: Storage, editor: Editor, slug: str, values: dict, words: str = "",
+              mentions: list[list] = ()) -> PlaceRecord:
+    """A place the finder missed, tied to ``mentions`` of ``words`` (its label those words when
+    left empty), or a free annotation tied to none; the editor placed it."""
+    name = values.get("name", "").strip() or words
+    return store.add_place(editor, slug, {**values, "name": name, "mentions": list(mentions), "geocoder": EDITOR})
+
+
+def tour_fields(place: PlaceRecord) -> tuple:
+    """What the tour saves of a place: its step, whether it is hidden, its zoom."""
+    return place.tour_order, place.tour_hidden, place.tour_zoom
+
+
+def _whole_or_none(value) -> int | None:
+    """A table cell's number: empty cells (None, "", NaN) are none."""
+    if value is None or value == "" or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return int(value)
+
+
+def save_tour(store: Storage, editor: Editor, slug: str, opened: list[PlaceRecord],
+              rows: list[dict]) -> StoryRecord | None:
+    """Save the tour as edited in its table (``rows``: a ``step``, ``hidden`` and ``zoom`` for each
+    place of ``opened``, in order) in one transaction, against the tour as it was opened;
+    None when nothing was changed."""
+    changes = {}
+    for row, place in zip(rows, opened):
+        values = {"tour_order": _whole_or_none(row["step"]), "tour_hidden": bool(row["hidden"]),
+                  "tour_zoom": _whole_or_none(row["zoom"])}
+        changed = {k: v for k, v in values.items() if v != getattr(place, k)}
+        if changed:
+            changes[place.id] = changed
+    if not changes:
+        return None
+    return store.save_tour(editor, slug, {p.id: tour_fields(p) for p in opened}, changes)
+
+
+def edit_story(store: Storage, editor: Editor, opened: StoryRecord, values: dict) -> StoryRecord | None:
+    """Save what the editor changed in a story's form (an empty date is none); None when nothing was."""
+    values = {**values, "date": values.get("date") or None} if "date" in values else values
+    changes = {k: v for k, v in values.items() if v != getattr(opened, k)}
+    return store.update_story(editor, opened.slug, opened.version, **changes) if changes else None

@@ -1,0 +1,131 @@
+"""The newsroom's actions (storymap.newsroom), as the pages call them, on a real store."""
+
+import pytest
+
+from storymap import newsroom
+from storymap.accounts import Editor
+from storymap.importing import story_from_text
+from storymap.library import SEEDER, fingerprint, sync_files
+from storymap.storage import ConflictError, Storage
+
+ALICE, BOB = Editor("alice"), Editor("bob")
+TEXT = "Rivers rose in Peshawar and Charsadda, officials in Islamabad said. Peshawar stayed shut."
+
+
+@pytest.fixture
+def store(tmp_path):
+    return Storage(f"sqlite:///{tmp_path / 'store.sqlite3'}")
+
+
+@pytest.fixture
+def story(store, gazetteer):
+    """A short story added by alice: its slug."""
+    return newsroom.add_story(store, ALICE, story_from_text("Floods", TEXT), gazetteer).record.slug
+
+
+def place(store, slug, key):
+    return next(p for p in store.load(slug).places if p.key == key)
+
+
+def test_a_story_is_added_with_its_places_to_review_and_a_taken_slug_is_not_replaced(store, gazetteer):
+    added = newsroom.add_story(store, ALICE, story_from_text("Floods", TEXT), gazetteer)
+    assert added.record.slug == "floods" and added.problems == []
+    assert {"peshawar", "islamabad"} <= {p.key for p in added.record.places}
+    assert {p.status for p in added.record.places} == {"found"}
+    again = newsroom.add_story(store, BOB, story_from_text("Floods", "Rain in Lahore."), gazetteer)
+    assert again.record.slug == "floods-2" and store.load("floods").text == TEXT
+    with pytest.raises(ValueError, match="exists already"):
+        newsroom.add_story(store, BOB, story_from_text("Floods", "Rain in Lahore."), gazetteer, rename=False)
+    assert store.slugs() == ["floods", "floods-2"]
+
+
+def test_a_runner_up_used_instead_is_the_editors_choice_and_accepted(store, story):
+    peshawar = place(store, story, "peshawar")
+    other = {"id": "x:1", "name": "Peshawar District", "kind": "region", "lat": 34.0, "lon": 71.6,
+             "precision_km": 30.0, "country": "PK", "source": "a search"}
+    saved = newsroom.use_alternative(store, ALICE, peshawar, other)
+    assert (saved.name, saved.kind, saved.lat, saved.gazetteer_id) == ("Peshawar District", "region", 34.0, "x:1")
+    assert (saved.status, saved.geocoder) == ("accepted", "editor's choice")
+    with pytest.raises(ConflictError):  # bob had it open on the version before
+        newsroom.use_alternative(store, BOB, peshawar, other)
+
+
+def test_a_correction_saves_only_what_changed_and_a_moved_place_was_placed_by_the_editor(store, story):
+    peshawar = place(store, story, "peshawar")
+    form = peshawar.values()
+    assert newsroom.correct_place(store, ALICE, peshawar, form) is None  # nothing changed, nothing saved
+    assert newsroom.correct_place(store, ALICE, peshawar, {**form, "note": "Checked"}).geocoder == peshawar.geocoder
+    noted = place(store, story, "peshawar")
+    moved = newsroom.correct_place(store, BOB, noted, {**noted.values(), "lat": 34.1})
+    assert (moved.lat, moved.geocoder, moved.note) == (34.1, "editor", "Checked")
+    assert [c.fields_changed for c in store.history(story)[:2]] == [["geocoder", "lat"], ["note"]]
+
+
+def test_a_correction_on_a_stale_form_keeps_the_other_editors_change(store, story):
+    peshawar = place(store, story, "peshawar")
+    newsroom.correct_place(store, BOB, peshawar, {**peshawar.values(), "source": "Bob's source"})
+    with pytest.raises(ConflictError):
+        newsroom.correct_place(store, ALICE, peshawar, {**peshawar.values(), "note": "Alice's note"})
+    assert place(store, story, "peshawar").source == "Bob's source"
+
+
+def test_mentions_are_found_by_occurrence():
+    assert newsroom.mentions_of(TEXT, "Peshawar") == [[15, 23, "Peshawar"]]
+    second = TEXT.rindex("Peshawar")
+    assert newsroom.mentions_of(TEXT, "Peshawar", 2) == [[second, second + 8, "Peshawar"]]
+    assert newsroom.mentions_of(TEXT, "") == []  # a free annotation
+    assert newsroom.mentions_of("aaa", "aa", 2) == [[1, 3, "aa"]]
+    with pytest.raises(ValueError, match="“Peshawar” occurs 2 time"):
+        newsroom.mentions_of(TEXT, "Peshawar", 3)
+
+
+def test_an_added_place_is_named_by_its_words_and_placed_by_the_editor(store, story):
+    mentions = newsroom.mentions_of(TEXT, "officials", 1)
+    added = newsroom.add_place(store, ALICE, story, {"name": "  ", "kind": "site", "lat": 34.0, "lon": 71.5},
+                               "officials", mentions)
+    assert (added.name, added.status, added.geocoder, added.mentions) == ("officials", "added", "editor", mentions)
+    note = newsroom.add_place(store, ALICE, story, {"name": "Camp", "kind": "site", "lat": 34.2, "lon": 71.4})
+    assert (note.name, note.mentions) == ("Camp", [])
+
+
+def test_the_tour_is_saved_in_one_transaction_against_the_tour_as_opened(store, story):
+    opened = [p for p in store.load(story).places]
+    rows = [{"step": None, "hidden": False, "zoom": float("nan")} for _ in opened]  # a table's empty cells
+    assert newsroom.save_tour(store, ALICE, story, opened, rows) is None
+    rows[0] = {"step": 2.0, "hidden": False, "zoom": 9}
+    rows[1] = {"step": 1, "hidden": True, "zoom": None}
+    saved = {p.id: p for p in newsroom.save_tour(store, ALICE, story, opened, rows).places}
+    assert newsroom.tour_fields(saved[opened[0].id]) == (2, False, 9)
+    assert newsroom.tour_fields(saved[opened[1].id]) == (1, True, None)
+    # Bob's table was opened before Alice saved: his whole tour is refused, none of it saved.
+    bob_rows = [{"step": None, "hidden": False, "zoom": None} for _ in opened]
+    bob_rows[-1] = {"step": 5, "hidden": False, "zoom": None}
+    bob_rows[0] = {"step": 3, "hidden": False, "zoom": None}
+    with pytest.raises(ConflictError):
+        newsroom.save_tour(store, BOB, story, opened, bob_rows)
+    assert newsroom.tour_fields(place(store, story, opened[-1].key)) == (None, False, None)
+
+
+def test_a_story_edit_saves_only_the_changed_fields(store, story):
+    opened = store.load(story)
+    form = {"title": "Floods", "date": "", "dateline": "", "source": "", "url": "", "text": TEXT}
+    assert newsroom.edit_story(store, ALICE, opened, form) is None  # an empty date is no date
+    saved = newsroom.edit_story(store, ALICE, opened, {**form, "title": "Floods in the north", "date": "2026-03-01"})
+    assert (saved.title, saved.date) == ("Floods in the north", "2026-03-01")
+    assert store.history(story)[0].fields_changed == ["date", "title"]
+
+
+def test_the_library_seeds_new_files_only_and_its_fingerprint_follows_the_files(store, gazetteer, tmp_path):
+    folder = tmp_path / "stories"
+    folder.mkdir()
+    assert fingerprint(folder) == () and fingerprint(tmp_path / "none") == ()
+    (folder / "floods.md").write_text(f"---\ntitle: Floods\n---\n{TEXT}\n", encoding="utf-8")
+    (folder / "notes.json").write_text("{}", encoding="utf-8")
+    first = fingerprint(folder)
+    assert [name for name, *_ in first] == ["floods.md"]
+    sync_files(store, folder, gazetteer)
+    assert store.history("floods")[0].editor == SEEDER.name
+    (folder / "floods.md").write_text(f"---\ntitle: Floods, updated\n---\n{TEXT} Again.\n", encoding="utf-8")
+    assert fingerprint(folder) != first
+    sync_files(store, folder, gazetteer)
+    assert store.load("floods").title == "Floods"  # the stored story is the editors' now
