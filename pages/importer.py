@@ -2,12 +2,15 @@
 
 import streamlit as st
 
-from pages._resources import gazetteer, geocoder_chain, sign_in, storage
-from storymap.analysis import analyse, stored_places
+from pages._navigation import through_app
+from pages._resources import gazetteer, geocoder_chain, storage
+from pages._sign_in import sign_in
 from storymap.articles import StoryError
 from storymap.escaping import markdown_text as md
 from storymap.importing import FetchError, check_file, story_from_file, story_from_text, story_from_url
+from storymap.newsroom import add_story
 
+through_app()
 editor = sign_in("Import a story")
 if editor is None:
     st.stop()
@@ -44,16 +47,14 @@ if story is not None:
     chain, off = geocoder_chain()
     if off:
         st.warning(f"Online geocoders are off: {md(off)}")
-    story.slug = storage().free_slug(story.slug)
     with st.status("Finding the places in the story…", expanded=True) as status:
         st.write("Looking names up in the offline gazetteer" + (" and online" if chain.online else "") + "…")
-        smap = analyse(story, gazetteer(), chain=chain)
-        st.write(f"Found {len(smap.places)} places and {len(smap.figures)} figures.")
-        record = storage().create_story(editor, story, stored_places(smap))
-        status.update(label=f"Imported “{record.title}”", state="complete")
-    for problem in smap.problems:
+        record, problems, figures = add_story(storage(), editor, story, gazetteer(), chain)  # a free slug
+        st.write(f"Found {len(record.places)} places and {figures:d} figures.")
+        status.update(label=f"Imported “{md(record.title)}”", state="complete")
+    for problem in problems:
         st.warning(f"“{md(problem.name)}” could not be looked up with {md(problem.geocoder)}: {md(problem.reason)}. "
                    "The story opens with what the offline gazetteer found; retry from the editor later.")
-    if not smap.problems and not story.warnings:
+    if not problems and not story.warnings:
         st.switch_page("pages/reader.py", query_params={"story": record.slug})
     st.page_link("pages/reader.py", label="Open it in the reader", query_params={"story": record.slug})

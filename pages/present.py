@@ -4,7 +4,9 @@ from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 
-from pages._resources import show_viewer, storage, story_boundary, story_labels, story_map
+from pages._navigation import through_app
+from pages._resources import storage, story_labels, story_map
+from pages._viewer import show_viewer, story_boundary
 from storymap.escaping import markdown_text as md
 from storymap.export import EMBED_HEIGHT, FORMATS, MIME_TYPES, data_uri_media, embed_code, export, file_name
 from storymap.tours import step_count
@@ -12,6 +14,7 @@ from storymap.viewer import TOUR
 
 FORMAT_NAMES = {fmt: "StoryMapJS" if fmt == "storymapjs" else fmt.upper() for fmt in FORMATS}
 
+through_app()
 store = storage()
 labels = story_labels()
 # The address names the story; without one (a click in the menu), the story last read or presented.

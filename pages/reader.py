@@ -2,9 +2,13 @@
 
 import streamlit as st
 
-from pages._resources import show_viewer, storage, story_boundary, story_files, story_map
+from pages._navigation import through_app
+from pages._resources import storage, story_files, story_map
+from pages._viewer import show_viewer, story_boundary
 from storymap.escaping import markdown_text as md
 from storymap.viewer import READ
+
+through_app()
 
 files = story_files()
 labels = storage().labels()

@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
+from tests.apptest import app
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "stories" / "pakistan-copper.md"
@@ -23,10 +23,7 @@ def library(tmp_path, monkeypatch):
 
 
 def run(query=None):
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    for key, value in (query or {}).items():
-        at.query_params[key] = value
-    return at.run()
+    return app(query=query).run()
 
 
 def viewer(at) -> tuple[str, dict]:

@@ -5,10 +5,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from storymap.accounts import Editor, hash_password
 from storymap.storage import Storage
+from tests.apptest import app
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "stories" / "pakistan-copper.md"
@@ -26,11 +26,7 @@ def env(tmp_path, monkeypatch):
 
 
 def editor_page(session=None):
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.switch_page("pages/editor.py")
-    for key, value in (session or {}).items():
-        at.session_state[key] = value
-    return at.run()
+    return app("editor", session=session).run()
 
 
 def signed_in():
@@ -57,7 +53,7 @@ def test_a_wrong_password_is_refused(env):
 
 
 def test_the_reader_page_offers_no_way_to_change_anything(env):
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    at = app().run()
     assert not at.exception
     assert not at.text_input and not at.text_area and not at.file_uploader
     assert all("Save" not in b.label and "Undo" not in b.label for b in at.button)

@@ -1,17 +1,15 @@
 """The import page through AppTest, against local servers for URLs and Nominatim."""
 
 import re
-from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from storymap.accounts import hash_password
 from storymap.storage import Storage
+from tests.apptest import app
 from tests.servers import NominatimServer, WebServer
 from tests.test_importing import ARTICLE
 
-ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
@@ -26,9 +24,7 @@ def env(tmp_path, monkeypatch):
 
 
 def import_page(signed_in=True):
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.switch_page("pages/importer.py")
-    at = at.run()
+    at = app("importer").run()
     if signed_in:
         at.text_input[0].input("alice")
         at.text_input[1].input("pw")

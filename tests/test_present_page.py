@@ -4,7 +4,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
+
+from tests.apptest import app
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -18,11 +19,7 @@ def env(tmp_path, monkeypatch):
 
 
 def present(query):
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.switch_page("pages/present.py")
-    for k, v in query.items():
-        at.query_params[k] = v
-    return at.run()
+    return app("present", query=query).run()
 
 
 def test_present_page_offers_embed_code_and_downloads(env):
@@ -57,9 +54,7 @@ def test_the_story_a_reader_picked_is_the_one_presented(env, tmp_path):
     # The menu's links carry no address: "Present the story" used to open the first story.
     (tmp_path / "second.md").write_text("---\ntitle: A second story\n---\nRains fell on Karachi and Lahore.\n",
                                         encoding="utf-8")
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.query_params["story"] = "second"
-    at = at.run()
+    at = app(query={"story": "second"}).run()
     assert not at.exception
     at.query_params.clear()
     at.switch_page("pages/present.py")

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 from streamlit.runtime.context import ContextProxy
-from streamlit.testing.v1 import AppTest
 
 from storymap.accounts import SignInGuard, hash_password
+from tests.apptest import app
 from tests.browsing import free_port, stop
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,7 +46,7 @@ def clock(tmp_path, monkeypatch):
     monkeypatch.setenv("STORYMAP_DATABASE_URL", f"sqlite:///{tmp_path / 'store.sqlite3'}")
     monkeypatch.setenv("STORYMAP_EDITORS", f"alice={hash_password('copper-2026', 1000)}")
     clock = Clock()
-    monkeypatch.setattr("pages._resources.SIGN_INS", SignInGuard(clock=clock))
+    monkeypatch.setattr("pages._sign_in.SIGN_INS", SignInGuard(clock=clock))
     return clock
 
 
@@ -57,9 +57,7 @@ def sign_in(at, name, password):
 
 
 def editor_page():
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.switch_page("pages/editor.py")
-    return at.run()
+    return app("editor").run()
 
 
 def test_after_five_wrong_passwords_the_name_must_wait_even_with_the_right_one(clock):

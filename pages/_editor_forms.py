@@ -1,0 +1,78 @@
+"""What the editor's forms share: a form keeps the version it was opened on, saves only what
+the editor changed against it, and shows another editor's save instead of undoing it."""
+
+import streamlit as st
+
+from storymap.escaping import markdown_text as md
+from storymap.storage import ACCEPTED, ADDED, FOUND, REJECTED, ConflictError, NotFound
+
+STATUS_LABELS = {FOUND: "Found (not reviewed)", ACCEPTED: "Accepted", REJECTED: "Rejected: not drawn",
+                 ADDED: "Added by an editor"}
+
+
+def parse_number(label: str, raw: str) -> float:
+    try:
+        return float(str(raw).strip())
+    except ValueError:
+        raise ValueError(f"The {label} must be a number, not “{raw}”.") from None  # shown through md()
+
+
+def forget(prefix: str) -> None:
+    """Drop a form's typed values, so it shows what is saved now."""
+    for key in [k for k in st.session_state if str(k).startswith(f"{prefix}-")]:
+        del st.session_state[key]
+
+
+def say(message: str) -> None:
+    """Say ``message`` once the page has been drawn again (after a save and its rerun)."""
+    st.session_state["said"] = message
+
+
+def save(write, prefix: str, done: str = "Saved.") -> bool:
+    """Run one save. A conflict shows the other edit and offers to drop what was typed under
+    ``prefix``; a bad value shows why. After a save the form forgets its typing and its version,
+    and ``done`` is said once the page has been drawn again."""
+    try:
+        if not write():
+            return False  # nothing had changed: nothing to save or to say
+    except ConflictError as exc:
+        show_conflict(exc)
+        st.button("Discard my changes and load theirs", key=f"{prefix}-reload", on_click=forget, args=(prefix,))
+        return False
+    except (ValueError, NotFound) as exc:
+        st.error(md(exc))
+        return False
+    forget(prefix)
+    say(done)
+    return True
+
+
+def show_conflict(exc: ConflictError) -> None:
+    st.error(md(exc))
+    change = exc.change
+    if change:
+        before, after = change.before or {}, change.after or {}
+        st.markdown(f"What {md(change.editor)} saved at {change.at:%H:%M:%S}:\n" + "\n".join(
+            f"- {md(field)}: {md(readable(before.get(field)))} → {md(readable(after.get(field)))}"
+            for field in change.fields_changed))
+
+
+def readable(value) -> str:
+    """A stored value as an editor reads it (a status by its label)."""
+    if isinstance(value, (str, type(None))):
+        return STATUS_LABELS.get(value, "—" if value in (None, "") else str(value))
+    return str(value)
+
+
+def opened(key: str, current):
+    """What a form was opened on (a record, with its version): it saves only what the editor
+    changed since, against that version, so another editor's save is never silently undone."""
+    return st.session_state.setdefault(f"{key}-opened", current)
+
+
+def changed_since(key: str, changed: bool, what: str) -> None:
+    """Say so when someone saved what this form shows, and offer to load it."""
+    if changed:
+        st.info(f"Someone saved {md(what)} since you opened it. Saving from here keeps their change "
+                "unless you change the same thing; you can also load what is saved now.")
+        st.button("Load what is saved now", key=f"{key}-load", on_click=forget, args=(key,))

@@ -1,0 +1,45 @@
+"""The editor's History tab (every change, each one undoable) and Export / import tab."""
+
+import json
+
+import streamlit as st
+
+from pages._editor_forms import say
+from storymap.escaping import markdown_text as md
+from storymap.schema import SchemaError, read_story_file
+from storymap.storage import ConflictError, NotFound
+
+
+def history_tab(store, editor, record) -> None:
+    names = {p.id: p.name for p in record.places}
+    for change in store.history(record.slug)[:200]:
+        with st.container(border=True):
+            c1, c2 = st.columns([5, 1])
+            subject = names.get(change.place_id, "the story")
+            c1.write(f"**{md(change.action)}** · {md(subject)} · {md(change.editor)} · {change.at:%Y-%m-%d %H:%M:%S}")
+            if change.before or change.after:
+                c1.json({"before": change.before, "after": change.after}, expanded=False)
+            if change.action != "create story" and c2.button("Undo", key=f"undo-{change.id}"):
+                try:
+                    store.undo(editor, change.id)
+                    say(f"Undid “{change.action}”.")
+                    st.rerun()
+                except (ConflictError, ValueError, NotFound) as exc:
+                    st.error(md(exc))
+
+
+def transfer_tab(store, editor, slug: str) -> None:
+    st.download_button("Download this story as JSON",
+                       json.dumps(store.export_json(slug), ensure_ascii=False, indent=1),
+                       file_name=f"{slug}.storymap.json", mime="application/json")
+    upload = st.file_uploader("Import a story exported from Storymap", type=["json"], key="import-json")
+    if upload is not None and st.button("Import"):
+        try:
+            imported = store.import_json(editor, read_story_file(upload.getvalue()))
+            st.success(f"Imported “{md(imported.title)}” as “{md(imported.slug)}”.")
+            st.link_button("Edit it", f"/editor?story={imported.slug}")
+        except SchemaError as exc:
+            st.error("This file cannot be imported; nothing was stored:")
+            st.markdown("\n".join(f"- {md(problem)}" for problem in exc.problems))
+        except ValueError as exc:
+            st.error(f"This file cannot be imported; nothing was stored. {md(exc)}")

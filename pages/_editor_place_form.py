@@ -1,0 +1,89 @@
+"""The place form (correcting a place, adding one), its map to click, and the Add a place tab."""
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from pages._editor_forms import forget, parse_number, say
+from pages._resources import media_url, vendor_assets
+from storymap import maps, newsroom
+from storymap.escaping import markdown_text as md
+from storymap.places import KIND_LABELS, KINDS, Place
+
+
+def place_form(store, editor, prefix: str, values: dict) -> dict | None:
+    """Fields shared by correcting and adding a place; returns the new values or None."""
+    media = str(values.get("media_url", ""))
+    defaults = {"name": values.get("name", ""), "kind": values.get("kind", "city"), "lat": str(values.get("lat", "")),
+                "lon": str(values.get("lon", "")), "precision": str(values.get("precision_km", 0)),
+                "note": values.get("note", ""), "source": values.get("source", ""),
+                "media-url": "" if media.startswith("media:") else media,
+                "caption": values.get("media_caption", ""), "credit": values.get("media_credit", "")}
+    for field, default in defaults.items():
+        st.session_state.setdefault(f"{prefix}-{field}", default)  # a map click may have set lat/lon already
+    with st.container(border=True):
+        name = st.text_input("Label", key=f"{prefix}-name")
+        kind = st.selectbox("Kind", list(KINDS), format_func=KIND_LABELS.get, key=f"{prefix}-kind")
+        c1, c2, c3 = st.columns(3)
+        lat = c1.text_input("Latitude", key=f"{prefix}-lat")
+        lon = c2.text_input("Longitude", key=f"{prefix}-lon")
+        precision = c3.text_input("Precision (km radius, 0 = exact)", key=f"{prefix}-precision")
+        note = st.text_area("Note (shown to readers)", key=f"{prefix}-note")
+        source = st.text_input("Source of the location", key=f"{prefix}-source")
+        m1, m2 = st.columns(2)
+        image_url = m1.text_input("Image address (http/https)", key=f"{prefix}-media-url")
+        upload = m2.file_uploader("…or upload an image (5 MB at most)", type=None, key=f"{prefix}-upload")
+        caption = m1.text_input("Image caption", key=f"{prefix}-caption")
+        credit = m2.text_input("Image credit", key=f"{prefix}-credit")
+        if not st.button("Save", key=f"{prefix}-save", type="primary"):
+            return None
+    try:
+        out = {"name": name, "kind": kind, "lat": parse_number("latitude", lat),
+               "lon": parse_number("longitude", lon), "precision_km": parse_number("precision", precision),
+               "note": note, "source": source, "media_caption": caption, "media_credit": credit,
+               "media_url": image_url.strip() or values.get("media_url", "")}
+        if upload is not None:
+            out["media_url"] = store.save_media(editor, upload.getvalue())
+        return out
+    except ValueError as exc:
+        st.error(md(exc))
+        return None
+
+
+def pick_on_map(story_map, prefix: str, lat: float, lon: float, kind: str, precision_km: float) -> None:
+    """A small map of the story opened on this place, at a zoom that suits it (a country whole,
+    a mine close up): a click sets the latitude and longitude fields."""
+    here = Place("here", "here", kind, lat, lon, precision_km=precision_km)
+    fmap = maps.build_map(story_map, vendor_assets(), tiles=maps.tiles_setting(), height=320, focus=here,
+                          media_url=media_url())
+    st.caption("Click the map to set the position.")
+    state = st_folium(fmap, key=f"{prefix}-map", height=320, use_container_width=True,
+                      returned_objects=["last_clicked"])
+    clicked = (state or {}).get("last_clicked")
+    if clicked and clicked != st.session_state.get(f"{prefix}-clicked"):
+        st.session_state[f"{prefix}-clicked"] = clicked
+        st.session_state[f"{prefix}-lat"] = f"{clicked['lat']:.5f}"
+        st.session_state[f"{prefix}-lon"] = f"{clicked['lng']:.5f}"
+        st.rerun()
+
+
+def add_tab(store, editor, record) -> None:
+    """Add a place the finder missed, or a free annotation."""
+    st.write("Add a place the finder missed, tied to words of the text, or a free annotation tied to none.")
+    words = st.text_input("The words in the text (leave empty for a free annotation)", key="add-words")
+    occurrence = st.number_input("Which occurrence of these words", min_value=1, value=1, step=1, key="add-nth")
+    mentions = []
+    try:
+        mentions = newsroom.mentions_of(record.text, words, occurrence)
+    except ValueError as exc:
+        st.warning(md(exc))
+    for start, end, _ in mentions:
+        st.caption(f"…{md(record.text[max(0, start - 60):end + 60])}…")
+    new = place_form(store, editor, "add", {"name": words, "kind": "site", "lat": "", "lon": "", "precision_km": 0})
+    if new is not None:
+        try:
+            added = newsroom.add_place(store, editor, record.slug, new, words, mentions)
+            forget("add")
+            say(f"Added “{added.name}”.")
+            st.rerun()
+        except ValueError as exc:
+            st.error(md(exc))

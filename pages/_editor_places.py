@@ -1,0 +1,77 @@
+"""The editor's Places tab: every place of the story, and the review of one."""
+
+import streamlit as st
+
+from pages._editor_forms import STATUS_LABELS, changed_since, opened, save
+from pages._editor_place_form import pick_on_map, place_form
+from pages._resources import gazetteer
+from storymap import newsroom
+from storymap.escaping import markdown_text as md
+from storymap.places import KIND_LABELS
+from storymap.storage import ACCEPTED, ADDED, FOUND, REJECTED
+
+
+def places_tab(store, editor, record, story_map, chain, geocoders_off) -> None:
+    for name, why in story_map.broken if story_map else ():
+        st.warning(f"“{md(name)}” cannot be drawn ({md(why)}): correct it below or reject it.")
+    if geocoders_off:
+        st.warning(f"Online geocoders are off: {md(geocoders_off)}")
+    if chain.online and st.button("Look up names the gazetteer lacks, online", key="online-again"):
+        added, problems = newsroom.look_up_online(store, editor, record.slug, chain, gazetteer())
+        for place in added:
+            st.success(f"Found “{md(place.name)}” with {md(place.geocoder)}.")
+        for problem in problems:
+            st.warning(f"“{md(problem.name)}” could not be looked up with {md(problem.geocoder)}: {md(problem.reason)}.")
+    if not record.places:
+        st.info("No places yet: add one.")
+    rows = [{"place": p.name, "kind": KIND_LABELS.get(p.kind, p.kind), "status": STATUS_LABELS.get(p.status, p.status),
+             "confidence": f"{p.confidence:.0%}", "lat": p.lat, "lon": p.lon, "mentions": len(p.mentions),
+             "placed by": p.geocoder, "when": p.located_at}
+            for p in record.places]
+    st.dataframe(rows, hide_index=True, width="stretch")
+    by_id = {p.id: p for p in record.places}
+    chosen_id = st.selectbox("Review a place", list(by_id), format_func=lambda i: by_id[i].name, key="review")
+    if chosen_id in by_id:
+        review(store, editor, by_id[chosen_id], story_map, chain)
+
+
+def review(store, editor, place, story_map, chain) -> None:
+    """One place: the decision, another place instead, the map and the form.
+
+    The form keeps the place as it was opened: it saves only what this editor changed, against
+    that version; if someone saved meanwhile, the save is refused with their change shown, and
+    nothing typed here is lost."""
+    prefix = f"p{place.id}"
+    was = opened(prefix, place)
+    changed_since(prefix, place.version != was.version, f"“{place.name}”")
+    st.write(f"**{md(was.name)}** — {STATUS_LABELS[was.status]}; confidence {was.confidence:.0%}")
+    if was.reason:
+        st.caption(f"Why: {md(was.reason)}")
+    status_options = [ADDED] if was.status == ADDED else [FOUND, ACCEPTED, REJECTED]
+    status = st.radio("Decision", status_options, index=status_options.index(was.status),
+                      format_func=STATUS_LABELS.get, horizontal=True, key=f"{prefix}-status")
+    if status != was.status and save(lambda: store.update_place(editor, was.id, was.version, status=status),
+                                     prefix, f"“{place.name}”: {STATUS_LABELS[status]}."):
+        st.rerun()
+    alternatives = {f"{r['name']} ({r['country']}, {KIND_LABELS[r['kind']]})": r for r in was.runners_up}
+    query = st.text_input("Search the gazetteer for another place", key=f"{prefix}-search")
+    if query:
+        for found in chain.search(query):
+            alternatives[f"{found.name} ({found.country}, {KIND_LABELS[found.kind]}) — search"] = found.to_dict()
+        if not any(k.endswith("— search") for k in alternatives):
+            st.warning(f"Nothing called “{md(query)}” in the gazetteer" + (" or online." if chain.online else "."))
+        for problem in chain.problems:
+            st.warning(f"{md(problem.geocoder)} could not look up “{md(problem.name)}”: {md(problem.reason)}.")
+    if alternatives:
+        pick = st.selectbox("Use another place instead", ["—"] + list(alternatives), key=f"{prefix}-alt")
+        if pick != "—" and st.button("Use it", key=f"{prefix}-use"):
+            alt = alternatives[pick]
+            if save(lambda: newsroom.use_alternative(store, editor, was, alt), prefix,
+                    f"“{place.name}” is now {alt['name']}."):
+                st.rerun()
+    if story_map is not None:
+        pick_on_map(story_map, prefix, was.lat, was.lon, was.kind, was.precision_km)
+    new = place_form(store, editor, prefix, was.values())
+    if new is not None and save(lambda: newsroom.correct_place(store, editor, was, new), prefix,
+                                f"Saved “{new['name']}”."):
+        st.rerun()
