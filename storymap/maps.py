@@ -12,7 +12,6 @@ as a precise pin.
 
 from __future__ import annotations
 
-import os
 import re
 from functools import lru_cache
 from typing import Callable
@@ -26,6 +25,7 @@ from storymap.analysis import StoryMap
 from storymap.assets import Assets
 from storymap.escaping import html_text, js_json
 from storymap.places import CITY, COUNTRY, KIND_LABELS, KINDS, LANDFORM, REGION, SITE, Place, ResolvedPlace
+from storymap.settings import current as current_settings
 from storymap.templating import TEMPLATES, render
 
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
@@ -150,7 +150,7 @@ def _background(assets: Assets) -> MapCall:
 
 def tiles_setting() -> str | None:
     """Online tiles by default; ``STORYMAP_TILES=none`` for none, or a URL template."""
-    value = os.environ.get("STORYMAP_TILES", "osm").strip()
+    value = current_settings().tiles
     if value.lower() in ("", "none", "off"):
         return None
     return OSM_TILES if value.lower() == "osm" else value

@@ -14,6 +14,11 @@ from pathlib import Path
 from typing import Mapping
 
 
+GEOCODER_PREFIXES = ("STORYMAP_GEOCODER", "STORYMAP_GEOCODE_", "STORYMAP_NOMINATIM_", "STORYMAP_PHOTON_",
+                     "STORYMAP_ARCGIS_")
+"""The online geocoders' settings (see :func:`storymap.geocoders.chain_from_settings`)."""
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str = ""  # STORYMAP_DATABASE_URL: any SQLAlchemy URL; "" = a SQLite file in data_home
@@ -24,7 +29,7 @@ class Settings:
     tiles: str = "osm"  # STORYMAP_TILES: osm, none, or a tile URL template
     spacy_model: str = ""  # STORYMAP_SPACY_MODEL: an optional second recogniser
     fetch_allow: frozenset[str] = frozenset()  # STORYMAP_FETCH_ALLOW: hosts exempt from the public-address rule
-    geocoders: Mapping[str, str] = field(default_factory=dict)  # STORYMAP_GEOCODER*: see geocoders.py
+    geocoders: Mapping[str, str] = field(default_factory=dict)  # GEOCODER_PREFIXES: see geocoders.py
     data_home: Path = Path("~/.local/share").expanduser()  # XDG_DATA_HOME
     cache_home: Path = Path("~/.cache").expanduser()  # XDG_CACHE_HOME
 
@@ -36,7 +41,7 @@ class Settings:
             stories=get("STORYMAP_STORIES"), data=get("STORYMAP_DATA"), cache=get("STORYMAP_CACHE"),
             tiles=get("STORYMAP_TILES", "osm"), spacy_model=get("STORYMAP_SPACY_MODEL"),
             fetch_allow=frozenset(h.strip() for h in get("STORYMAP_FETCH_ALLOW").split(",") if h.strip()),
-            geocoders={k: v for k, v in env.items() if k.startswith(("STORYMAP_GEOCODER", "STORYMAP_GEOCODE_"))},
+            geocoders={k: v for k, v in env.items() if k.startswith(GEOCODER_PREFIXES)},
             data_home=Path(get("XDG_DATA_HOME") or Path("~/.local/share").expanduser()),
             cache_home=Path(get("XDG_CACHE_HOME") or Path("~/.cache").expanduser()),
         )

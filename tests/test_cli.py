@@ -63,3 +63,24 @@ def test_import_checks_a_story_file_and_stores_it_or_nothing(empty_store, tmp_pa
     assert main(["import", str(good)]) == 0
     assert "as pakistan-copper-2" in capsys.readouterr().err
     assert Storage(empty_store).slugs() == ["pakistan-copper", "pakistan-copper-2"]
+
+
+def test_every_setting_is_read_through_storymap_settings_and_listed_in_the_readme():
+    """No module but storymap.settings reads the environment; every STORYMAP_ name it knows is in the README."""
+    import ast
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    readers = []
+    for path in sorted((root / "storymap").rglob("*.py")):
+        if path.name == "settings.py" or "migrations" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Attribute) and node.attr in ("environ", "getenv"):
+                readers.append(f"{path.relative_to(root)}:{node.lineno}")
+    assert readers == []
+    named = set(re.findall(r"STORYMAP_[A-Z_]+[A-Z]", (root / "storymap" / "settings.py").read_text()
+                           + (root / "storymap" / "geocoders.py").read_text()))
+    readme = (root / "README.md").read_text()
+    assert {n for n in named if n not in readme} == set()
