@@ -15,7 +15,8 @@ from storymap.gazetteer import Gazetteer, default_gazetteer
 from storymap.geocoders import OFFLINE, Deadline, GeocoderChain, LookupProblem
 from storymap.geoparsing import find_unknown_names, geoparse
 from storymap.ner import configured as configured_ner
-from storymap.places import CITY, COUNTRY, LANDFORM, REGION, SITE, Mention, Origin, Place, ResolvedPlace
+from storymap.places import (CITY, COUNTRY, LANDFORM, REGION, SITE, Media, Mention, Origin, Place, ResolvedPlace,
+                             TourStop)
 
 
 SPECIFICITY = {SITE: 4, CITY: 3, REGION: 2, LANDFORM: 1, COUNTRY: 0}
@@ -29,7 +30,6 @@ class StoryMap:
     sentences: list[Sentence]
     focus: dict[str, float] = field(default_factory=dict)
     unresolved: list[Mention] = field(default_factory=list)
-    records: dict = field(default_factory=dict)  # key -> storage.PlaceRecord, when read from storage
     problems: list = field(default_factory=list)  # LookupProblems of online geocoders
     broken: list[tuple[str, str]] = field(default_factory=list)  # (name, why) of stored places not drawn
 
@@ -142,7 +142,7 @@ def from_record(record) -> StoryMap:
             # Stored before the schema was checked at every door: this place is listed as broken,
             # the rest of the story is drawn.
             broken.append((str(r.name), str(exc) or type(exc).__name__))
-    return _story_map(story, places, records={r.key: r for r in record.places}, broken=broken)
+    return _story_map(story, places, broken=broken)
 
 
 def _resolved(r) -> ResolvedPlace:
@@ -150,4 +150,6 @@ def _resolved(r) -> ResolvedPlace:
                   country=r.country, precision_km=r.precision_km, source=r.source, note=r.note)
     mentions = [Mention(start, end, words) for start, end, words in r.mentions]
     runners = [Place(**{**d, "names": tuple(d.get("names", ()))}) for d in r.runners_up]
-    return ResolvedPlace(r.key, place, mentions, r.confidence, r.reason, runners)
+    return ResolvedPlace(r.key, place, mentions, r.confidence, r.reason, runners, status=r.status,
+                         media=Media(r.media_url, r.media_caption, r.media_credit) if r.media_url else None,
+                         tour=TourStop(r.tour_order, r.tour_hidden, r.tour_zoom))

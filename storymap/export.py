@@ -18,7 +18,7 @@ from typing import Callable
 
 from storymap import assets
 from storymap.analysis import StoryMap
-from storymap.places import KIND_LABELS
+from storymap.places import KIND_LABELS, Media
 from storymap.escaping import csv_cell, html_text
 from storymap.maps import tiles_setting
 from storymap.templating import render
@@ -66,15 +66,14 @@ def place_properties(story_map: StoryMap) -> list[dict]:
     out = []
     for order, rp in enumerate(ordered_places(story_map)):
         p = rp.place
-        record = story_map.records.get(rp.key)
+        media = rp.media or Media("")
         out.append({
             "key": rp.key, "name": p.name, "kind": p.kind, "kind_label": KIND_LABELS[p.kind],
             "lat": p.lat, "lon": p.lon, "precision_km": p.precision_km, "approximate": p.approximate,
             "country": p.country, "confidence": rp.confidence, "reason": rp.reason, "source": p.source,
             "note": p.note, "tour_step": order + 1,
             "passages": [s.text for s in story_map.passages(rp)],
-            "media_url": record.media_url if record else "", "media_caption": record.media_caption if record else "",
-            "media_credit": record.media_credit if record else "",
+            "media_url": media.url, "media_caption": media.caption, "media_credit": media.credit,
         })
     return out
 

@@ -24,7 +24,7 @@ from markupsafe import Markup
 from storymap.analysis import StoryMap
 from storymap.assets import Assets
 from storymap.escaping import html_text, js_json
-from storymap.places import CITY, COUNTRY, KIND_LABELS, KINDS, LANDFORM, REGION, SITE, Place, ResolvedPlace
+from storymap.places import CITY, COUNTRY, KIND_LABELS, KINDS, LANDFORM, REGION, SITE, Media, Place, ResolvedPlace
 from storymap.settings import current as current_settings
 from storymap.templating import TEMPLATES, render
 
@@ -68,7 +68,7 @@ def popup_html(story_map: StoryMap, rp: ResolvedPlace, media_url: Callable[[str]
         approx=f"{place.precision_km:g}" if place.approximate else "",
         passages=[_marked(s.text, s.start, rp) for s in passages[:MAX_PASSAGES]],
         more=max(0, len(passages) - MAX_PASSAGES), note=place.note,
-        media=media_html(story_map.records.get(rp.key), media_url), source=place.source or "gazetteer",
+        media=media_html(rp.media, media_url), source=place.source or "gazetteer",
     )
 
 
@@ -84,15 +84,15 @@ def _marked(text: str, offset: int, rp: ResolvedPlace) -> list[tuple[str, bool]]
     return runs
 
 
-def media_html(record, media_url: Callable[[str], str] | None) -> Markup:
+def media_html(media: Media | None, media_url: Callable[[str], str] | None) -> Markup:
     """An editor's image with its caption and credit, escaped; nothing when there is none."""
-    if record is None or not record.media_url or media_url is None:
+    if media is None or not media.url or media_url is None:
         return Markup("")
     try:
-        src = media_url(record.media_url)
+        src = media_url(media.url)
     except LookupError:  # a stored image gone from the store: the place is shown, the image said missing
         src = None
-    return render("media.html", src=src, caption=record.media_caption, credit=record.media_credit)
+    return render("media.html", src=src, caption=media.caption, credit=media.credit)
 
 
 class MapCall(MacroElement):

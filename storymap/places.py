@@ -161,9 +161,32 @@ class Mention:
         return self.lookup or self.text
 
 
+@dataclass(frozen=True)
+class Media:
+    """An editor's image for a place: its address (``https://...`` or ``media:<sha256>``), caption, credit."""
+
+    url: str
+    caption: str = ""
+    credit: str = ""
+
+
+@dataclass(frozen=True)
+class TourStop:
+    """What an editor set for a place's step of the tour: its number, hidden or not, its zoom."""
+
+    order: int | None = None
+    hidden: bool = False
+    zoom: int | None = None
+
+
 @dataclass
 class ResolvedPlace:
-    """A place of the story: where it is, how sure we are, and why."""
+    """A place of the story: where it is, how sure we are and why, and what editors made of it.
+
+    The geoparser fills the first six fields; a story read back from the store also carries
+    the review ``status``, the editor's ``media`` and the ``tour`` stop, which every output reads
+    from here (the map, the tour, the viewer, the exports).
+    """
 
     key: str
     place: Place
@@ -171,6 +194,9 @@ class ResolvedPlace:
     confidence: float
     reason: str
     runners_up: list[Place] = field(default_factory=list)
+    status: str = "found"
+    media: Media | None = None
+    tour: TourStop = TourStop()
 
     @property
     def name(self) -> str:

@@ -43,12 +43,9 @@ def ordered_places(story_map: StoryMap) -> list[ResolvedPlace]:
     """Places in tour order: an editor's order first, then the article's; hidden steps left out."""
     def position(item: tuple[int, ResolvedPlace]) -> tuple:
         reading, rp = item
-        record = story_map.records.get(rp.key)
-        order = record.tour_order if record is not None and record.tour_order is not None else None
-        return (0, order, reading) if order is not None else (1, reading, 0)
+        return (0, rp.tour.order, reading) if rp.tour.order is not None else (1, reading, 0)
 
-    visible = [(i, rp) for i, rp in enumerate(story_map.places)
-               if not (story_map.records.get(rp.key) and story_map.records[rp.key].tour_hidden)]
+    visible = [(i, rp) for i, rp in enumerate(story_map.places) if not rp.tour.hidden]
     return [rp for _, rp in sorted(visible, key=position)]
 
 
@@ -61,10 +58,8 @@ def build_tour(story_map: StoryMap, media_url: Callable[[str], str] | None = Non
     places = ordered_places(story_map)
     steps = [_overview(story_map, places)]
     for rp in places:
-        record = story_map.records.get(rp.key)
         (lat, lon), zoom = place_view(rp.place)
-        if record is not None and record.tour_zoom:
-            zoom = record.tour_zoom
+        zoom = rp.tour.zoom or zoom
         passages = story_map.passages(rp)
         first = passages[0] if passages else None
         html = render(
@@ -73,7 +68,7 @@ def build_tour(story_map: StoryMap, media_url: Callable[[str], str] | None = Non
             gazetteer_name=rp.place.name if rp.written_name != rp.place.name else "",
             passage=first.text if first is not None else None,
             figures=[fig for fig in story_map.figures if first is not None and first.start <= fig.start < first.end],
-            note=rp.place.note, media=media_html(record, media_url),
+            note=rp.place.note, media=media_html(rp.media, media_url),
         )
         steps.append(Step(len(steps) + 1, rp.key, rp.written_name, lat, lon, zoom, str(html)))
     return steps

@@ -86,7 +86,7 @@ def place_data(story_map: StoryMap, rp: ResolvedPlace, index: dict[int, int],
         "approx": f"{place.precision_km:g}" if place.approximate else "",
         "sentences": [index[s.start] for s in passages], "passages": [s.text for s in passages],
         "note": place.note, "source": place.source or "gazetteer",
-        "media": str(media_html(story_map.records.get(rp.key), media_url)),
+        "media": str(media_html(rp.media, media_url)),
     }
 
 

@@ -87,16 +87,14 @@ def test_popup_shows_an_editors_note_and_image_as_text(seeded_record_map):
 
 
 def test_an_image_gone_from_the_store_is_said_missing_and_the_place_still_drawn():
-    from types import SimpleNamespace
-
     from storymap.maps import media_html
+    from storymap.places import Media
     from storymap.storage import NotFound
 
     def publisher(ref):
         raise NotFound("No such image.")
 
-    record = SimpleNamespace(media_url="media:" + "0" * 64, media_caption="The <b>mine</b>", media_credit="")
-    out = media_html(record, publisher)
+    out = media_html(Media("media:" + "0" * 64, "The <b>mine</b>"), publisher)
     assert "This image is missing" in out and "&lt;b&gt;mine&lt;/b&gt;" in out and "<img" not in out
 
 
