@@ -126,7 +126,9 @@ def assert_shown_as_text(text: str) -> None:
                                         ("/present?story={}&embed=true", True)])
 def test_nothing_runs_in_the_app(hostile, browser, slug, path, tour):
     app, _ = hostile
-    for size in SIZES.values():
+    # The reader is driven at both sizes (a phone shows the panel over the text); the presenter and
+    # the embed draw the same elements at either size, so one size is enough to prove them.
+    for size in SIZES.values() if not tour else [SIZES["phone"]]:
         v = Visit(browser, app + path.format(slug), size)
         try:
             _, inner = v.viewer()
