@@ -70,9 +70,19 @@ def opened(key: str, current):
     return st.session_state.setdefault(f"{key}-opened", current)
 
 
-def changed_since(key: str, changed: bool, what: str) -> None:
-    """Say so when someone saved what this form shows, and offer to load it."""
-    if changed:
-        st.info(f"Someone saved {md(what)} since you opened it. Saving from here keeps their change "
-                "unless you change the same thing; you can also load what is saved now.")
-        st.button("Load what is saved now", key=f"{key}-load", on_click=forget, args=(key,))
+SINCE_OPENED = (", since this form was opened. Saving from here keeps that change unless you change the same "
+                "thing; or load what is saved now.")
+
+
+def changed_since(key: str, changed: bool, what: str, latest=None, editor=None) -> None:
+    """Say so when what this form shows was saved since it was opened, by whom (``latest``, the
+    newest change), and offer to load it."""
+    if not changed:
+        return
+    if latest is not None and editor is not None and latest.editor == editor.name:
+        st.info(f"You saved {md(what)} at {latest.at:%H:%M:%S} (elsewhere in the editor){SINCE_OPENED}")
+    elif latest is not None:
+        st.info(f"{md(latest.editor)} saved {md(what)} at {latest.at:%H:%M:%S}{SINCE_OPENED}")
+    else:
+        st.info(f"Someone saved {md(what)}{SINCE_OPENED}")
+    st.button("Load what is saved now", key=f"{key}-load", on_click=forget, args=(key,))

@@ -4,7 +4,7 @@ import json
 
 import streamlit as st
 
-from pages._editor_forms import say
+from pages._editor_forms import forget, say
 from storymap.escaping import markdown_text as md
 from storymap.schema import SchemaError, read_story_file
 from storymap.storage import ConflictError, NotFound
@@ -22,6 +22,9 @@ def history_tab(store, editor, record) -> None:
             if change.action != "create story" and c2.button("Undo", key=f"undo-{change.id}"):
                 try:
                     store.undo(editor, change.id)
+                    # The editor wants to see what the undo put back: the form it touched reloads.
+                    forget(f"p{change.place_id}" if change.place_id is not None else f"story-{record.slug}")
+                    forget(f"tour-{record.slug}")
                     say(f"Undid “{change.action}”.")
                     st.rerun()
                 except (ConflictError, ValueError, NotFound) as exc:

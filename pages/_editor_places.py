@@ -43,18 +43,23 @@ def review(store, editor, place, story_map, chain) -> None:
     nothing typed here is lost."""
     prefix = f"p{place.id}"
     was = opened(prefix, place)
-    changed_since(prefix, place.version != was.version, f"“{place.name}”")
+    # The widgets' keys name the version the form shows: after a save, an undo or "load what is
+    # saved", the form is new, so no widget sends back a value from before (a stale Decision would
+    # otherwise be saved over the new one at the next rerun).
+    form = f"{prefix}-v{was.version}"
+    changed_since(prefix, place.version != was.version, f"“{place.name}”",
+                  store.last_change(place_id=place.id) if place.version != was.version else None, editor)
     st.write(f"**{md(was.name)}** — {STATUS_LABELS[was.status]}; confidence {was.confidence:.0%}")
     if was.reason:
         st.caption(f"Why: {md(was.reason)}")
     status_options = [ADDED] if was.status == ADDED else [FOUND, ACCEPTED, REJECTED]
     status = st.radio("Decision", status_options, index=status_options.index(was.status),
-                      format_func=STATUS_LABELS.get, horizontal=True, key=f"{prefix}-status")
+                      format_func=STATUS_LABELS.get, horizontal=True, key=f"{form}-status")
     if status != was.status and save(lambda: store.update_place(editor, was.id, was.version, status=status),
                                      prefix, f"“{place.name}”: {STATUS_LABELS[status]}."):
         st.rerun()
     alternatives = {f"{r['name']} ({r['country']}, {KIND_LABELS[r['kind']]})": r for r in was.runners_up}
-    query = st.text_input("Search the gazetteer for another place", key=f"{prefix}-search")
+    query = st.text_input("Search the gazetteer for another place", key=f"{form}-search")
     if query:
         for found in chain.search(query):
             alternatives[f"{found.name} ({found.country}, {KIND_LABELS[found.kind]}) — search"] = found.to_dict()
@@ -63,15 +68,15 @@ def review(store, editor, place, story_map, chain) -> None:
         for problem in chain.problems:
             st.warning(f"{md(problem.geocoder)} could not look up “{md(problem.name)}”: {md(problem.reason)}.")
     if alternatives:
-        pick = st.selectbox("Use another place instead", ["—"] + list(alternatives), key=f"{prefix}-alt")
-        if pick != "—" and st.button("Use it", key=f"{prefix}-use"):
+        pick = st.selectbox("Use another place instead", ["—"] + list(alternatives), key=f"{form}-alt")
+        if pick != "—" and st.button("Use it", key=f"{form}-use"):
             alt = alternatives[pick]
             if save(lambda: newsroom.use_alternative(store, editor, was, alt), prefix,
                     f"“{place.name}” is now {alt['name']}."):
                 st.rerun()
     if story_map is not None:
-        pick_on_map(story_map, prefix, was.lat, was.lon, was.kind, was.precision_km)
-    new = place_form(store, editor, prefix, was.values())
+        pick_on_map(story_map, form, was.lat, was.lon, was.kind, was.precision_km)
+    new = place_form(store, editor, form, was.values())
     if new is not None and save(lambda: newsroom.correct_place(store, editor, was, new), prefix,
                                 f"Saved “{new['name']}”."):
         st.rerun()

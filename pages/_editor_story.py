@@ -15,14 +15,16 @@ def story_tab(store, editor, record) -> None:
     # text typed here stays in the form.
     slug, story_key = record.slug, f"story-{record.slug}"
     was = opened(story_key, record)
-    changed_since(story_key, record.version != was.version, "the story")
+    changed_since(story_key, record.version != was.version, "the story",
+                  store.last_change(slug=slug) if record.version != was.version else None, editor)
+    fields = f"{story_key}-v{was.version}"  # a new version, new fields: none sends back an undone value
     with st.form(story_key):
-        values = {"title": st.text_input("Title", was.title, key=f"{story_key}-title"),
-                  "date": st.text_input("Date (YYYY-MM-DD)", was.date or "", key=f"{story_key}-date"),
-                  "dateline": st.text_input("Dateline", was.dateline, key=f"{story_key}-dateline"),
-                  "source": st.text_input("Source", was.source, key=f"{story_key}-source"),
-                  "url": st.text_input("URL", was.url, key=f"{story_key}-url"),
-                  "text": st.text_area("Text", was.text, height=400, key=f"{story_key}-text")}
+        values = {"title": st.text_input("Title", was.title, key=f"{fields}-title"),
+                  "date": st.text_input("Date (YYYY-MM-DD)", was.date or "", key=f"{fields}-date"),
+                  "dateline": st.text_input("Dateline", was.dateline, key=f"{fields}-dateline"),
+                  "source": st.text_input("Source", was.source, key=f"{fields}-source"),
+                  "url": st.text_input("URL", was.url, key=f"{fields}-url"),
+                  "text": st.text_area("Text", was.text, height=400, key=f"{fields}-text")}
         submitted = st.form_submit_button("Save the story")
     if submitted and save(lambda: newsroom.edit_story(store, editor, was, values), story_key, "Saved the story."):
         st.rerun()

@@ -16,12 +16,13 @@ def tour_tab(store, editor, record) -> None:
     tour_key = f"tour-{record.slug}"
     live = [p for p in record.places if p.status != REJECTED]
     shown = opened(tour_key, live)
-    if [(p.id, tour_fields(p)) for p in live] != [(p.id, tour_fields(p)) for p in shown]:
-        changed_since(tour_key, True, "the tour")
+    opened_tour = tuple((p.id, tour_fields(p)) for p in shown)
+    if tuple((p.id, tour_fields(p)) for p in live) != opened_tour:
+        changed_since(tour_key, True, "the tour", store.history(record.slug)[0], editor)
     table = [{"id": p.id, "place": p.name, "step": p.tour_order, "hidden": p.tour_hidden, "zoom": p.tour_zoom}
              for p in shown]
-    edited = st.data_editor(
-        table, key=f"{tour_key}-table", hide_index=True, disabled=["id", "place"],
+    edited = st.data_editor(  # a new key for each tour opened: no edit of an older table comes back
+        table, key=f"{tour_key}-{abs(hash(opened_tour))}-table", hide_index=True, disabled=["id", "place"],
         column_config={"step": st.column_config.NumberColumn("step", min_value=1, step=1),
                        "zoom": st.column_config.NumberColumn("zoom", min_value=1, max_value=18, step=1),
                        "id": None})

@@ -501,7 +501,7 @@ class Storage:
             raise ConflictError(
                 f"“{current.name}” was changed by someone else while you were editing. "
                 "Your change was not saved; review theirs and save again.",
-                current, self._last_change(place_id=place_id)) from None
+                current, self.last_change(place_id=place_id)) from None
 
     def update_story(self, editor: Editor | None, slug: str, expected_version: int, **changes) -> StoryRecord:
         """Change a story's title, date, dateline, source, URL or text (not its slug, which links use)."""
@@ -537,7 +537,7 @@ class Storage:
         except StaleDataError:
             current = self.load(slug)
             raise ConflictError("The story was changed by someone else while you were editing. "
-                                "Your change was not saved.", current, self._last_change(slug=slug)) from None
+                                "Your change was not saved.", current, self.last_change(slug=slug)) from None
         return self.load(slug)
 
     def _reanchor(self, s: Session, editor: Editor, story: StoryRow) -> None:
@@ -574,7 +574,7 @@ class Storage:
             stale = {k for k, v in (change.after or {}).items() if current.values().get(k) != v}
             if stale:
                 raise ConflictError(f"“{current.name}” has changed again since ({', '.join(sorted(stale))}); "
-                                    "undo the later change first.", current, self._last_change(place_id=current.id))
+                                    "undo the later change first.", current, self.last_change(place_id=current.id))
             self._update_place(editor, change.place_id, current.version, dict(change.before), action, change_id)
         elif change.before is not None:
             current = self.load(story_slug)
@@ -591,7 +591,7 @@ class Storage:
             if self._story_row(s, slug).version != expected_version:
                 current = self.load(slug)
                 raise ConflictError("The story was changed by someone else since you opened it; "
-                                    "it was not deleted.", current, self._last_change(slug=slug))
+                                    "it was not deleted.", current, self.last_change(slug=slug))
         record = self.load(slug)
         self._set_deleted(editor, slug, True, "delete story")
         return record
@@ -650,10 +650,11 @@ class Storage:
                 (f"“{current.name}” was changed by someone else while you were editing the tour. "
                  if current else "The tour was changed by someone else while you were editing it. ")
                 + "Nothing was saved; your changes are still in the table.",
-                current, self._last_change(place_id=stale_id) if stale_id is not None else None) from None
+                current, self.last_change(place_id=stale_id) if stale_id is not None else None) from None
         return self.load(slug)
 
-    def _last_change(self, place_id: int | None = None, slug: str | None = None) -> ChangeRecord | None:
+    def last_change(self, place_id: int | None = None, slug: str | None = None) -> ChangeRecord | None:
+        """The latest change to a place, or to a story's own fields; None if there is none."""
         with self._sessions() as s:
             query = select(ChangeRow, StoryRow.slug).join(StoryRow, StoryRow.id == ChangeRow.story_id)
             query = query.where(ChangeRow.place_id == place_id) if place_id is not None else \

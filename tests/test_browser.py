@@ -93,3 +93,31 @@ def test_two_app_processes_share_one_postgresql_database(browser, tmp_path):
     finally:
         stop(p1)
         stop(p2)
+
+
+def test_an_undone_story_edit_stays_undone_when_the_form_is_saved_again(visit):
+    """The Story tab's fields kept an undone value in the browser, and the next save of another
+    field put it back (a new-user session found it): the form must show what is saved."""
+    v = visit("/editor?story=pakistan-copper")
+    page = v.page
+    page.get_by_label("Name").fill("editor")
+    page.get_by_role("textbox", name="Password").fill(EDITOR_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("tab", name="Story", exact=True).click()
+    dateline = page.get_by_label("Dateline", exact=True).first
+    original = dateline.input_value()
+    dateline.fill("KARACHI")
+    page.get_by_role("button", name="Save the story").click()
+    page.get_by_text("Saved the story.").wait_for(timeout=20_000)
+    page.get_by_role("tab", name="History").click()
+    page.get_by_role("button", name="Undo").first.click()
+    page.get_by_text("Undid").wait_for(timeout=20_000)
+    page.get_by_role("tab", name="Story", exact=True).click()
+    expect(page.get_by_label("Dateline", exact=True).first).to_have_value(original, timeout=20_000)
+    page.get_by_label("Source", exact=True).first.fill("The desk")
+    page.get_by_role("button", name="Save the story").click()
+    page.get_by_text("Saved the story.").wait_for(timeout=20_000)
+    r = visit("/?story=pakistan-copper")
+    frame, _ = r.viewer()
+    byline = frame.locator(".smv-byline").inner_text()
+    assert "The desk" in byline and "KARACHI" not in byline

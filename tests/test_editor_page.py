@@ -67,7 +67,7 @@ def test_an_editor_corrects_a_place_and_the_history_can_undo_it(env):
         [o for o in at.selectbox(key="review").options].index("Muhammad Khel copper mine")).run()
     store = Storage(env)
     mine = next(p for p in store.load("pakistan-copper").places if p.key == "muhammad-khel-copper-mine")
-    prefix = f"p{mine.id}"
+    prefix = f"p{mine.id}-v{mine.version}"  # the form's widgets name the version it shows
     at.text_input(key=f"{prefix}-lat").input("33.1")
     at.text_input(key=f"{prefix}-lon").input("north")
     at = at.button(key=f"{prefix}-save").click().run()
@@ -103,7 +103,7 @@ def test_a_conflicting_save_shows_the_other_edit(env):
     store = Storage(env)
     wana = next(p for p in store.load("pakistan-copper").places if p.key == "wana")
     store.update_place(Editor("bob"), wana.id, wana.version, note="Bob was here")  # bob saves first
-    prefix = f"p{wana.id}"
+    prefix = f"p{wana.id}-v{wana.version}"  # Alice's form still shows the version she opened
     at.text_area(key=f"{prefix}-note").input("Alice's note")
     at = at.button(key=f"{prefix}-save").click().run()
     assert "changed by someone else" in at.error[0].value
@@ -136,12 +136,12 @@ def test_a_racing_story_edit_is_refused_and_the_typed_title_kept(env):
     store = Storage(env)
     record = store.load("pakistan-copper")
     store.update_story(Editor("bob"), "pakistan-copper", record.version, title="Bob's title")
-    at.text_input(key="story-pakistan-copper-title").input("Alice's title")
+    at.text_input(key=f"story-pakistan-copper-v{record.version}-title").input("Alice's title")
     at = at.button(key="FormSubmitter:story-pakistan-copper-Save the story").click().run()
     assert not at.exception  # the "discard" button stands outside the form
     assert "changed by someone else" in at.error[0].value
     assert store.load("pakistan-copper").title == "Bob's title"
-    assert at.text_input(key="story-pakistan-copper-title").value == "Alice's title"
+    assert at.text_input(key=f"story-pakistan-copper-v{record.version}-title").value == "Alice's title"
 
 
 def test_the_review_map_opens_at_a_zoom_that_suits_the_place(env):
@@ -169,17 +169,19 @@ def test_another_editors_decision_is_not_undone_by_a_rerun(env):
     store = Storage(env)
     wana = next(p for p in store.load("pakistan-copper").places if p.key == "wana")
     store.update_place(Editor("bob"), wana.id, wana.version, status="accepted")
-    at.text_input(key=f"p{wana.id}-search").input("Wana").run()
+    opened = f"p{wana.id}-v{wana.version}"
+    at.text_input(key=f"{opened}-search").input("Wana").run()
     assert store.place(wana.id).status == "accepted"
-    assert any("since you opened it" in i.value for i in at.info)
+    assert any("bob saved" in i.value and "since this form was opened" in i.value for i in at.info)
     # Her own decision now is refused, with Bob's shown, rather than silently replacing his.
-    at = at.radio(key=f"p{wana.id}-status").set_value("rejected").run()
+    at = at.radio(key=f"{opened}-status").set_value("rejected").run()
     assert "changed by someone else" in at.error[0].value
     assert store.place(wana.id).status == "accepted"
-    # She loads what is saved, and then decides.
+    # She loads what is saved (a new form, of the new version), and then decides.
     at = at.button(key=f"p{wana.id}-reload").click().run()
-    assert at.radio(key=f"p{wana.id}-status").value == "accepted"
-    at = at.radio(key=f"p{wana.id}-status").set_value("rejected").run()
+    now = f"p{wana.id}-v{store.place(wana.id).version}"
+    assert at.radio(key=f"{now}-status").value == "accepted"
+    at = at.radio(key=f"{now}-status").set_value("rejected").run()
     assert not at.error and store.place(wana.id).status == "rejected"
 
 
@@ -187,8 +189,8 @@ def test_a_form_saves_only_what_the_editor_changed(env):
     at = review(signed_in(), "Wana")
     store = Storage(env)
     wana = next(p for p in store.load("pakistan-copper").places if p.key == "wana")
-    at.text_area(key=f"p{wana.id}-note").input("Alice's note")
-    at = at.button(key=f"p{wana.id}-save").click().run()
+    at.text_area(key=f"p{wana.id}-v{wana.version}-note").input("Alice's note")
+    at = at.button(key=f"p{wana.id}-v{wana.version}-save").click().run()
     assert not at.error
     saved = store.place(wana.id)
     assert saved.note == "Alice's note" and (saved.lat, saved.source) == (wana.lat, wana.source)
@@ -210,7 +212,7 @@ def test_two_stories_with_one_title_are_told_apart_by_slug(env):
     assert at.query_params["story"] == "pakistan-copper"
     assert at.title[0].value.startswith("Edit: Copper")
     wana = next(p for p in store.load("pakistan-copper").places if p.key == "wana")
-    assert at.text_input(key=f"p{wana.id}-name").value == "Wana"  # the original's place, not the copy's
+    assert at.text_input(key=f"p{wana.id}-v{wana.version}-name").value == "Wana"  # the original's, not the copy's
 
 
 def test_an_editor_deletes_a_story_and_undoes_it(env):
@@ -261,3 +263,42 @@ def test_the_last_story_deleted_can_still_be_restored(env):
     at = at.button(key="restore-pakistan-copper").click().run()
     assert list(Storage(env).titles()) == ["pakistan-copper"]
     assert at.title[0].value.startswith("Edit: Copper")
+
+
+def test_after_an_undo_the_form_shows_what_is_saved_and_a_later_save_keeps_it(env):
+    # The Story tab kept the undone dateline in its field, and the next save of another field
+    # silently put it back (a new-user session found it).
+    at = signed_in()
+    store = Storage(env)
+    first = store.load("pakistan-copper")
+    key = f"story-pakistan-copper-v{first.version}"
+    at.text_input(key=f"{key}-dateline").input("KARACHI")
+    at = at.button(key="FormSubmitter:story-pakistan-copper-Save the story").click().run()
+    assert store.load("pakistan-copper").dateline == "KARACHI"
+    undo = store.history("pakistan-copper")[0]
+    at = at.button(key=f"undo-{undo.id}").click().run()
+    now = store.load("pakistan-copper")
+    assert now.dateline == first.dateline
+    at = at.button(key="story-pakistan-copper-load").click().run() if any(
+        b.key == "story-pakistan-copper-load" for b in at.button) else at
+    key = f"story-pakistan-copper-v{now.version}"
+    assert at.text_input(key=f"{key}-dateline").value == first.dateline
+    at.text_input(key=f"{key}-source").input("Desk")
+    at = at.button(key="FormSubmitter:story-pakistan-copper-Save the story").click().run()
+    saved = store.load("pakistan-copper")
+    assert (saved.source, saved.dateline) == ("Desk", first.dateline)
+
+
+def test_a_decision_shown_is_the_one_saved_after_using_another_place(env):
+    # After "Use it", the Decision still showed "Found" and the next rerun (a click on the map)
+    # saved it over the new "Accepted".
+    at = review(signed_in(), "Wana")
+    store = Storage(env)
+    wana = next(p for p in store.load("pakistan-copper").places if p.key == "wana")
+    at.selectbox(key=f"p{wana.id}-v{wana.version}-alt").select_index(1).run()
+    at = at.button(key=f"p{wana.id}-v{wana.version}-use").click().run()
+    used = store.place(wana.id)
+    assert used.status == "accepted" and used.version == wana.version + 1
+    assert at.radio(key=f"p{wana.id}-v{used.version}-status").value == "accepted"
+    at = at.run()  # any rerun: nothing is saved behind the editor's back
+    assert store.place(wana.id) == used
