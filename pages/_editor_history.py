@@ -39,8 +39,9 @@ def transfer_tab(store, editor, slug: str) -> None:
     if upload is not None and st.button("Import"):
         try:
             imported = store.import_json(editor, read_story_file(upload.getvalue()))
-            st.success(f"Imported “{md(imported.title)}” as “{md(imported.slug)}”.")
-            st.link_button("Edit it", f"/editor?story={imported.slug}")
+            say(f"Imported “{imported.title}” as {imported.slug}: it is open here now.")
+            st.query_params["story"] = imported.slug  # the picker shows it, and the editor opens it
+            st.rerun()
         except SchemaError as exc:
             st.error("This file cannot be imported; nothing was stored:")
             st.markdown("\n".join(f"- {md(problem)}" for problem in exc.problems))

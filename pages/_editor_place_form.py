@@ -53,7 +53,7 @@ def pick_on_map(story_map, prefix: str, lat: float, lon: float, kind: str, preci
     """A small map of the story opened on this place, at a zoom that suits it (a country whole,
     a mine close up): a click sets the latitude and longitude fields."""
     here = Place("here", "here", kind, lat, lon, precision_km=precision_km)
-    fmap = maps.build_map(story_map, vendor_assets(), tiles=maps.tiles_setting(), height=320, focus=here,
+    fmap = maps.build_map(story_map, vendor_assets(), tiles=maps.tiles_setting(), height=320, focus=here, popups=False,
                           media_url=media_url())
     st.caption("Click the map to set the position.")
     state = st_folium(fmap, key=f"{prefix}-map", height=320, use_container_width=True,

@@ -35,6 +35,14 @@ def places_tab(store, editor, record, story_map, chain, geocoders_off) -> None:
         review(store, editor, by_id[chosen_id], story_map, chain)
 
 
+def described(place: dict) -> str:
+    """A gazetteer entry as an editor tells it from its namesakes: "Washington (UT, US, City or town)".
+    (A first-level code that is only digits, as GeoNames has outside a few countries, says nothing.)"""
+    region = place.get("admin1", "")
+    where = ", ".join(x for x in (region if not region.isdigit() else "", place["country"]) if x)
+    return f"{place['name']} ({where + ', ' if where else ''}{KIND_LABELS[place['kind']]})"
+
+
 def review(store, editor, place, story_map, chain) -> None:
     """One place: the decision, another place instead, the map and the form.
 
@@ -58,11 +66,11 @@ def review(store, editor, place, story_map, chain) -> None:
     if status != was.status and save(lambda: store.update_place(editor, was.id, was.version, status=status),
                                      prefix, f"“{place.name}”: {STATUS_LABELS[status]}."):
         st.rerun()
-    alternatives = {f"{r['name']} ({r['country']}, {KIND_LABELS[r['kind']]})": r for r in was.runners_up}
+    alternatives = {described(r): r for r in was.runners_up}
     query = st.text_input("Search the gazetteer for another place", key=f"{form}-search")
     if query:
         for found in chain.search(query):
-            alternatives[f"{found.name} ({found.country}, {KIND_LABELS[found.kind]}) — search"] = found.to_dict()
+            alternatives[described(found.to_dict()) + " — search"] = found.to_dict()
         if not any(k.endswith("— search") for k in alternatives):
             st.warning(f"Nothing called “{md(query)}” in the gazetteer" + (" or online." if chain.online else "."))
         for problem in chain.problems:
@@ -72,7 +80,7 @@ def review(store, editor, place, story_map, chain) -> None:
         if pick != "—" and st.button("Use it", key=f"{form}-use"):
             alt = alternatives[pick]
             if save(lambda: newsroom.use_alternative(store, editor, was, alt), prefix,
-                    f"“{place.name}” is now {alt['name']}."):
+                    f"“{place.name}” is now {described(alt)}."):
                 st.rerun()
     if story_map is not None:
         pick_on_map(story_map, form, was.lat, was.lon, was.kind, was.precision_km)

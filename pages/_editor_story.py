@@ -55,7 +55,8 @@ def new_story_tab(store, editor) -> None:
                     raise ValueError(" ".join(story.warnings))
                 created = newsroom.add_story(store, editor, story, gazetteer(), rename=False).record
                 st.success(f"Created “{md(created.title)}”.")
-                st.link_button("Read it", f"/?story={created.slug}")
+                st.page_link("pages/reader.py", label="Read it", query_params={"story": created.slug})
+                st.page_link("pages/editor.py", label="Review its places", query_params={"story": created.slug})
             except ValueError as exc:
                 st.error(md(exc))
     deleted_stories(store, editor)

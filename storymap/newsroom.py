@@ -75,7 +75,7 @@ def use_alternative(store: Storage, editor: Editor, opened: PlaceRecord, alterna
         editor, opened.id, opened.version, name=alternative["name"], kind=alternative["kind"],
         lat=alternative["lat"], lon=alternative["lon"], precision_km=alternative["precision_km"],
         country=alternative["country"], gazetteer_id=alternative["id"], source=alternative["source"],
-        geocoder=EDITORS_CHOICE, status=ACCEPTED)
+        geocoder=EDITORS_CHOICE, status=ACCEPTED, reason="chosen by an editor instead of the finder's answer")
 
 
 def place_changes(opened: PlaceRecord, values: dict) -> dict:

@@ -302,3 +302,13 @@ def test_a_decision_shown_is_the_one_saved_after_using_another_place(env):
     assert at.radio(key=f"p{wana.id}-v{used.version}-status").value == "accepted"
     at = at.run()  # any rerun: nothing is saved behind the editor's back
     assert store.place(wana.id) == used
+
+
+def test_namesakes_are_told_apart_by_their_state(env):
+    at = review(signed_in(), "Washington")
+    store = Storage(env)
+    washington = next(p for p in store.load("pakistan-copper").places if p.key == "washington")
+    options = at.selectbox(key=f"p{washington.id}-v{washington.version}-alt").options
+    us_towns = [o for o in options if ", US, " in o]
+    assert us_towns and len(set(us_towns)) == len(us_towns)  # no two alike
+    assert all(re.search(r"\((?:[A-Z]{2,3}, )?US, ", o) for o in us_towns)
