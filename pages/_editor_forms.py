@@ -4,7 +4,8 @@ the editor changed against it, and shows another editor's save instead of undoin
 import streamlit as st
 
 from storymap.escaping import markdown_text as md
-from storymap.storage import ACCEPTED, ADDED, FOUND, REJECTED, ConflictError, NotFound
+from storymap.schema import ACCEPTED, ADDED, FOUND, REJECTED
+from storymap.storage import ConflictError, NotFound
 
 STATUS_LABELS = {FOUND: "Found (not reviewed)", ACCEPTED: "Accepted", REJECTED: "Rejected: not drawn",
                  ADDED: "Added by an editor"}

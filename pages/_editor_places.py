@@ -8,7 +8,7 @@ from pages._resources import gazetteer
 from storymap import newsroom
 from storymap.escaping import markdown_text as md
 from storymap.places import KIND_LABELS
-from storymap.storage import ACCEPTED, ADDED, FOUND, REJECTED
+from storymap.schema import ACCEPTED, ADDED, FOUND, REJECTED
 
 
 def places_tab(store, editor, record, story_map, chain, geocoders_off) -> None:

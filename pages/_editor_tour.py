@@ -5,7 +5,7 @@ import streamlit as st
 from pages._editor_forms import changed_since, opened, save
 from storymap import newsroom
 from storymap.newsroom import tour_fields
-from storymap.storage import REJECTED
+from storymap.schema import REJECTED
 
 
 def tour_tab(store, editor, record) -> None:

@@ -22,7 +22,9 @@ from storymap.analysis import analyse, stored_places
 from storymap.articles import Story
 from storymap.gazetteer import Gazetteer
 from storymap.geocoders import OFFLINE, GeocoderChain, LookupProblem
-from storymap.storage import ACCEPTED, PlaceRecord, Storage, StoryRecord
+from storymap.records import PlaceRecord, StoryRecord
+from storymap.schema import ACCEPTED
+from storymap.storage import Storage
 
 EDITOR = "editor"  # who geocoded a place an editor placed by hand
 EDITORS_CHOICE = "editor's choice"  # ...or one an editor picked among the finder's other candidates

@@ -13,12 +13,13 @@ Identifiers are generated, not free text: a story's slug and a place's key match
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 
 from jsonschema import Draft202012Validator
 
-from storymap.articles import MAX_STORY_CHARS
-from storymap.places import KINDS
+from storymap.articles import MAX_STORY_CHARS, StoryError
+from storymap.places import KINDS, check_coordinates
 
 FORMAT = "storymap-story"
 VERSION = 1
@@ -253,3 +254,99 @@ def read_story_file(raw: bytes) -> dict:
         raise SchemaError([f"The file is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})."]) \
             from None
     return check_story_file(document)
+
+
+# --- an editor's values, an image, mentions: what the schema alone cannot say ---
+
+MAX_IMAGE_BYTES = 5 * 1024 * 1024
+MAX_IMAGE_PIXELS = 40_000_000
+"""An image decoded is width x height x 4 bytes: 40 megapixels is 160 MB, ample for a photograph."""
+IMAGE_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif", "WEBP": "image/webp"}
+
+
+def validate_place(values: dict) -> dict:
+    """Clean an editor's values and check them against the story schema; ValueError with a
+    message meant for the editor."""
+    out = dict(values)
+    if "name" in out:
+        out["name"] = str(out["name"]).strip()
+        if not out["name"]:
+            raise ValueError("A place needs a label.")
+    labels = {"lat": "latitude", "lon": "longitude", "precision_km": "precision", "confidence": "confidence"}
+    for key, label in labels.items():
+        if key in out:
+            try:
+                out[key] = float(out[key])
+            except (TypeError, ValueError):
+                out[key] = math.nan
+            if not math.isfinite(out[key]):
+                raise ValueError(f"The {label} is not a number ({values[key]!r}).")
+    if "lat" in out or "lon" in out:
+        check_coordinates(out.get("lat", 0.0), out.get("lon", 0.0))
+    if "precision_km" in out and not 0 <= out["precision_km"] <= 5000:
+        raise ValueError("The precision is a radius between 0 and 5000 km.")
+    for key in ("tour_order", "tour_zoom"):
+        if isinstance(out.get(key), float) and out[key].is_integer():
+            out[key] = int(out[key])
+    if out.get("tour_zoom") is not None and isinstance(out["tour_zoom"], int) and not 1 <= out["tour_zoom"] <= 18:
+        raise ValueError("A step's zoom is between 1 and 18.")
+    if out.get("media_url") and not str(out["media_url"]).startswith(("http://", "https://", "media:")):
+        raise ValueError("An image address must start with http:// or https://.")
+    return check_place(out)
+
+
+def check_image(data: bytes) -> str:
+    """The image's MIME type, or ValueError when it is too big or not an image.
+
+    The size in pixels is read from the header and checked before anything is decoded,
+    so a small file claiming to be enormous (a decompression bomb) costs nothing.
+    """
+    if len(data) > MAX_IMAGE_BYTES:
+        raise ValueError(f"The image is {len(data) / 1e6:.1f} MB; the limit is {MAX_IMAGE_BYTES // 2**20} MB.")
+    from PIL import Image, UnidentifiedImageError
+    import io
+    import warnings
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as image:
+                kind, (width, height) = image.format, image.size
+                if width * height > MAX_IMAGE_PIXELS:
+                    raise ValueError(f"The image is {width:,} x {height:,} pixels; the limit is "
+                                     f"{MAX_IMAGE_PIXELS // 1_000_000} megapixels.")
+                image.verify()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ValueError(f"The image claims more than {MAX_IMAGE_PIXELS // 1_000_000} megapixels.") from None
+    except (UnidentifiedImageError, OSError, SyntaxError):
+        raise ValueError("The file is not an image (PNG, JPEG, GIF or WebP).") from None
+    if kind not in IMAGE_TYPES:
+        raise ValueError(f"Images must be PNG, JPEG, GIF or WebP, not {kind}.")
+    return IMAGE_TYPES[kind]
+
+
+def check_story_text(title: str, text: str) -> None:
+    if not str(title).strip():
+        raise ValueError("A story needs a title.")
+    if not str(text).strip():
+        raise StoryError("This story has no text to map.")
+    if len(text) > MAX_STORY_CHARS:
+        raise StoryError(f"This story is too long to map ({len(text) / 1e6:.1f} million characters; "
+                         f"the limit is {MAX_STORY_CHARS / 1e6:.0f} million).")
+
+
+def check_mentions(mentions: list, text: str) -> None:
+    for m in mentions:
+        if not (isinstance(m, (list, tuple)) and len(m) == 3):
+            raise ValueError("A mention is [start, end, words].")
+        start, end, words = m
+        if not (0 <= start < end <= len(text)) or text[start:end] != words:
+            raise ValueError(f"The words “{words}” are not at that place in the text.")
+
+
+def find_all(text: str, words: str) -> list[int]:
+    out, i = [], text.find(words)
+    while i >= 0:
+        out.append(i)
+        i = text.find(words, i + len(words))
+    return out

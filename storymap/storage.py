@@ -12,30 +12,25 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import math
 from collections import Counter
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from sqlalchemy import (JSON, Boolean, DateTime, Float, ForeignKey, Integer, LargeBinary, String, Text,
-                        UniqueConstraint, create_engine, event, func, select)
+from sqlalchemy import create_engine, event, func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from storymap.accounts import Editor
-from storymap.articles import MAX_STORY_CHARS, Story, StoryError, free_name, slugify
-from storymap.places import check_coordinates
-from storymap.schema import (ACCEPTED, ADDED, FOUND, FORMAT, REJECTED, STATUSES, VERSION, check_place,
-                             check_story_file, check_story_values)
+from storymap.articles import Story, free_name, slugify
+from storymap.records import (STORY_FIELDS, TOUR_FIELDS, ChangeRecord, PlaceRecord, StoryRecord,
+                              place_record, story_record)
+from storymap.schema import (ADDED, FORMAT, REJECTED, VERSION, check_image,
+                             check_mentions, check_story_file, check_story_text, check_story_values, find_all,
+                             validate_place)
 from storymap.settings import current as current_settings
+from storymap.tables import ChangeRow, MediaRow, PlaceRow, StoryRow
 
-MAX_IMAGE_BYTES = 5 * 1024 * 1024
-MAX_IMAGE_PIXELS = 40_000_000
-"""An image decoded is width x height x 4 bytes: 40 megapixels is 160 MB, ample for a photograph."""
-IMAGE_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif", "WEBP": "image/webp"}
 
 
 class ConflictError(Exception):
@@ -53,234 +48,6 @@ class NotFound(LookupError):
 
 class SchemaOutOfDate(RuntimeError):
     """The database has not been migrated to this code's schema; the message says how."""
-
-
-# --- schema ----------------------------------------------------------------
-
-
-class Base(DeclarativeBase):
-    type_annotation_map = {dict: JSON, list: JSON}
-
-
-class StoryRow(Base):
-    __tablename__ = "stories"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    slug: Mapped[str] = mapped_column(String(200), unique=True)
-    title: Mapped[str] = mapped_column(Text)
-    date: Mapped[str | None] = mapped_column(String(10))
-    dateline: Mapped[str] = mapped_column(Text, default="")
-    source: Mapped[str] = mapped_column(Text, default="")
-    url: Mapped[str] = mapped_column(Text, default="")
-    text: Mapped[str] = mapped_column(Text)
-    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
-    version: Mapped[int] = mapped_column(Integer, nullable=False)
-    __mapper_args__ = {"version_id_col": version}
-
-
-class PlaceRow(Base):
-    __tablename__ = "places"
-    __table_args__ = (UniqueConstraint("story_id", "key"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
-    story_id: Mapped[int] = mapped_column(ForeignKey("stories.id", ondelete="CASCADE"), index=True)
-    key: Mapped[str] = mapped_column(String(200))
-    gazetteer_id: Mapped[str] = mapped_column(String(200), default="")
-    name: Mapped[str] = mapped_column(Text)
-    kind: Mapped[str] = mapped_column(String(20))
-    lat: Mapped[float] = mapped_column(Float)
-    lon: Mapped[float] = mapped_column(Float)
-    country: Mapped[str] = mapped_column(String(8), default="")
-    precision_km: Mapped[float] = mapped_column(Float, default=0.0)
-    status: Mapped[str] = mapped_column(String(20), default=FOUND)
-    mentions: Mapped[list] = mapped_column(default=list)
-    confidence: Mapped[float] = mapped_column(Float, default=1.0)
-    reason: Mapped[str] = mapped_column(Text, default="")
-    runners_up: Mapped[list] = mapped_column(default=list)
-    note: Mapped[str] = mapped_column(Text, default="")
-    source: Mapped[str] = mapped_column(Text, default="")
-    geocoder: Mapped[str] = mapped_column(String(100), default="")
-    located_at: Mapped[str] = mapped_column(String(40), default="")
-    media_url: Mapped[str] = mapped_column(Text, default="")
-    media_caption: Mapped[str] = mapped_column(Text, default="")
-    media_credit: Mapped[str] = mapped_column(Text, default="")
-    tour_order: Mapped[int | None] = mapped_column(Integer)
-    tour_hidden: Mapped[bool] = mapped_column(Boolean, default=False)
-    tour_zoom: Mapped[int | None] = mapped_column(Integer)
-    version: Mapped[int] = mapped_column(Integer, nullable=False)
-    __mapper_args__ = {"version_id_col": version}
-
-
-class ChangeRow(Base):
-    __tablename__ = "changes"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    story_id: Mapped[int] = mapped_column(ForeignKey("stories.id", ondelete="CASCADE"), index=True)
-    place_id: Mapped[int | None] = mapped_column(Integer)
-    editor: Mapped[str] = mapped_column(String(200))
-    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    action: Mapped[str] = mapped_column(String(40))
-    before: Mapped[dict | None] = mapped_column()
-    after: Mapped[dict | None] = mapped_column()
-    undoes: Mapped[int | None] = mapped_column(Integer)
-
-
-class MediaRow(Base):
-    __tablename__ = "media"
-    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
-    mime: Mapped[str] = mapped_column(String(40))
-    data: Mapped[bytes] = mapped_column(LargeBinary)
-
-
-# --- records handed to the rest of the program -----------------------------
-
-PLACE_FIELDS = ("key", "gazetteer_id", "name", "kind", "lat", "lon", "country", "precision_km", "status",
-                "mentions", "confidence", "reason", "runners_up", "note", "source", "geocoder", "located_at",
-                "media_url", "media_caption", "media_credit", "tour_order", "tour_hidden", "tour_zoom")
-TOUR_FIELDS = ("tour_order", "tour_hidden", "tour_zoom")
-STORY_FIELDS = ("slug", "title", "date", "dateline", "source", "url", "text")
-
-
-@dataclass(frozen=True)
-class PlaceRecord:
-    id: int
-    version: int
-    key: str
-    name: str
-    kind: str
-    lat: float
-    lon: float
-    gazetteer_id: str = ""
-    country: str = ""
-    precision_km: float = 0.0
-    status: str = FOUND
-    mentions: list = field(default_factory=list)
-    confidence: float = 1.0
-    reason: str = ""
-    runners_up: list = field(default_factory=list)
-    note: str = ""
-    source: str = ""
-    geocoder: str = ""
-    located_at: str = ""
-    media_url: str = ""
-    media_caption: str = ""
-    media_credit: str = ""
-    tour_order: int | None = None
-    tour_hidden: bool = False
-    tour_zoom: int | None = None
-
-    def values(self) -> dict:
-        return {f: getattr(self, f) for f in PLACE_FIELDS}
-
-
-@dataclass(frozen=True)
-class StoryRecord:
-    id: int
-    version: int
-    slug: str
-    title: str
-    date: str | None
-    dateline: str
-    source: str
-    url: str
-    text: str
-    places: tuple[PlaceRecord, ...] = ()
-
-    def story(self) -> Story:
-        date = dt.date.fromisoformat(self.date) if self.date else None
-        return Story(slug=self.slug, title=self.title, text=self.text, date=date, dateline=self.dateline,
-                     source=self.source, url=self.url)
-
-    def values(self) -> dict:
-        return {f: getattr(self, f) for f in STORY_FIELDS}
-
-
-@dataclass(frozen=True)
-class ChangeRecord:
-    id: int
-    story_slug: str
-    place_id: int | None
-    editor: str
-    at: dt.datetime
-    action: str
-    before: dict | None
-    after: dict | None
-    undoes: int | None
-
-    @property
-    def fields_changed(self) -> list[str]:
-        before, after = self.before or {}, self.after or {}
-        return sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
-
-
-def _place_record(row: PlaceRow) -> PlaceRecord:
-    return PlaceRecord(id=row.id, version=row.version, **{f: getattr(row, f) for f in PLACE_FIELDS})
-
-
-def _story_record(row: StoryRow, places: list[PlaceRow]) -> StoryRecord:
-    return StoryRecord(id=row.id, version=row.version, **{f: getattr(row, f) for f in STORY_FIELDS},
-                       places=tuple(_place_record(p) for p in sorted(places, key=lambda p: p.id)))
-
-
-# --- validation --------------------------------------------------------------
-
-
-def validate_place(values: dict) -> dict:
-    """Clean an editor's values and check them against the story schema; ValueError with a
-    message meant for the editor."""
-    out = dict(values)
-    if "name" in out:
-        out["name"] = str(out["name"]).strip()
-        if not out["name"]:
-            raise ValueError("A place needs a label.")
-    labels = {"lat": "latitude", "lon": "longitude", "precision_km": "precision", "confidence": "confidence"}
-    for key, label in labels.items():
-        if key in out:
-            try:
-                out[key] = float(out[key])
-            except (TypeError, ValueError):
-                out[key] = math.nan
-            if not math.isfinite(out[key]):
-                raise ValueError(f"The {label} is not a number ({values[key]!r}).")
-    if "lat" in out or "lon" in out:
-        check_coordinates(out.get("lat", 0.0), out.get("lon", 0.0))
-    if "precision_km" in out and not 0 <= out["precision_km"] <= 5000:
-        raise ValueError("The precision is a radius between 0 and 5000 km.")
-    for key in ("tour_order", "tour_zoom"):
-        if isinstance(out.get(key), float) and out[key].is_integer():
-            out[key] = int(out[key])
-    if out.get("tour_zoom") is not None and isinstance(out["tour_zoom"], int) and not 1 <= out["tour_zoom"] <= 18:
-        raise ValueError("A step's zoom is between 1 and 18.")
-    if out.get("media_url") and not str(out["media_url"]).startswith(("http://", "https://", "media:")):
-        raise ValueError("An image address must start with http:// or https://.")
-    return check_place(out)
-
-
-def check_image(data: bytes) -> str:
-    """The image's MIME type, or ValueError when it is too big or not an image.
-
-    The size in pixels is read from the header and checked before anything is decoded,
-    so a small file claiming to be enormous (a decompression bomb) costs nothing.
-    """
-    if len(data) > MAX_IMAGE_BYTES:
-        raise ValueError(f"The image is {len(data) / 1e6:.1f} MB; the limit is {MAX_IMAGE_BYTES // 2**20} MB.")
-    from PIL import Image, UnidentifiedImageError
-    import io
-    import warnings
-
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as image:
-                kind, (width, height) = image.format, image.size
-                if width * height > MAX_IMAGE_PIXELS:
-                    raise ValueError(f"The image is {width:,} x {height:,} pixels; the limit is "
-                                     f"{MAX_IMAGE_PIXELS // 1_000_000} megapixels.")
-                image.verify()
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise ValueError(f"The image claims more than {MAX_IMAGE_PIXELS // 1_000_000} megapixels.") from None
-    except (UnidentifiedImageError, OSError, SyntaxError):
-        raise ValueError("The file is not an image (PNG, JPEG, GIF or WebP).") from None
-    if kind not in IMAGE_TYPES:
-        raise ValueError(f"Images must be PNG, JPEG, GIF or WebP, not {kind}.")
-    return IMAGE_TYPES[kind]
 
 
 def _require(editor: Editor | None) -> Editor:
@@ -385,14 +152,14 @@ class Storage:
         with self._sessions() as s:
             row = self._story_row(s, slug)
             places = list(s.scalars(select(PlaceRow).where(PlaceRow.story_id == row.id)))
-            return _story_record(row, places)
+            return story_record(row, places)
 
     def place(self, place_id: int) -> PlaceRecord:
         with self._sessions() as s:
             row = s.get(PlaceRow, place_id)
             if row is None:
                 raise NotFound(f"There is no place {place_id}.")
-            return _place_record(row)
+            return place_record(row)
 
     def history(self, slug: str) -> list[ChangeRecord]:
         """Every change to a story, newest first (a deleted story's too: its deletion can be undone)."""
@@ -420,7 +187,7 @@ class Storage:
     def create_story(self, editor: Editor | None, story: Story, places: list[dict]) -> StoryRecord:
         """Add a story with the places found in it (as ``found``, for editors to review)."""
         editor = _require(editor)
-        _check_story_values(story.title, story.text)
+        check_story_text(story.title, story.text)
         check_story_values(_story_values(story))
         try:
             return self._create_story(editor, story, places)
@@ -438,7 +205,7 @@ class Storage:
                             before=None, after={f: getattr(row, f) for f in STORY_FIELDS}))
             for values in places:
                 values = validate_place(values)
-                _check_mentions(values.get("mentions", []), story.text)
+                check_mentions(values.get("mentions", []), story.text)
                 _check_media(s, values)
                 self._add_place(s, editor, row.id, values, action="found")
         return self.load(story.slug)
@@ -452,10 +219,10 @@ class Storage:
                 raise ValueError(f"A new place needs a {key}.")
         with self._sessions.begin() as s:
             story = self._story_row(s, slug)
-            _check_mentions(values.get("mentions", []), story.text)
+            check_mentions(values.get("mentions", []), story.text)
             _check_media(s, values)
             row = self._add_place(s, editor, story.id, values, action="add place")
-            return _place_record(row)
+            return place_record(row)
 
     def _add_place(self, s: Session, editor: Editor, story_id: int, values: dict, action: str) -> PlaceRow:
         taken = set(s.scalars(select(PlaceRow.key).where(PlaceRow.story_id == story_id)))
@@ -464,7 +231,7 @@ class Storage:
         s.add(row)
         s.flush()
         s.add(ChangeRow(story_id=story_id, place_id=row.id, editor=editor.name, at=_now(), action=action,
-                        before=None, after=_place_record(row).values()))
+                        before=None, after=place_record(row).values()))
         return row
 
     def update_place(self, editor: Editor | None, place_id: int, expected_version: int, **changes) -> PlaceRecord:
@@ -485,17 +252,17 @@ class Storage:
                 if row.version != expected_version:
                     raise StaleDataError()
                 if "mentions" in changes:
-                    _check_mentions(changes["mentions"], s.get(StoryRow, row.story_id).text)
+                    check_mentions(changes["mentions"], s.get(StoryRow, row.story_id).text)
                 _check_media(s, changes)
-                before = _place_record(row).values()
+                before = place_record(row).values()
                 for key, value in changes.items():
                     setattr(row, key, value)
                 s.flush()  # the UPDATE checks the version too: a racing save fails here
-                after = _place_record(row).values()
+                after = place_record(row).values()
                 s.add(ChangeRow(story_id=row.story_id, place_id=row.id, editor=editor.name, at=_now(),
                                 action=action, before=_diff(before, after), after=_diff(after, before),
                                 undoes=undoes))
-                return _place_record(row)
+                return place_record(row)
         except StaleDataError:
             current = self.place(place_id)
             raise ConflictError(
@@ -524,7 +291,7 @@ class Storage:
                 row = self._story_row(s, slug)
                 if row.version != expected_version:
                     raise StaleDataError()
-                _check_story_values(changes.get("title", row.title), changes.get("text", row.text))
+                check_story_text(changes.get("title", row.title), changes.get("text", row.text))
                 before = {f: getattr(row, f) for f in STORY_FIELDS}
                 for key, value in changes.items():
                     setattr(row, key, value)
@@ -544,9 +311,9 @@ class Storage:
         """After a text edit, tie each place's mentions to where its words now stand."""
         for place in s.scalars(select(PlaceRow).where(PlaceRow.story_id == story.id)):
             words = sorted({m[2] for m in place.mentions})
-            mentions = [[i, i + len(w), w] for w in words for i in _find_all(story.text, w)]
+            mentions = [[i, i + len(w), w] for w in words for i in find_all(story.text, w)]
             if mentions != place.mentions:
-                before = _place_record(place).values()
+                before = place_record(place).values()
                 place.mentions = sorted(mentions)
                 s.flush()
                 s.add(ChangeRow(story_id=story.id, place_id=place.id, editor=editor.name, at=_now(),
@@ -637,11 +404,11 @@ class Storage:
                         raise StaleDataError()
                 for place_id, values in changes.items():
                     row = rows[place_id]
-                    before = _place_record(row).values()
+                    before = place_record(row).values()
                     for key, value in values.items():
                         setattr(row, key, value)
                     s.flush()
-                    after = _place_record(row).values()
+                    after = place_record(row).values()
                     s.add(ChangeRow(story_id=story.id, place_id=place_id, editor=editor.name, at=_now(),
                                     action="edit tour", before=_diff(before, after), after=_diff(after, before)))
         except StaleDataError:
@@ -715,33 +482,6 @@ def _check_media(s: Session, values: dict) -> None:
     ref = values.get("media_url") or ""
     if ref.startswith("media:") and not _media_exists(s, ref):
         raise ValueError("That image is not in the store; upload it again.")
-
-
-def _check_story_values(title: str, text: str) -> None:
-    if not str(title).strip():
-        raise ValueError("A story needs a title.")
-    if not str(text).strip():
-        raise StoryError("This story has no text to map.")
-    if len(text) > MAX_STORY_CHARS:
-        raise StoryError(f"This story is too long to map ({len(text) / 1e6:.1f} million characters; "
-                         f"the limit is {MAX_STORY_CHARS / 1e6:.0f} million).")
-
-
-def _check_mentions(mentions: list, text: str) -> None:
-    for m in mentions:
-        if not (isinstance(m, (list, tuple)) and len(m) == 3):
-            raise ValueError("A mention is [start, end, words].")
-        start, end, words = m
-        if not (0 <= start < end <= len(text)) or text[start:end] != words:
-            raise ValueError(f"The words “{words}” are not at that place in the text.")
-
-
-def _find_all(text: str, words: str) -> list[int]:
-    out, i = [], text.find(words)
-    while i >= 0:
-        out.append(i)
-        i = text.find(words, i + len(words))
-    return out
 
 
 def _diff(a: dict, b: dict) -> dict:
