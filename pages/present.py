@@ -57,7 +57,7 @@ if not embed:
             st.caption("As wide as the column it is put in, and as tall as fits the reader's window "
                        f"(`{EMBED_HEIGHT}`); on a phone the map sits above the step.")
             code = embed_code(src, smap.story.title)
-        st.code(code, language="html")
+        st.code(code, language="html", wrap_lines=True)  # whole on a phone, not one clipped line
     st.subheader("Download")
     cols = st.columns(len(FORMATS))
     for col, fmt in zip(cols, FORMATS):

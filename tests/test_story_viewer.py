@@ -343,3 +343,16 @@ def test_script_in_a_story_runs_nothing(visit):
     assert v.page.evaluate("() => window.__pwned") is None
     assert inner.evaluate("() => window.__pwned") is None
     assert v.dialogs == []
+
+
+@pytest.mark.parametrize("path", ["/?story=pakistan-copper&place=wana", "/present?story=pakistan-copper&step=3"])
+def test_an_open_legend_leaves_a_phone_its_zoom_buttons(visit, path):
+    # On a phone's short map the opened legend grew up over the zoom control (a new-user session).
+    v = visit(path, SIZES["phone"], touch=True)
+    frame, _ = v.viewer()
+    legend = frame.locator(".sm-legend")
+    legend.locator("summary").tap()
+    expect(legend).to_have_attribute("open", "")
+    zoom, box = frame.locator(".leaflet-control-zoom").bounding_box(), legend.bounding_box()
+    assert box["y"] > zoom["y"] + zoom["height"]  # below the zoom buttons, not over them
+    frame.locator(".leaflet-control-zoom-out").tap()  # and they still answer a tap
