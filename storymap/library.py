@@ -7,7 +7,7 @@ from pathlib import Path
 from storymap.accounts import Editor
 from storymap.articles import LibraryEntry, library_dir, load_library
 from storymap.gazetteer import Gazetteer
-from storymap.newsroom import add_story, look_up_online  # noqa: F401 - look_up_online was here first
+from storymap.newsroom import add_story
 from storymap.storage import Storage
 
 SEEDER = Editor("storymap (story files)", via="seed")

@@ -2,7 +2,6 @@ from geopy.distance import great_circle
 
 from storymap.analysis import analyse
 from storymap.articles import parse_story
-from storymap.geoparsing import geoparse
 
 EXPECTED = {"south-waziristan", "wana", "muhammad-khel-copper-mine", "islamabad", "washington", "white-house",
             "china", "afghanistan", "columbia", "hindu-kush", "khyber-pakhtunkhwa", "pakistan", "united-states",

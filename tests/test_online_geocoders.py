@@ -191,7 +191,7 @@ def test_search_asks_offline_first(nominatim, tmp_path, gazetteer):
 
 def test_a_retry_later_adds_what_the_geocoder_now_finds(nominatim, tmp_path, gazetteer):
     from storymap.accounts import Editor
-    from storymap.library import look_up_online
+    from storymap.newsroom import look_up_online
     from storymap.storage import Storage
 
     store = Storage(f"sqlite:///{tmp_path / 's.sqlite3'}")
@@ -211,7 +211,7 @@ def test_a_retry_later_adds_what_the_geocoder_now_finds(nominatim, tmp_path, gaz
 
 def test_looking_up_online_against_a_hanging_geocoder_ends_in_time_and_once(nominatim, tmp_path, gazetteer):
     from storymap.accounts import Editor
-    from storymap.library import look_up_online
+    from storymap.newsroom import look_up_online
     from storymap.storage import Storage
 
     store = Storage(f"sqlite:///{tmp_path / 's.sqlite3'}")
