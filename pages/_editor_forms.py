@@ -71,6 +71,13 @@ def opened(key: str, current):
     return st.session_state.setdefault(f"{key}-opened", current)
 
 
+def fields_key(key: str, was) -> str:
+    """The prefix of a form's widget keys: it names the version the form shows. Streamlit's browser
+    sends a keyed widget's old value back even after the page forgot it, so after a save, an undo
+    or "load what is saved" the form must be a new one, or a stale value would be saved back."""
+    return f"{key}-v{was.version}"
+
+
 SINCE_OPENED = (", since this form was opened. Saving from here keeps that change unless you change the same "
                 "thing; or load what is saved now.")
 

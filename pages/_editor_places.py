@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pages._editor_forms import STATUS_LABELS, changed_since, opened, save
+from pages._editor_forms import STATUS_LABELS, changed_since, fields_key, opened, save
 from pages._editor_place_form import pick_on_map, place_form
 from pages._resources import gazetteer
 from storymap import newsroom
@@ -51,10 +51,7 @@ def review(store, editor, place, story_map, chain) -> None:
     nothing typed here is lost."""
     prefix = f"p{place.id}"
     was = opened(prefix, place)
-    # The widgets' keys name the version the form shows: after a save, an undo or "load what is
-    # saved", the form is new, so no widget sends back a value from before (a stale Decision would
-    # otherwise be saved over the new one at the next rerun).
-    form = f"{prefix}-v{was.version}"
+    form = fields_key(prefix, was)
     changed_since(prefix, place.version != was.version, f"“{place.name}”",
                   store.last_change(place_id=place.id) if place.version != was.version else None, editor)
     st.write(f"**{md(was.name)}** — {STATUS_LABELS[was.status]}; confidence {was.confidence:.0%}")

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pages._editor_forms import changed_since, opened, save, say
+from pages._editor_forms import changed_since, fields_key, opened, save, say
 from pages._resources import gazetteer
 from storymap import newsroom
 from storymap.escaping import markdown_text as md
@@ -17,7 +17,7 @@ def story_tab(store, editor, record) -> None:
     was = opened(story_key, record)
     changed_since(story_key, record.version != was.version, "the story",
                   store.last_change(slug=slug) if record.version != was.version else None, editor)
-    fields = f"{story_key}-v{was.version}"  # a new version, new fields: none sends back an undone value
+    fields = fields_key(story_key, was)
     with st.form(story_key):
         values = {"title": st.text_input("Title", was.title, key=f"{fields}-title"),
                   "date": st.text_input("Date (YYYY-MM-DD)", was.date or "", key=f"{fields}-date"),
