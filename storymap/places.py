@@ -179,13 +179,23 @@ class TourStop:
     zoom: int | None = None
 
 
+@dataclass(frozen=True)
+class Stored:
+    """Where a story-place is kept: its row in the store and the version a save is checked against."""
+
+    id: int
+    version: int
+
+
 @dataclass
 class ResolvedPlace:
     """A place of the story: where it is, how sure we are and why, and what editors made of it.
 
-    The geoparser fills the first six fields; a story read back from the store also carries
-    the review ``status``, the editor's ``media`` and the ``tour`` stop, which every output reads
-    from here (the map, the tour, the viewer, the exports).
+    The one place type that crosses modules. The geoparser fills the first six fields; the
+    analysis says who placed it and when (``geocoder``, ``located_at``); the store hands it back
+    with its review ``status``, the editor's ``media``, the ``tour`` stop and where it is
+    ``stored``; every output reads it from here (the map, the tour, the viewer, the exports,
+    the editor's forms).
     """
 
     key: str
@@ -197,6 +207,9 @@ class ResolvedPlace:
     status: str = "found"
     media: Media | None = None
     tour: TourStop = TourStop()
+    geocoder: str = ""  # what placed it: the offline gazetteer, an online service, an editor
+    located_at: str = ""  # when it was placed (ISO 8601, UTC)
+    stored: Stored | None = None  # None until the store hands it out
 
     @property
     def name(self) -> str:
