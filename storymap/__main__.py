@@ -107,6 +107,50 @@ def _import(args: argparse.Namespace) -> int:
     return 0
 
 
+def _gazetteer_add(args: argparse.Namespace) -> int:
+    """GeoNames' dump files into the imported index (storymap.imported): resumable, idempotent."""
+    import time
+    import urllib.error
+    from pathlib import Path
+
+    from storymap.imported import add, index_path
+
+    path = Path(args.index) if args.index else index_path()
+    started = time.perf_counter()
+    try:
+        added = add(args.sources, path, again=args.again, show=not args.quiet)
+    except KeyboardInterrupt:
+        print("storymap: stopped; run the same command again to go on where it stopped.", file=sys.stderr)
+        return 130
+    except (ValueError, OSError, urllib.error.URLError) as exc:
+        print(f"storymap: {exc}", file=sys.stderr)
+        return 1
+    rows = sum(a.rows for a in added if not a.skipped)
+    print(f"{path}: {rows:,} rows added or updated in {time.perf_counter() - started:.0f} s "
+          f"({path.stat().st_size / 1e6:,.0f} MB). Restart the app to use them.", file=sys.stderr)
+    return 0
+
+
+def _gazetteer_status(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from storymap.imported import index_path, open_index
+
+    path = Path(args.index) if args.index else index_path()
+    index = open_index(path) if path else None
+    if index is None:
+        print(f"No GeoNames import{f' at {path}' if path else ' (STORYMAP_GEONAMES=off)'}: the gazetteer is "
+              "what ships in the packages.")
+        return 0
+    status = index.status()
+    print(f"{status['path']}: {status['places']:,} places, {status['names']:,} names, "
+          f"{status['bytes'] / 1e6:,.0f} MB" + (" (keyed by an older normalisation: add again)" if status["stale"] else ""))
+    for f in status["files"]:
+        print(f"  {f['label']}: {f['format'] or '?'}, {f['rows']:,} rows, "
+              + ("done" if f["done"] else f"stopped after {f['lines']:,} lines (add it again to go on)"))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m storymap", description="Storymap from the command line.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -134,6 +178,21 @@ def main(argv: list[str] | None = None) -> int:
     im.add_argument("--database", default=None,
                     help="SQLAlchemy URL of the store (default: STORYMAP_DATABASE_URL or the local SQLite file)")
     im.set_defaults(run=_import)
+    gz = commands.add_parser("gazetteer", help="extend the offline gazetteer with GeoNames' own dump files")
+    gz_commands = gz.add_subparsers(dest="action", required=True)
+    gza = gz_commands.add_parser(
+        "add", help="import GeoNames files or URLs (allCountries.zip, PK.zip, alternateNamesV2.zip, admin2Codes.txt...)",
+        description="Import GeoNames dump files (https://download.geonames.org/export/dump/, CC BY 4.0) into "
+                    "the imported index. Resumable: run it again after a stop. A file already imported is skipped.")
+    gza.add_argument("sources", nargs="+", metavar="FILE_OR_URL")
+    gza.add_argument("--again", action="store_true", help="import files already imported once more")
+    gza.add_argument("--quiet", action="store_true", help="no progress bar")
+    gza.set_defaults(run=_gazetteer_add)
+    gzs = gz_commands.add_parser("status", help="what is imported, and from which files")
+    gzs.set_defaults(run=_gazetteer_status)
+    for sub in (gza, gzs):
+        sub.add_argument("--index", default=None,
+                         help="the index file (default: STORYMAP_GEONAMES or geonames.sqlite in the cache folder)")
     args = parser.parse_args(argv)
     return args.run(args)
 

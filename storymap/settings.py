@@ -26,6 +26,7 @@ class Settings:
     stories: str = ""  # STORYMAP_STORIES: the folder of story files that seed the store
     data: str = ""  # STORYMAP_DATA: a copy of the repository's data/ folder
     cache: str = ""  # STORYMAP_CACHE: the compiled gazetteer and geocoders' answers
+    geonames: str = ""  # STORYMAP_GEONAMES: the imported GeoNames index (default: in the cache); "off" for none
     tiles: str = "osm"  # STORYMAP_TILES: osm, none, or a tile URL template
     spacy_model: str = ""  # STORYMAP_SPACY_MODEL: an optional second recogniser
     fetch_allow: frozenset[str] = frozenset()  # STORYMAP_FETCH_ALLOW: hosts exempt from the public-address rule
@@ -39,6 +40,7 @@ class Settings:
         return cls(
             database_url=get("STORYMAP_DATABASE_URL"), editors=get("STORYMAP_EDITORS"),
             stories=get("STORYMAP_STORIES"), data=get("STORYMAP_DATA"), cache=get("STORYMAP_CACHE"),
+            geonames=get("STORYMAP_GEONAMES"),
             tiles=get("STORYMAP_TILES", "osm"), spacy_model=get("STORYMAP_SPACY_MODEL"),
             fetch_allow=frozenset(h.strip() for h in get("STORYMAP_FETCH_ALLOW").split(",") if h.strip()),
             geocoders={k: v for k, v in env.items() if k.startswith(GEOCODER_PREFIXES)},
