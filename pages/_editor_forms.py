@@ -72,7 +72,8 @@ def opened(key: str, current):
 
 
 def fields_key(key: str, was) -> str:
-    """The prefix of a form's widget keys: it names the version the form shows. Streamlit's browser
+    """The prefix of a form's widget keys: it names the version the form shows (``was``: a story
+    record, or where a place is stored). Streamlit's browser
     sends a keyed widget's old value back even after the page forgot it, so after a save, an undo
     or "load what is saved" the form must be a new one, or a stale value would be saved back."""
     return f"{key}-v{was.version}"

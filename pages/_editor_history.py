@@ -11,7 +11,7 @@ from storymap.storage import ConflictError, NotFound
 
 
 def history_tab(store, editor, record) -> None:
-    names = {p.id: p.name for p in record.places}
+    names = {p.stored.id: p.name for p in (*record.places, *record.broken)}
     for change in store.history(record.slug)[:200]:
         with st.container(border=True):
             c1, c2 = st.columns([5, 1])

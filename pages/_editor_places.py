@@ -1,5 +1,7 @@
 """The editor's Places tab: every place of the story, and the review of one."""
 
+from dataclasses import astuple
+
 import streamlit as st
 
 from pages._editor_forms import STATUS_LABELS, changed_since, fields_key, opened, save
@@ -8,6 +10,7 @@ from pages._resources import gazetteer
 from storymap import newsroom
 from storymap.escaping import markdown_text as md
 from storymap.places import KIND_LABELS
+from storymap.records import Broken, place_values
 from storymap.schema import ACCEPTED, ADDED, FOUND, REJECTED
 
 
@@ -22,16 +25,19 @@ def places_tab(store, editor, record, story_map, chain, geocoders_off) -> None:
             st.success(f"Found “{md(place.name)}” with {md(place.geocoder)}.")
         for problem in problems:
             st.warning(f"“{md(problem.name)}” could not be looked up with {md(problem.geocoder)}: {md(problem.reason)}.")
-    if not record.places:
+    if not record.places and not record.broken:
         st.info("No places yet: add one.")
-    rows = [{"place": p.name, "kind": KIND_LABELS.get(p.kind, p.kind), "status": STATUS_LABELS.get(p.status, p.status),
-             "confidence": f"{p.confidence:.0%}", "lat": p.lat, "lon": p.lon, "mentions": len(p.mentions),
-             "placed by": p.geocoder, "when": p.located_at}
+    rows = [{"place": p.name, "kind": KIND_LABELS[p.place.kind], "status": STATUS_LABELS.get(p.status, p.status),
+             "confidence": f"{p.confidence:.0%}", "lat": p.place.lat, "lon": p.place.lon,
+             "mentions": len(p.mentions), "placed by": p.geocoder, "when": p.located_at}
             for p in record.places]
     st.dataframe(rows, hide_index=True, width="stretch")
-    by_id = {p.id: p for p in record.places}
-    chosen_id = st.selectbox("Review a place", list(by_id), format_func=lambda i: by_id[i].name, key="review")
-    if chosen_id in by_id:
+    by_id = {p.stored.id: p for p in (*record.places, *record.broken)}
+    chosen_id = st.selectbox("Review a place", list(by_id), format_func=lambda i: by_id[i].name,
+                             key=f"review-{record.slug}")  # each story its own choice
+    if chosen_id in by_id and isinstance(by_id[chosen_id], Broken):
+        review_broken(store, editor, by_id[chosen_id])
+    elif chosen_id in by_id:
         review(store, editor, by_id[chosen_id], story_map, chain)
 
 
@@ -49,21 +55,22 @@ def review(store, editor, place, story_map, chain) -> None:
     The form keeps the place as it was opened: it saves only what this editor changed, against
     that version; if someone saved meanwhile, the save is refused with their change shown, and
     nothing typed here is lost."""
-    prefix = f"p{place.id}"
+    prefix = f"p{place.stored.id}"
     was = opened(prefix, place)
-    form = fields_key(prefix, was)
-    changed_since(prefix, place.version != was.version, f"“{place.name}”",
-                  store.last_change(place_id=place.id) if place.version != was.version else None, editor)
+    form = fields_key(prefix, was.stored)
+    moved_on = place.stored.version != was.stored.version
+    changed_since(prefix, moved_on, f"“{place.name}”",
+                  store.last_change(place_id=place.stored.id) if moved_on else None, editor)
     st.write(f"**{md(was.name)}** — {STATUS_LABELS[was.status]}; confidence {was.confidence:.0%}")
     if was.reason:
         st.caption(f"Why: {md(was.reason)}")
     status_options = [ADDED] if was.status == ADDED else [FOUND, ACCEPTED, REJECTED]
     status = st.radio("Decision", status_options, index=status_options.index(was.status),
                       format_func=STATUS_LABELS.get, horizontal=True, key=f"{form}-status")
-    if status != was.status and save(lambda: store.update_place(editor, was.id, was.version, status=status),
+    if status != was.status and save(lambda: store.update_place(editor, *astuple(was.stored), status=status),
                                      prefix, f"“{place.name}”: {STATUS_LABELS[status]}."):
         st.rerun()
-    alternatives = {described(r): r for r in was.runners_up}
+    alternatives = {described(r.to_dict()): r.to_dict() for r in was.runners_up}
     query = st.text_input("Search the gazetteer for another place", key=f"{form}-search")
     if query:
         for found in chain.search(query):
@@ -80,8 +87,25 @@ def review(store, editor, place, story_map, chain) -> None:
                     f"“{place.name}” is now {described(alt)}."):
                 st.rerun()
     if story_map is not None:
-        pick_on_map(story_map, form, was.lat, was.lon, was.kind, was.precision_km)
-    new = place_form(store, editor, form, was.values())
+        pick_on_map(story_map, form, was.place.lat, was.place.lon, was.place.kind, was.place.precision_km)
+    new = place_form(store, editor, form, place_values(was))
     if new is not None and save(lambda: newsroom.correct_place(store, editor, was, new), prefix,
+                                f"Saved “{new['name']}”."):
+        st.rerun()
+
+
+def review_broken(store, editor, broken) -> None:
+    """A place stored with values no place can have (an older Storymap let them in): say what is
+    wrong, and let the editor reject it or correct it."""
+    prefix = f"p{broken.stored.id}"
+    form = fields_key(prefix, broken.stored)
+    st.error(f"“{md(broken.name)}” cannot be drawn: {md(broken.why)}. Correct it below, or reject it.")
+    if st.button("Reject it", key=f"{form}-reject") and save(
+            lambda: store.update_place(editor, *astuple(broken.stored), status=REJECTED), prefix,
+            f"“{broken.name}”: {STATUS_LABELS[REJECTED]}."):
+        st.rerun()
+    values = {**broken.values, "kind": broken.values["kind"] if broken.values["kind"] in KIND_LABELS else "city"}
+    new = place_form(store, editor, form, values)
+    if new is not None and save(lambda: newsroom.correct_broken(store, editor, broken, new), prefix,
                                 f"Saved “{new['name']}”."):
         st.rerun()

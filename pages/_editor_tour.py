@@ -16,11 +16,11 @@ def tour_tab(store, editor, record) -> None:
     tour_key = f"tour-{record.slug}"
     live = [p for p in record.places if p.status != REJECTED]
     shown = opened(tour_key, live)
-    opened_tour = tuple((p.id, tour_fields(p)) for p in shown)
-    if tuple((p.id, tour_fields(p)) for p in live) != opened_tour:
+    opened_tour = tuple((p.stored.id, tour_fields(p)) for p in shown)
+    if tuple((p.stored.id, tour_fields(p)) for p in live) != opened_tour:
         changed_since(tour_key, True, "the tour", store.history(record.slug)[0], editor)
-    table = [{"id": p.id, "place": p.name, "step": p.tour_order, "hidden": p.tour_hidden, "zoom": p.tour_zoom}
-             for p in shown]
+    table = [{"id": p.stored.id, "place": p.name, "step": p.tour.order, "hidden": p.tour.hidden,
+              "zoom": p.tour.zoom} for p in shown]
     edited = st.data_editor(  # a new key for each tour opened: no edit of an older table comes back
         table, key=f"{tour_key}-{abs(hash(opened_tour))}-table", hide_index=True, disabled=["id", "place"],
         column_config={"step": st.column_config.NumberColumn("step", min_value=1, step=1),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from geopy.geocoders.base import Geocoder
@@ -15,8 +15,9 @@ from storymap.gazetteer import Gazetteer, default_gazetteer
 from storymap.geocoders import OFFLINE, Deadline, GeocoderChain, LookupProblem
 from storymap.geoparsing import find_unknown_names, geoparse
 from storymap.ner import configured as configured_ner
-from storymap.places import (CITY, COUNTRY, LANDFORM, REGION, SITE, Media, Mention, Origin, Place, ResolvedPlace,
-                             TourStop)
+from storymap.places import CITY, COUNTRY, LANDFORM, REGION, SITE, Mention, ResolvedPlace
+from storymap.records import StoryRecord, place_values
+from storymap.schema import FOUND, REJECTED
 
 
 SPECIFICITY = {SITE: 4, CITY: 3, REGION: 2, LANDFORM: 1, COUNTRY: 0}
@@ -102,54 +103,25 @@ def _online_places(text: str, gazetteer: Gazetteer, known: list[Mention], unreso
 
 
 def _online_place(name: str, chain: GeocoderChain, deadline: Deadline, keys: set[str]) -> ResolvedPlace | None:
-    options = chain.online_only(name, deadline=deadline)
+    service, options = chain.online_answer(name, deadline=deadline)
     if not options:
         return None
     key = free_name(slugify(name), keys)
     keys.add(key)
-    service = options[0].source.split(":")[0]
     return ResolvedPlace(key, options[0], [], 0.6, f"not in the offline gazetteer; the first answer of {service}",
-                         options[1:4])
+                         options[1:4], geocoder=service)
 
 
 def stored_places(smap: StoryMap, geocoder_name: str = OFFLINE) -> list[dict]:
-    """The analysed places as storage values, for editors to review."""
+    """The analysed places as storage values, found and waiting for editors' review; each says
+    what placed it (an online service by its own name, the rest ``geocoder_name``) and when."""
     located_at = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
-    out = []
-    for rp in smap.places:
-        p = rp.place
-        out.append({
-            "key": rp.key, "gazetteer_id": p.id, "name": p.name, "kind": p.kind, "lat": p.lat, "lon": p.lon,
-            "country": p.country, "precision_km": p.precision_km, "status": "found",
-            "mentions": [[m.start, m.end, m.text] for m in rp.mentions], "confidence": rp.confidence,
-            "reason": rp.reason, "runners_up": [r.to_dict() for r in rp.runners_up], "note": p.note,
-            "source": p.source, "located_at": located_at,
-            "geocoder": p.source.split(":")[0] if p.origin is Origin.OSM else geocoder_name,
-        })
-    return out
+    return [place_values(replace(rp, status=FOUND, located_at=located_at,
+                                 geocoder=rp.geocoder or geocoder_name)) for rp in smap.places]
 
 
-def from_record(record) -> StoryMap:
-    """A stored story, as editors left it: rejected places are not drawn."""
-    story = record.story()
-    places, broken = [], []
-    for r in record.places:
-        if r.status == "rejected":
-            continue
-        try:
-            places.append(_resolved(r))
-        except (ValueError, TypeError, KeyError) as exc:
-            # Stored before the schema was checked at every door: this place is listed as broken,
-            # the rest of the story is drawn.
-            broken.append((str(r.name), str(exc) or type(exc).__name__))
-    return _story_map(story, places, broken=broken)
-
-
-def _resolved(r) -> ResolvedPlace:
-    place = Place(id=r.gazetteer_id or f"db:{r.id}", name=r.name, kind=r.kind, lat=r.lat, lon=r.lon,
-                  country=r.country, precision_km=r.precision_km, source=r.source, note=r.note)
-    mentions = [Mention(start, end, words) for start, end, words in r.mentions]
-    runners = [Place(**{**d, "names": tuple(d.get("names", ()))}) for d in r.runners_up]
-    return ResolvedPlace(r.key, place, mentions, r.confidence, r.reason, runners, status=r.status,
-                         media=Media(r.media_url, r.media_caption, r.media_credit) if r.media_url else None,
-                         tour=TourStop(r.tour_order, r.tour_hidden, r.tour_zoom))
+def from_record(record: StoryRecord) -> StoryMap:
+    """A stored story, as editors left it: rejected places are not drawn, nor broken ones (named)."""
+    places = [p for p in record.places if p.status != REJECTED]
+    broken = [(b.name, b.why) for b in record.broken if b.values.get("status") != REJECTED]
+    return _story_map(record.story(), places, broken=broken)

@@ -377,16 +377,21 @@ class GeocoderChain:
 
     def online_only(self, name: str, limit: int = 5, deadline: Deadline | None = None) -> list[Place]:
         """The first online geocoder's places for ``name``, by ``deadline`` (default: an action of its own)."""
+        return self.online_answer(name, limit, deadline)[1]
+
+    def online_answer(self, name: str, limit: int = 5,
+                      deadline: Deadline | None = None) -> tuple[str, list[Place]]:
+        """The name of the first online geocoder that knows ``name`` and its places; ("", []) if none does."""
         deadline = deadline or self.new_action()
         if not normalize(name):
-            return []
+            return "", []
         for service in self.online:
             places = service.cached(name)
             if places is None:
                 places = self._ask(service, name, limit, deadline)
             if places:
-                return places
-        return []
+                return service.name, places
+        return "", []
 
     def _ask(self, service: OnlineGeocoder, name: str, limit: int, deadline: Deadline) -> list[Place]:
         """One request, if the service's recent failures, the budget and the deadline allow it."""

@@ -6,8 +6,8 @@ about what is saved live here, once, and the app's pages only draw widgets and c
 The storage refuses a save made against a version someone has changed since
 (``ConflictError``); these functions pass that on, for the page to show.
 
-A form keeps the record it was opened on (``opened``): the functions that save a form
-compare the editor's values with it and save only what the editor changed, against its
+A form keeps the place or story it was opened on (``opened``): the functions that save a
+form compare the editor's values with it and save only what the editor changed, against its
 version, so another editor's save in between is never silently undone.
 """
 
@@ -22,7 +22,8 @@ from storymap.analysis import analyse, stored_places
 from storymap.articles import Story
 from storymap.gazetteer import Gazetteer
 from storymap.geocoders import OFFLINE, GeocoderChain, LookupProblem
-from storymap.records import PlaceRecord, StoryRecord
+from storymap.places import ResolvedPlace
+from storymap.records import TOUR_FIELDS, Broken, StoryRecord, place_values
 from storymap.schema import ACCEPTED
 from storymap.storage import Storage
 
@@ -54,14 +55,14 @@ def add_story(store: Storage, editor: Editor, story: Story, gazetteer: Gazetteer
 
 
 def look_up_online(store: Storage, editor: Editor, slug: str, chain: GeocoderChain,
-                   gazetteer: Gazetteer | None = None) -> tuple[list[PlaceRecord], list[LookupProblem]]:
+                   gazetteer: Gazetteer | None = None) -> tuple[list[ResolvedPlace], list[LookupProblem]]:
     """Ask the online geocoders again about a stored story's unplaced names (a retry after a failure).
 
     Places found are added for review; places already in the story are left alone.
     """
     record = store.load(slug)
     retry = analyse(record.story(), gazetteer, chain=chain)
-    known = {(p.name, tuple(map(tuple, p.mentions))) for p in record.places}
+    known = {(p.name, tuple((m.start, m.end, m.text) for m in p.mentions)) for p in record.places}
     added = []
     for values in stored_places(retry):
         fresh = (values["name"], tuple(map(tuple, values["mentions"]))) not in known
@@ -70,28 +71,36 @@ def look_up_online(store: Storage, editor: Editor, slug: str, chain: GeocoderCha
     return added, retry.problems
 
 
-def use_alternative(store: Storage, editor: Editor, opened: PlaceRecord, alternative: dict) -> PlaceRecord:
+def use_alternative(store: Storage, editor: Editor, opened: ResolvedPlace, alternative: dict) -> ResolvedPlace:
     """Put another place (a runner-up of the finder's, or one searched for) in the place of
     ``opened``: the editor chose it, so it is accepted."""
     return store.update_place(
-        editor, opened.id, opened.version, name=alternative["name"], kind=alternative["kind"],
+        editor, opened.stored.id, opened.stored.version, name=alternative["name"], kind=alternative["kind"],
         lat=alternative["lat"], lon=alternative["lon"], precision_km=alternative["precision_km"],
         country=alternative["country"], gazetteer_id=alternative["id"], source=alternative["source"],
         geocoder=EDITORS_CHOICE, status=ACCEPTED, reason="chosen by an editor instead of the finder's answer")
 
 
-def place_changes(opened: PlaceRecord, values: dict) -> dict:
-    """What an editor changed in a place's form. A place the editor moved, the editor geocoded."""
-    changes = {k: v for k, v in values.items() if v != getattr(opened, k)}
+def place_changes(opened: dict, values: dict) -> dict:
+    """What an editor changed in a place's form (``opened``: the values it was opened on). A place
+    the editor moved, the editor geocoded."""
+    changes = {k: v for k, v in values.items() if v != opened.get(k)}
     if {"lat", "lon"} & set(changes):
         changes["geocoder"] = EDITOR
     return changes
 
 
-def correct_place(store: Storage, editor: Editor, opened: PlaceRecord, values: dict) -> PlaceRecord | None:
+def correct_place(store: Storage, editor: Editor, opened: ResolvedPlace, values: dict) -> ResolvedPlace | None:
     """Save what the editor changed in a place's form; None when nothing was changed."""
-    changes = place_changes(opened, values)
-    return store.update_place(editor, opened.id, opened.version, **changes) if changes else None
+    changes = place_changes(place_values(opened), values)
+    return store.update_place(editor, opened.stored.id, opened.stored.version, **changes) if changes else None
+
+
+def correct_broken(store: Storage, editor: Editor, opened: Broken, values: dict) -> ResolvedPlace | Broken | None:
+    """Save an editor's correction of a place stored with values no place can have; None when
+    nothing was changed."""
+    changes = place_changes(opened.values, values)
+    return store.update_place(editor, opened.stored.id, opened.stored.version, **changes) if changes else None
 
 
 def mentions_of(text: str, words: str, occurrence: int = 1) -> list[list]:
@@ -108,16 +117,16 @@ def mentions_of(text: str, words: str, occurrence: int = 1) -> list[list]:
 
 
 def add_place(store: Storage, editor: Editor, slug: str, values: dict, words: str = "",
-              mentions: list[list] = ()) -> PlaceRecord:
+              mentions: list[list] = ()) -> ResolvedPlace:
     """A place the finder missed, tied to ``mentions`` of ``words`` (its label those words when
     left empty), or a free annotation tied to none; the editor placed it."""
     name = values.get("name", "").strip() or words
     return store.add_place(editor, slug, {**values, "name": name, "mentions": list(mentions), "geocoder": EDITOR})
 
 
-def tour_fields(place: PlaceRecord) -> tuple:
+def tour_fields(place: ResolvedPlace) -> tuple:
     """What the tour saves of a place: its step, whether it is hidden, its zoom."""
-    return place.tour_order, place.tour_hidden, place.tour_zoom
+    return place.tour.order, place.tour.hidden, place.tour.zoom
 
 
 def _whole_or_none(value) -> int | None:
@@ -127,7 +136,7 @@ def _whole_or_none(value) -> int | None:
     return int(value)
 
 
-def save_tour(store: Storage, editor: Editor, slug: str, opened: list[PlaceRecord],
+def save_tour(store: Storage, editor: Editor, slug: str, opened: list[ResolvedPlace],
               rows: list[dict]) -> StoryRecord | None:
     """Save the tour as edited in its table (``rows``: a ``step``, ``hidden`` and ``zoom`` for each
     place of ``opened``, in order) in one transaction, against the tour as it was opened;
@@ -136,12 +145,13 @@ def save_tour(store: Storage, editor: Editor, slug: str, opened: list[PlaceRecor
     for row, place in zip(rows, opened):
         values = {"tour_order": _whole_or_none(row["step"]), "tour_hidden": bool(row["hidden"]),
                   "tour_zoom": _whole_or_none(row["zoom"])}
-        changed = {k: v for k, v in values.items() if v != getattr(place, k)}
+        was = dict(zip(TOUR_FIELDS, tour_fields(place)))
+        changed = {k: v for k, v in values.items() if v != was[k]}
         if changed:
-            changes[place.id] = changed
+            changes[place.stored.id] = changed
     if not changes:
         return None
-    return store.save_tour(editor, slug, {p.id: tour_fields(p) for p in opened}, changes)
+    return store.save_tour(editor, slug, {p.stored.id: tour_fields(p) for p in opened}, changes)
 
 
 def edit_story(store: Storage, editor: Editor, opened: StoryRecord, values: dict) -> StoryRecord | None:

@@ -1,13 +1,14 @@
-"""What the store hands the rest of the program: frozen records of stories, places and changes,
-each with the version a save is checked against."""
+"""What the store hands the rest of the program: stories with their places (each a
+:class:`~storymap.places.ResolvedPlace`, the one story-place type) and changes, each with the
+version a save is checked against; and the flat values a place is stored and filed as."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from storymap.articles import Story
-from storymap.schema import FOUND
+from storymap.places import Media, Mention, Place, ResolvedPlace, Stored, TourStop
 from storymap.tables import PlaceRow, StoryRow
 
 
@@ -19,35 +20,14 @@ STORY_FIELDS = ("slug", "title", "date", "dateline", "source", "url", "text")
 
 
 @dataclass(frozen=True)
-class PlaceRecord:
-    id: int
-    version: int
-    key: str
-    name: str
-    kind: str
-    lat: float
-    lon: float
-    gazetteer_id: str = ""
-    country: str = ""
-    precision_km: float = 0.0
-    status: str = FOUND
-    mentions: list = field(default_factory=list)
-    confidence: float = 1.0
-    reason: str = ""
-    runners_up: list = field(default_factory=list)
-    note: str = ""
-    source: str = ""
-    geocoder: str = ""
-    located_at: str = ""
-    media_url: str = ""
-    media_caption: str = ""
-    media_credit: str = ""
-    tour_order: int | None = None
-    tour_hidden: bool = False
-    tour_zoom: int | None = None
+class Broken:
+    """A place stored before every door checked the schema (a kind or a position no place can
+    have): not drawn, but named, and kept with its values for an editor to correct or reject."""
 
-    def values(self) -> dict:
-        return {f: getattr(self, f) for f in PLACE_FIELDS}
+    stored: Stored
+    name: str
+    why: str
+    values: dict
 
 
 @dataclass(frozen=True)
@@ -61,7 +41,8 @@ class StoryRecord:
     source: str
     url: str
     text: str
-    places: tuple[PlaceRecord, ...] = ()
+    places: tuple[ResolvedPlace, ...] = ()
+    broken: tuple[Broken, ...] = ()  # stored places that cannot be read as places
 
     def story(self) -> Story:
         date = dt.date.fromisoformat(self.date) if self.date else None
@@ -90,10 +71,49 @@ class ChangeRecord:
         return sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
 
 
-def place_record(row: PlaceRow) -> PlaceRecord:
-    return PlaceRecord(id=row.id, version=row.version, **{f: getattr(row, f) for f in PLACE_FIELDS})
+def place_values(rp: ResolvedPlace) -> dict:
+    """A story-place as it is stored, filed (the story file) and edited: flat values, one per column."""
+    p, media, tour = rp.place, rp.media or Media(""), rp.tour
+    return {"key": rp.key, "gazetteer_id": "" if rp.stored and p.id == f"db:{rp.stored.id}" else p.id,
+            "name": p.name, "kind": p.kind, "lat": p.lat, "lon": p.lon, "country": p.country,
+            "precision_km": p.precision_km, "status": rp.status,
+            "mentions": [[m.start, m.end, m.text] for m in rp.mentions], "confidence": rp.confidence,
+            "reason": rp.reason, "runners_up": [r.to_dict() for r in rp.runners_up], "note": p.note,
+            "source": p.source, "geocoder": rp.geocoder, "located_at": rp.located_at,
+            "media_url": media.url, "media_caption": media.caption, "media_credit": media.credit,
+            "tour_order": tour.order, "tour_hidden": tour.hidden, "tour_zoom": tour.zoom}
 
 
-def story_record(row: StoryRow, places: list[PlaceRow]) -> StoryRecord:
+def row_values(row: PlaceRow) -> dict:
+    """A stored place's values, as the history of changes records them."""
+    return {f: getattr(row, f) for f in PLACE_FIELDS}
+
+
+def story_place(row: PlaceRow) -> ResolvedPlace:
+    """A stored place as the story-place every module reads. ValueError (or TypeError, KeyError)
+    for a row stored before every door checked the schema."""
+    place = Place(id=row.gazetteer_id or f"db:{row.id}", name=row.name, kind=row.kind, lat=row.lat, lon=row.lon,
+                  country=row.country, precision_km=row.precision_km, source=row.source, note=row.note)
+    return ResolvedPlace(
+        row.key, place, [Mention(start, end, words) for start, end, words in row.mentions], row.confidence,
+        row.reason, [Place(**{**d, "names": tuple(d.get("names", ()))}) for d in row.runners_up],
+        status=row.status,
+        media=Media(row.media_url, row.media_caption, row.media_credit) if row.media_url else None,
+        tour=TourStop(row.tour_order, row.tour_hidden, row.tour_zoom), geocoder=row.geocoder,
+        located_at=row.located_at, stored=Stored(row.id, row.version))
+
+
+def read_place(row: PlaceRow) -> ResolvedPlace | Broken:
+    """A stored place as a story-place, or as :class:`Broken` when its values cannot make one."""
+    try:
+        return story_place(row)
+    except (ValueError, TypeError, KeyError) as exc:
+        return Broken(Stored(row.id, row.version), str(row.name), str(exc) or type(exc).__name__, row_values(row))
+
+
+def story_record(row: StoryRow, rows: list[PlaceRow]) -> StoryRecord:
+    read = [read_place(place) for place in sorted(rows, key=lambda p: p.id)]
+    places = [p for p in read if isinstance(p, ResolvedPlace)]
+    broken = [p for p in read if isinstance(p, Broken)]
     return StoryRecord(id=row.id, version=row.version, **{f: getattr(row, f) for f in STORY_FIELDS},
-                       places=tuple(place_record(p) for p in sorted(places, key=lambda p: p.id)))
+                       places=tuple(places), broken=tuple(broken))

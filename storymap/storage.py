@@ -23,14 +23,14 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from storymap.accounts import Editor
 from storymap.articles import Story, free_name, slugify
-from storymap.records import (STORY_FIELDS, TOUR_FIELDS, ChangeRecord, PlaceRecord, StoryRecord,
-                              place_record, story_record)
+from storymap.places import ResolvedPlace
+from storymap.records import (STORY_FIELDS, TOUR_FIELDS, Broken, ChangeRecord, StoryRecord, place_values,
+                              read_place, row_values, story_place, story_record)
 from storymap.schema import (ADDED, FORMAT, REJECTED, VERSION, check_image,
                              check_mentions, check_story_file, check_story_text, check_story_values, find_all,
                              validate_place)
 from storymap.settings import current as current_settings
 from storymap.tables import ChangeRow, MediaRow, PlaceRow, StoryRow
-
 
 
 class ConflictError(Exception):
@@ -58,9 +58,6 @@ def _require(editor: Editor | None) -> Editor:
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
-
-
-# --- the store -------------------------------------------------------------------
 
 
 def default_url() -> str:
@@ -154,12 +151,22 @@ class Storage:
             places = list(s.scalars(select(PlaceRow).where(PlaceRow.story_id == row.id)))
             return story_record(row, places)
 
-    def place(self, place_id: int) -> PlaceRecord:
+    def place(self, place_id: int) -> ResolvedPlace | Broken:
         with self._sessions() as s:
-            row = s.get(PlaceRow, place_id)
-            if row is None:
-                raise NotFound(f"There is no place {place_id}.")
-            return place_record(row)
+            return read_place(self._place_row(s, place_id))
+
+    def place_values(self, place_id: int) -> tuple[dict, int]:
+        """A place's stored values and version, also those of a place stored before the schema was checked."""
+        with self._sessions() as s:
+            row = self._place_row(s, place_id)
+            return row_values(row), row.version
+
+    @staticmethod
+    def _place_row(s: Session, place_id: int) -> PlaceRow:
+        row = s.get(PlaceRow, place_id)
+        if row is None:
+            raise NotFound(f"There is no place {place_id}.")
+        return row
 
     def history(self, slug: str) -> list[ChangeRecord]:
         """Every change to a story, newest first (a deleted story's too: its deletion can be undone)."""
@@ -210,7 +217,7 @@ class Storage:
                 self._add_place(s, editor, row.id, values, action="found")
         return self.load(story.slug)
 
-    def add_place(self, editor: Editor | None, slug: str, values: dict) -> PlaceRecord:
+    def add_place(self, editor: Editor | None, slug: str, values: dict) -> ResolvedPlace:
         """A place the geoparser missed, tied to words of the text or to none (an annotation)."""
         editor = _require(editor)
         values = validate_place({"status": ADDED, **values})
@@ -222,7 +229,7 @@ class Storage:
             check_mentions(values.get("mentions", []), story.text)
             _check_media(s, values)
             row = self._add_place(s, editor, story.id, values, action="add place")
-            return place_record(row)
+            return story_place(row)
 
     def _add_place(self, s: Session, editor: Editor, story_id: int, values: dict, action: str) -> PlaceRow:
         taken = set(s.scalars(select(PlaceRow.key).where(PlaceRow.story_id == story_id)))
@@ -231,15 +238,17 @@ class Storage:
         s.add(row)
         s.flush()
         s.add(ChangeRow(story_id=story_id, place_id=row.id, editor=editor.name, at=_now(), action=action,
-                        before=None, after=place_record(row).values()))
+                        before=None, after=row_values(row)))
         return row
 
-    def update_place(self, editor: Editor | None, place_id: int, expected_version: int, **changes) -> PlaceRecord:
-        """Change a place; refused with ConflictError if it changed since ``expected_version``."""
+    def update_place(self, editor: Editor | None, place_id: int, expected_version: int,
+                     **changes) -> ResolvedPlace | Broken:
+        """Change a place; refused with ConflictError if it changed since ``expected_version``. A place
+        stored before the schema was checked may still be :class:`Broken` after a change (rejected)."""
         return self._update_place(editor, place_id, expected_version, changes)
 
     def _update_place(self, editor: Editor | None, place_id: int, expected_version: int, changes: dict,
-                      action: str = "edit place", undoes: int | None = None) -> PlaceRecord:
+                      action: str = "edit place", undoes: int | None = None) -> ResolvedPlace | Broken:
         editor = _require(editor)
         changes = validate_place(changes)
         if "key" in changes:
@@ -254,15 +263,15 @@ class Storage:
                 if "mentions" in changes:
                     check_mentions(changes["mentions"], s.get(StoryRow, row.story_id).text)
                 _check_media(s, changes)
-                before = place_record(row).values()
+                before = row_values(row)
                 for key, value in changes.items():
                     setattr(row, key, value)
                 s.flush()  # the UPDATE checks the version too: a racing save fails here
-                after = place_record(row).values()
+                after = row_values(row)
                 s.add(ChangeRow(story_id=row.story_id, place_id=row.id, editor=editor.name, at=_now(),
                                 action=action, before=_diff(before, after), after=_diff(after, before),
                                 undoes=undoes))
-                return place_record(row)
+                return read_place(row)
         except StaleDataError:
             current = self.place(place_id)
             raise ConflictError(
@@ -313,7 +322,7 @@ class Storage:
             words = sorted({m[2] for m in place.mentions})
             mentions = [[i, i + len(w), w] for w in words for i in find_all(story.text, w)]
             if mentions != place.mentions:
-                before = place_record(place).values()
+                before = row_values(place)
                 place.mentions = sorted(mentions)
                 s.flush()
                 s.add(ChangeRow(story_id=story.id, place_id=place.id, editor=editor.name, at=_now(),
@@ -334,15 +343,15 @@ class Storage:
             deleted = change.action == "restore story"
             self._set_deleted(editor, story_slug, deleted, action, change_id)
         elif change.place_id is not None and change.before is None:  # undo an added place: reject it
-            current = self.place(change.place_id)
-            self._update_place(editor, change.place_id, current.version, {"status": REJECTED}, action, change_id)
+            version = self.place_values(change.place_id)[1]
+            self._update_place(editor, change.place_id, version, {"status": REJECTED}, action, change_id)
         elif change.place_id is not None:
-            current = self.place(change.place_id)
-            stale = {k for k, v in (change.after or {}).items() if current.values().get(k) != v}
+            current, version = self.place_values(change.place_id)
+            stale = {k for k, v in (change.after or {}).items() if current.get(k) != v}
             if stale:
-                raise ConflictError(f"“{current.name}” has changed again since ({', '.join(sorted(stale))}); "
-                                    "undo the later change first.", current, self.last_change(place_id=current.id))
-            self._update_place(editor, change.place_id, current.version, dict(change.before), action, change_id)
+                raise ConflictError(f"“{current['name']}” has changed again since ({', '.join(sorted(stale))}); "
+                                    "undo the later change first.", current, self.last_change(place_id=change.place_id))
+            self._update_place(editor, change.place_id, version, dict(change.before), action, change_id)
         elif change.before is not None:
             current = self.load(story_slug)
             self._update_story(editor, story_slug, current.version, dict(change.before), action, change_id)
@@ -404,11 +413,11 @@ class Storage:
                         raise StaleDataError()
                 for place_id, values in changes.items():
                     row = rows[place_id]
-                    before = place_record(row).values()
+                    before = row_values(row)
                     for key, value in values.items():
                         setattr(row, key, value)
                     s.flush()
-                    after = place_record(row).values()
+                    after = row_values(row)
                     s.add(ChangeRow(story_id=story.id, place_id=place_id, editor=editor.name, at=_now(),
                                     action="edit tour", before=_diff(before, after), after=_diff(after, before)))
         except StaleDataError:
@@ -450,7 +459,7 @@ class Storage:
         """The story as a story file (see :mod:`storymap.schema`)."""
         record = self.load(slug)
         return {"format": FORMAT, "version": VERSION, "story": record.values(),
-                "places": [p.values() for p in record.places]}
+                "places": [place_values(p) for p in record.places] + [dict(b.values) for b in record.broken]}
 
     def import_json(self, editor: Editor | None, data: dict) -> StoryRecord:
         """Recreate a story from a story file, checked against the schema first; a story whose

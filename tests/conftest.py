@@ -77,7 +77,7 @@ def seeded_record_map(tmp_path, sample_map):
     store = Storage(f"sqlite:///{tmp_path / 'maps.sqlite3'}")
     store.create_story(Editor("t"), sample_map.story, stored_places(sample_map))
     wana = next(p for p in store.load("pakistan-copper").places if p.key == "wana")
-    store.update_place(Editor("t"), wana.id, wana.version, note="<script>note</script>",
+    store.update_place(Editor("t"), wana.stored.id, wana.stored.version, note="<script>note</script>",
                        media_url="https://example.org/wana.jpg", media_caption="<b>cap</b>", media_credit="Credit & co")
     return from_record(store.load("pakistan-copper")), "wana"
 

@@ -135,7 +135,7 @@ def test_an_address_cannot_write_markdown_into_the_page(library, param, value):
     assert re.sub(r"\\(.)", r"\1", shown).replace("\u2060", "").count(value) == 1
 
 
-def store_broken_story(url: str, date: str = "2025-01-01", kind: str = "city") -> None:
+def store_broken_story(url: str, date: str = "2025-01-01", kind: str = "city", slug: str = "aaa-broken") -> None:
     """A story as an older Storymap could store it, written straight into the database (the
     schema now refuses such values at every door): a bad ``date`` breaks the whole story, a
     bad ``kind`` its one place."""
@@ -146,8 +146,8 @@ def store_broken_story(url: str, date: str = "2025-01-01", kind: str = "city") -
     engine = Storage(url).engine
     with engine.begin() as db:
         db.execute(sa.text("INSERT INTO stories (slug, title, date, dateline, source, url, text, deleted, version) "
-                           f"VALUES ('aaa-broken', 'Broken', '{date}', '', '', '', 'Wana.', false, 1)"))
-        story_id = db.execute(sa.text("SELECT id FROM stories WHERE slug = 'aaa-broken'")).scalar()
+                           f"VALUES ('{slug}', 'Broken', '{date}', '', '', '', 'Wana.', false, 1)"))
+        story_id = db.execute(sa.text(f"SELECT id FROM stories WHERE slug = '{slug}'")).scalar()
         db.execute(sa.text(
             "INSERT INTO places (story_id, key, gazetteer_id, name, kind, lat, lon, country, precision_km, status, "
             "mentions, confidence, reason, runners_up, note, source, geocoder, located_at, media_url, "

@@ -34,7 +34,7 @@ def test_seeding_leaves_stored_work_alone(empty_store, tmp_path):
 
     store = seeded_storage()
     wana = next(p for p in store.load("pakistan-copper").places if p.key == "wana")
-    store.update_place(Editor("t"), wana.id, wana.version, note="Checked by the desk")
+    store.update_place(Editor("t"), wana.stored.id, wana.stored.version, note="Checked by the desk")
     out = tmp_path / "places.geojson"
     assert main(["export", "pakistan-copper", "--format", "geojson", "--out", str(out)]) == 0
     notes = {f["properties"]["key"]: f["properties"]["note"] for f in json.loads(out.read_text())["features"]}

@@ -6,6 +6,7 @@ from storymap import newsroom
 from storymap.accounts import Editor
 from storymap.importing import story_from_text
 from storymap.library import SEEDER, fingerprint, sync_files
+from storymap.records import place_values
 from storymap.storage import ConflictError, Storage
 
 ALICE, BOB = Editor("alice"), Editor("bob")
@@ -44,7 +45,7 @@ def test_a_runner_up_used_instead_is_the_editors_choice_and_accepted(store, stor
     other = {"id": "x:1", "name": "Peshawar District", "kind": "region", "lat": 34.0, "lon": 71.6,
              "precision_km": 30.0, "country": "PK", "source": "a search"}
     saved = newsroom.use_alternative(store, ALICE, peshawar, other)
-    assert (saved.name, saved.kind, saved.lat, saved.gazetteer_id) == ("Peshawar District", "region", 34.0, "x:1")
+    assert (saved.name, saved.place.kind, saved.place.lat, saved.place.id) == ("Peshawar District", "region", 34.0, "x:1")
     assert (saved.status, saved.geocoder) == ("accepted", "editor's choice")
     with pytest.raises(ConflictError):  # bob had it open on the version before
         newsroom.use_alternative(store, BOB, peshawar, other)
@@ -52,21 +53,21 @@ def test_a_runner_up_used_instead_is_the_editors_choice_and_accepted(store, stor
 
 def test_a_correction_saves_only_what_changed_and_a_moved_place_was_placed_by_the_editor(store, story):
     peshawar = place(store, story, "peshawar")
-    form = peshawar.values()
+    form = place_values(peshawar)
     assert newsroom.correct_place(store, ALICE, peshawar, form) is None  # nothing changed, nothing saved
     assert newsroom.correct_place(store, ALICE, peshawar, {**form, "note": "Checked"}).geocoder == peshawar.geocoder
     noted = place(store, story, "peshawar")
-    moved = newsroom.correct_place(store, BOB, noted, {**noted.values(), "lat": 34.1})
-    assert (moved.lat, moved.geocoder, moved.note) == (34.1, "editor", "Checked")
+    moved = newsroom.correct_place(store, BOB, noted, {**place_values(noted), "lat": 34.1})
+    assert (moved.place.lat, moved.geocoder, moved.place.note) == (34.1, "editor", "Checked")
     assert [c.fields_changed for c in store.history(story)[:2]] == [["geocoder", "lat"], ["note"]]
 
 
 def test_a_correction_on_a_stale_form_keeps_the_other_editors_change(store, story):
     peshawar = place(store, story, "peshawar")
-    newsroom.correct_place(store, BOB, peshawar, {**peshawar.values(), "source": "Bob's source"})
+    newsroom.correct_place(store, BOB, peshawar, {**place_values(peshawar), "source": "Bob's source"})
     with pytest.raises(ConflictError):
-        newsroom.correct_place(store, ALICE, peshawar, {**peshawar.values(), "note": "Alice's note"})
-    assert place(store, story, "peshawar").source == "Bob's source"
+        newsroom.correct_place(store, ALICE, peshawar, {**place_values(peshawar), "note": "Alice's note"})
+    assert place(store, story, "peshawar").place.source == "Bob's source"
 
 
 def test_mentions_are_found_by_occurrence():
@@ -83,7 +84,8 @@ def test_an_added_place_is_named_by_its_words_and_placed_by_the_editor(store, st
     mentions = newsroom.mentions_of(TEXT, "officials", 1)
     added = newsroom.add_place(store, ALICE, story, {"name": "  ", "kind": "site", "lat": 34.0, "lon": 71.5},
                                "officials", mentions)
-    assert (added.name, added.status, added.geocoder, added.mentions) == ("officials", "added", "editor", mentions)
+    assert (added.name, added.status, added.geocoder) == ("officials", "added", "editor")
+    assert [[m.start, m.end, m.text] for m in added.mentions] == mentions
     note = newsroom.add_place(store, ALICE, story, {"name": "Camp", "kind": "site", "lat": 34.2, "lon": 71.4})
     assert (note.name, note.mentions) == ("Camp", [])
 
@@ -94,9 +96,9 @@ def test_the_tour_is_saved_in_one_transaction_against_the_tour_as_opened(store, 
     assert newsroom.save_tour(store, ALICE, story, opened, rows) is None
     rows[0] = {"step": 2.0, "hidden": False, "zoom": 9}
     rows[1] = {"step": 1, "hidden": True, "zoom": None}
-    saved = {p.id: p for p in newsroom.save_tour(store, ALICE, story, opened, rows).places}
-    assert newsroom.tour_fields(saved[opened[0].id]) == (2, False, 9)
-    assert newsroom.tour_fields(saved[opened[1].id]) == (1, True, None)
+    saved = {p.key: p for p in newsroom.save_tour(store, ALICE, story, opened, rows).places}
+    assert newsroom.tour_fields(saved[opened[0].key]) == (2, False, 9)
+    assert newsroom.tour_fields(saved[opened[1].key]) == (1, True, None)
     # Bob's table was opened before Alice saved: his whole tour is refused, none of it saved.
     bob_rows = [{"step": None, "hidden": False, "zoom": None} for _ in opened]
     bob_rows[-1] = {"step": 5, "hidden": False, "zoom": None}

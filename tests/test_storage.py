@@ -42,7 +42,7 @@ def test_a_story_round_trips_through_storage(seeded, sample_map):
 
 def test_readers_cannot_change_anything(seeded):
     place = mine(seeded)
-    for attempt in (lambda: seeded.update_place(None, place.id, place.version, lat=1.0),
+    for attempt in (lambda: seeded.update_place(None, place.stored.id, place.stored.version, lat=1.0),
                     lambda: seeded.add_place(None, "pakistan-copper", {"name": "X", "kind": "site", "lat": 1, "lon": 1}),
                     lambda: seeded.update_story(None, "pakistan-copper", 1, title="Hacked"),
                     lambda: seeded.undo(None, 1)):
@@ -53,22 +53,22 @@ def test_readers_cannot_change_anything(seeded):
 
 def test_an_edit_is_recorded_and_can_be_undone(seeded):
     place = mine(seeded)
-    seeded.update_place(ALICE, place.id, place.version, lat=33.05, lon=69.9, precision_km=10, note="Checked")
+    seeded.update_place(ALICE, place.stored.id, place.stored.version, lat=33.05, lon=69.9, precision_km=10, note="Checked")
     history = seeded.history("pakistan-copper")
     change = history[0]
     assert (change.editor, change.action) == ("alice", "edit place")
-    assert change.before["lat"] == place.lat and change.after["lat"] == 33.05
+    assert change.before["lat"] == place.place.lat and change.after["lat"] == 33.05
     assert change.fields_changed == ["lat", "lon", "note", "precision_km"]
     undo = seeded.undo(BOB, change.id)
     assert undo.undoes == change.id and undo.editor == "bob"
     restored = mine(seeded)
-    assert (restored.lat, restored.lon, restored.note) == (place.lat, place.lon, place.note)
+    assert restored.place == place.place
 
 
 def test_undoing_an_older_change_under_a_newer_one_is_refused(seeded):
     place = mine(seeded)
-    first = seeded.update_place(ALICE, place.id, place.version, note="one")
-    seeded.update_place(BOB, place.id, first.version, note="two")
+    first = seeded.update_place(ALICE, place.stored.id, place.stored.version, note="one")
+    seeded.update_place(BOB, place.stored.id, first.stored.version, note="two")
     older = seeded.history("pakistan-copper")[1]
     with pytest.raises(ConflictError, match="changed again"):
         seeded.undo(ALICE, older.id)
@@ -76,12 +76,12 @@ def test_undoing_an_older_change_under_a_newer_one_is_refused(seeded):
 
 def test_second_save_on_the_same_version_is_refused_with_the_other_edit(seeded):
     place = mine(seeded)
-    seeded.update_place(ALICE, place.id, place.version, lat=33.1)
+    seeded.update_place(ALICE, place.stored.id, place.stored.version, lat=33.1)
     with pytest.raises(ConflictError) as refused:
-        seeded.update_place(BOB, place.id, place.version, lat=32.9)
-    assert refused.value.current.lat == 33.1
+        seeded.update_place(BOB, place.stored.id, place.stored.version, lat=32.9)
+    assert refused.value.current.place.lat == 33.1
     assert refused.value.change.editor == "alice"
-    assert mine(seeded).lat == 33.1
+    assert mine(seeded).place.lat == 33.1
 
 
 def test_two_editors_racing_in_threads_never_overwrite_silently(seeded, tmp_path):
@@ -93,7 +93,7 @@ def test_two_editors_racing_in_threads_never_overwrite_silently(seeded, tmp_path
     def save(store, editor, lat):
         barrier.wait()
         try:
-            results[editor.name] = store.update_place(editor, place.id, place.version, lat=lat)
+            results[editor.name] = store.update_place(editor, place.stored.id, place.stored.version, lat=lat)
         except ConflictError as exc:
             results[editor.name] = exc
 
@@ -104,9 +104,9 @@ def test_two_editors_racing_in_threads_never_overwrite_silently(seeded, tmp_path
     for t in threads:
         t.join()
     outcomes = sorted(type(r).__name__ for r in results.values())
-    assert outcomes == ["ConflictError", "PlaceRecord"]
+    assert outcomes == ["ConflictError", "ResolvedPlace"]
     winner = next(r for r in results.values() if not isinstance(r, ConflictError))
-    assert mine(seeded).lat == winner.lat
+    assert mine(seeded).place.lat == winner.place.lat
     assert len([c for c in seeded.history("pakistan-copper") if c.action == "edit place"]) == 1
 
 
@@ -118,7 +118,7 @@ def test_two_editors_racing_in_threads_never_overwrite_silently(seeded, tmp_path
 def test_bad_values_are_refused_and_nothing_is_lost(seeded, changes, message):
     place = mine(seeded)
     with pytest.raises(ValueError, match=message):
-        seeded.update_place(ALICE, place.id, place.version, **changes)
+        seeded.update_place(ALICE, place.stored.id, place.stored.version, **changes)
     assert mine(seeded) == place
 
 
@@ -128,7 +128,7 @@ def test_added_places_and_free_annotations(seeded):
     added = seeded.add_place(ALICE, "pakistan-copper", {
         "name": "The second deposit", "kind": "site", "lat": 33.0, "lon": 69.9, "precision_km": 25,
         "mentions": [[start, start + len("a second deposit"), "a second deposit"]], "note": "<script>x</script>"})
-    assert added.status == "added" and added.note == "<script>x</script>"
+    assert added.status == "added" and added.place.note == "<script>x</script>"
     free = seeded.add_place(ALICE, "pakistan-copper", {"name": "Other site, ten times larger", "kind": "site",
                                                        "lat": 33.0, "lon": 69.8, "precision_km": 30})
     assert free.mentions == []
@@ -141,7 +141,7 @@ def test_added_places_and_free_annotations(seeded):
 
 def test_rejected_places_are_not_drawn(seeded):
     place = mine(seeded)
-    seeded.update_place(ALICE, place.id, place.version, status="rejected")
+    seeded.update_place(ALICE, place.stored.id, place.stored.version, status="rejected")
     assert from_record(seeded.load("pakistan-copper")).place(place.key) is None
 
 
@@ -150,7 +150,7 @@ def test_text_edit_re_anchors_mentions(seeded):
     new_text = "Preface sentence here. " + record.text
     seeded.update_story(ALICE, "pakistan-copper", record.version, text=new_text)
     wana = next(p for p in seeded.load("pakistan-copper").places if p.key == "wana")
-    assert all(new_text[s:e] == w for s, e, w in wana.mentions)
+    assert wana.mentions and all(new_text[m.start:m.end] == m.text for m in wana.mentions)
 
 
 def test_story_edits_conflict_and_undo(seeded):
@@ -164,7 +164,7 @@ def test_story_edits_conflict_and_undo(seeded):
 
 def test_json_export_import_round_trip_is_exact(seeded, tmp_path):
     place = mine(seeded)
-    seeded.update_place(ALICE, place.id, place.version, note='<img src=x onerror="alert(1)"> & “quotes”')
+    seeded.update_place(ALICE, place.stored.id, place.stored.version, note='<img src=x onerror="alert(1)"> & “quotes”')
     data = seeded.export_json("pakistan-copper")
     other = Storage(f"sqlite:///{tmp_path / 'other.sqlite3'}")  # a different store, wherever the first is
     other.import_json(ALICE, data)
@@ -192,9 +192,9 @@ def test_story_files_seed_the_store_once(store, tmp_path, gazetteer):
     record = store.load("a")
     assert {p.key for p in record.places} == {"karachi", "lahore"}
     place = record.places[0]
-    store.update_place(ALICE, place.id, place.version, note="kept")
+    store.update_place(ALICE, place.stored.id, place.stored.version, note="kept")
     sync_files(store, folder, gazetteer)
-    assert store.place(place.id).note == "kept"
+    assert store.place(place.stored.id).place.note == "kept"
 
 
 def test_empty_and_huge_stories_are_refused(store):
@@ -226,9 +226,9 @@ def test_an_import_of_a_story_already_here_comes_in_as_a_copy(seeded):
 def test_a_stored_image_address_must_name_a_stored_image(seeded):
     place = mine(seeded)
     with pytest.raises(ValueError, match="not in the store"):
-        seeded.update_place(ALICE, place.id, place.version, media_url="media:" + "0" * 64)
+        seeded.update_place(ALICE, place.stored.id, place.stored.version, media_url="media:" + "0" * 64)
     with pytest.raises(ValueError, match="image address"):
-        seeded.update_place(ALICE, place.id, place.version, media_url="media:anything")
+        seeded.update_place(ALICE, place.stored.id, place.stored.version, media_url="media:anything")
     data = seeded.export_json("pakistan-copper")
     data["places"][0]["media_url"] = "media:" + "a" * 64
     with pytest.raises(ValueError, match="not in the store"):
@@ -239,7 +239,7 @@ def test_a_stored_image_address_must_name_a_stored_image(seeded):
 def test_a_place_key_cannot_be_changed(seeded):
     place = mine(seeded)
     with pytest.raises(ValueError, match="key"):
-        seeded.update_place(ALICE, place.id, place.version, key="other")
+        seeded.update_place(ALICE, place.stored.id, place.stored.version, key="other")
 
 
 def test_a_deleted_story_leaves_every_list_and_comes_back_whole(seeded):
@@ -268,7 +268,7 @@ def test_deleting_a_story_someone_just_changed_is_refused(seeded):
 
 
 def tour_of(places):
-    return {p.id: (p.tour_order, p.tour_hidden, p.tour_zoom) for p in places}
+    return {p.stored.id: (p.tour.order, p.tour.hidden, p.tour.zoom) for p in places}
 
 
 def test_a_tour_is_saved_whole_or_not_at_all(seeded):
@@ -276,18 +276,18 @@ def test_a_tour_is_saved_whole_or_not_at_all(seeded):
     opened = tour_of(places)
     first, second = places[0], places[1]
     # Bob hides the second step while Alice has the tour open.
-    seeded.update_place(BOB, second.id, second.version, tour_hidden=True)
+    seeded.update_place(BOB, second.stored.id, second.stored.version, tour_hidden=True)
     with pytest.raises(ConflictError, match="Nothing was saved"):
         seeded.save_tour(ALICE, "pakistan-copper", opened,
-                         {first.id: {"tour_order": 2}, second.id: {"tour_order": 1}})
-    now = {p.id: p for p in seeded.load("pakistan-copper").places}
-    assert now[first.id].tour_order is None and now[second.id].tour_hidden
+                         {first.stored.id: {"tour_order": 2}, second.stored.id: {"tour_order": 1}})
+    now = {p.stored.id: p for p in seeded.load("pakistan-copper").places}
+    assert now[first.stored.id].tour.order is None and now[second.stored.id].tour.hidden
     # A note saved meanwhile is not the tour's business: the tour still saves.
     opened = tour_of(now.values())
-    seeded.update_place(BOB, second.id, now[second.id].version, note="checked")
-    seeded.save_tour(ALICE, "pakistan-copper", opened, {first.id: {"tour_order": 2}, second.id: {"tour_order": 1}})
-    now = {p.id: p for p in seeded.load("pakistan-copper").places}
-    assert (now[first.id].tour_order, now[second.id].tour_order) == (2, 1)
+    seeded.update_place(BOB, second.stored.id, now[second.stored.id].stored.version, note="checked")
+    seeded.save_tour(ALICE, "pakistan-copper", opened, {first.stored.id: {"tour_order": 2}, second.stored.id: {"tour_order": 1}})
+    now = {p.stored.id: p for p in seeded.load("pakistan-copper").places}
+    assert (now[first.stored.id].tour.order, now[second.stored.id].tour.order) == (2, 1)
     assert [c.action for c in seeded.history("pakistan-copper")[:2]] == ["edit tour", "edit tour"]
 
 

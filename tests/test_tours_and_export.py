@@ -39,8 +39,8 @@ def stored(tmp_path, sample_map):
 
 def test_an_editors_order_hidden_steps_and_zoom_are_kept(stored):
     places = {p.key: p for p in stored.load("pakistan-copper").places}
-    stored.update_place(ALICE, places["wana"].id, places["wana"].version, tour_order=1, tour_zoom=14)
-    stored.update_place(ALICE, places["china"].id, places["china"].version, tour_hidden=True)
+    stored.update_place(ALICE, places["wana"].stored.id, places["wana"].stored.version, tour_order=1, tour_zoom=14)
+    stored.update_place(ALICE, places["china"].stored.id, places["china"].stored.version, tour_hidden=True)
     steps = build_tour(from_record(stored.load("pakistan-copper")))
     assert steps[1].key == "wana" and steps[1].zoom == 14
     assert "china" not in [s.key for s in steps]
@@ -90,7 +90,7 @@ def test_storymapjs_has_the_fields_that_tool_requires(sample_map):
 
 def test_script_in_a_note_stays_text_in_every_export(stored):
     place = stored.load("pakistan-copper").places[0]
-    stored.update_place(ALICE, place.id, place.version, note="<script>alert(1)</script>")
+    stored.update_place(ALICE, place.stored.id, place.stored.version, note="<script>alert(1)</script>")
     smap = from_record(stored.load("pakistan-copper"))
     for fmt in ("html", "storymapjs"):
         assert "<script>alert(1)</script>" not in export(smap, fmt)
