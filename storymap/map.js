@@ -107,5 +107,11 @@ var storymapMap = (function () {
     map.storymapCluster = group;
   }
 
-  return {legend: legend, background: background, defaultIcon: defaultIcon, places: places, clustered: clustered};
+  // A credit the data's licence asks for, in the map's corner beside the tiles' (Leaflet's control).
+  function attribution(map, html) {
+    if (map.attributionControl) { map.attributionControl.addAttribution(html); }
+  }
+
+  return {legend: legend, background: background, defaultIcon: defaultIcon, places: places, clustered: clustered,
+          attribution: attribution};
 })();

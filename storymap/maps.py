@@ -24,12 +24,15 @@ from markupsafe import Markup
 from storymap.analysis import StoryMap
 from storymap.assets import Assets
 from storymap.escaping import html_text, js_json
-from storymap.places import CITY, COUNTRY, KIND_LABELS, KINDS, LANDFORM, REGION, SITE, Media, Place, ResolvedPlace
+from storymap.places import (CITY, COUNTRY, KIND_LABELS, KINDS, LANDFORM, REGION, SITE, Media, Origin, Place,
+                             ResolvedPlace)
 from storymap.settings import current as current_settings
 from storymap.templating import TEMPLATES, render
 
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+# Places imported from GeoNames' dump files (storymap.imported) are CC BY 4.0: a map that shows one says so.
+GEONAMES_ATTRIBUTION = 'Places: <a href="https://www.geonames.org/">GeoNames</a> (CC BY 4.0)'
 
 # Colour-blind-safe palette (Okabe–Ito), one shape per kind. "ink" is the colour a kind takes in
 # the text (an underline): at least 3:1 on white, which Okabe–Ito's orange (2:1) is not.
@@ -195,6 +198,8 @@ def build_map(story_map: StoryMap, assets: Assets, tiles: str | None = None, hei
     if tiles:
         folium.TileLayer(tiles, attr=OSM_ATTRIBUTION if tiles == OSM_TILES else "Map tiles",
                          name="Map tiles", max_zoom=19).add_to(m)
+    if any(rp.place.origin is Origin.GEONAMES_DUMP for rp in story_map.places):
+        m.add_child(MapCall("storymapMap.attribution", GEONAMES_ATTRIBUTION))
     if len(story_map.places) > CLUSTER_THRESHOLD:
         m.add_child(_clustered(story_map, popups))
     else:

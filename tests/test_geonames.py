@@ -253,3 +253,20 @@ def test_without_an_import_nothing_changes(tmp_path, monkeypatch):
     assert build_gazetteer()._imported is None
     monkeypatch.setenv("STORYMAP_GEONAMES", "off")
     assert open_index() is None
+
+
+def test_a_map_with_an_imported_place_credits_geonames(imported):
+    from storymap import assets
+    from storymap.analysis import analyse
+    from storymap.articles import parse_story
+    from storymap.maps import build_map
+
+    inline = assets.inline()
+    village = analyse(parse_story("Gunmen attacked Spinkai Raghzai, a village in Khyber District, on Monday."),
+                      imported)
+    assert any(rp.place.origin is Origin.GEONAMES_DUMP for rp in village.places)
+    html = build_map(village, inline).get_root().render()
+    assert "storymapMap.attribution" in html and "GeoNames" in html and "CC BY 4.0" in html
+    assert "function attribution(map, html)" in "".join(inline.inline_js)  # map.js, inlined, defines it
+    city = analyse(parse_story("Officials in Peshawar said the road was open."), imported)
+    assert "storymapMap.attribution" not in build_map(city, inline).get_root().render()
