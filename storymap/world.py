@@ -50,7 +50,7 @@ class Row(NamedTuple):
 Names = set[str]
 World = tuple[list[tuple], dict[str, "int | tuple[int, ...]"], dict[str, int]]
 
-WORLD_FORMAT = 28  # bump whenever build_world changes what it builds: the cache is keyed by it
+WORLD_FORMAT = 29  # bump whenever build_world changes what it builds: the cache is keyed by it
 
 
 def natural_earth_path() -> str:
@@ -221,9 +221,16 @@ _REGION_TYPES = {"province", "state", "region", "governorate", "prefecture", "te
                  "federal territory", "federal district", "special administrative region", "autonomous province",
                  "autonomous district", "administered area", "overseas region", "overseas territory",
                  "federal capital territory", "capital district"}
-# Second-level units news names as often as the first ("Lancashire"); only England's counties so far.
-_SECOND_LEVEL_TYPES = {"two-tier county"}
+# Second-level units news names as often as the first: England's counties and boroughs ("Lancashire",
+# "Barnsley"), Scotland's council areas, France's departments, and the districts some countries list
+# as their first level (Uganda's, Bangladesh's, Sri Lanka's). Most are named after their main town:
+# alone, such a name is the town; the unit answers to its name with its kind ("Gulu District").
+_SECOND_LEVEL_TYPES = {"two-tier county", "district", "metropolitan department", "unitary authority",
+                       "council area", "metropolitan district", "london borough"}
 _REGION_TYPES |= _SECOND_LEVEL_TYPES
+# The word news writes after a unit's name ("Barnsley Borough", "Ain Department").
+_UNIT_WORD = {"metropolitan department": "Department", "unitary authority": "Borough", "council area": "Council Area",
+              "metropolitan district": "Borough", "london borough": "Borough", "two-tier county": "County"}
 # Region names that are ordinary words in an English sentence ("Western officials", "Central Bank").
 _COMMON_REGION_WORDS = {"central", "capital", "coast", "coastal", "north", "south", "east", "west", "northern",
                         "southern", "eastern", "western", "upper", "lower", "islands", "lakes", "plateau",
@@ -267,9 +274,10 @@ def _world_region_rows(city_rows: list[Row], towns_called: Callable[[str, str], 
             row = Row(f"csc:{state['id']}", name, REGION, round(lat, 4), round(lon, 4), folder.name, admin1,
                    population, radius, "Country State City database (countrystatecity-countries package); "
                                         "the region's radius from its towns in GeoNames")
-            with_kind = f"{name} {kind.title()}"
+            with_kind = f"{name} {_UNIT_WORD.get(kind, kind.title())}"
             town = max((t.population for t in namesakes), default=0)
-            names = {with_kind} if town >= 100_000 and town * 10 >= population else {name, with_kind}
+            town_first = town >= 100_000 and town * 10 >= population or kind in _SECOND_LEVEL_TYPES and town >= 1000
+            names = {with_kind} if town_first else {name, with_kind}
             code = (folder.name, state.get("state_code"))
             yield row, names | {*_CP_PROVINCE_ABBREVIATIONS.get(code, ()),
                                 *_CP_PROVINCE_ABBREVIATIONS_AFTER_A_TOWN.get(code, ())}
