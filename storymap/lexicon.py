@@ -35,6 +35,7 @@ class Lexicon:
     inside: frozenset[str]  # "in", "near": only a place can follow ("to Jones", "at Passover" can be anything)
     cite_before_to: frozenset[str]  # "according", "spoke": "to" after them names a person or a source
     admin_units: frozenset[str]  # "County", "Parish": a unit named after a town
+    features: frozenset[str]  # "River", "Valley": a physical feature named after a place ("Neches River")
     demonyms: dict[str, str]
 
     @cached_property
@@ -71,7 +72,7 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
     sets = {k: frozenset(w.lower() for w in data[k]) for k in
             ("titles", "org_words", "civic_words", "place_words", "directions", "connectors", "shortened",
              "place_prefixes", "not_places", "calendar", "saints", "institutions", "locative", "inside",
-             "cite_before_to", "admin_units")}
+             "cite_before_to", "admin_units", "features")}
     sets["not_places"] |= sets["calendar"]
     sets["eras"] = frozenset(normalize(w) for w in data["eras"])
     demonyms = _country_demonyms()

@@ -13,10 +13,13 @@ import re
 from collections import Counter
 from enum import Enum
 
+from geopy.geocoders.base import Geocoder
+
 from storymap.gazetteer import Gazetteer
 from storymap.geo import qualifies
+from storymap.geocoders import candidates
 from storymap.lexicon import Lexicon, load_lexicon
-from storymap.places import CITY, COUNTRY, REGION, Mention, Place, is_county, normalize, postal_only
+from storymap.places import CITY, COUNTRY, LANDFORM, REGION, Mention, Place, is_county, normalize, postal_only
 from storymap.words import (LETTERS, Token, acronym, after_abbreviated_title, after_locative, after_middle_initial,
                             after_number, capitalised_words, dateline, in_capitals, name_runs, said, sentence_initial,
                             used_lowercase, words_of)
@@ -141,10 +144,12 @@ def recognise(text: str, gazetteer: Gazetteer, lexicon: Lexicon) -> tuple[list[M
             if text.startswith(".", end) and gazetteer.written_with_stop(run[j - 1].key):
                 end += 1  # "Columbus, Ind.": the stop belongs to the abbreviation
                 surface = text[run[i].start : end]
-            # "Laurel County", "Rapides Parish": a unit the gazetteer lacks (else the match had
-            # taken it in), named after a town. The town is no place for it: the whole name is
-            # the mention, left for an online geocoder or an editor to place.
-            unit = j < len(run) and words_of(run)[j] in lexicon.admin_units
+            # "Laurel County", "Rapides Parish", "Neches River": a unit or a feature the gazetteer
+            # lacks (else the match had taken it in), named after a town. The town is no place for
+            # it: the whole name is the mention, which resolution places if the unit is known by
+            # its bare name ("Gulu District" for the district Gulu), else leaves for an online
+            # geocoder or an editor.
+            unit = j < len(run) and _unit_or_feature(run[j], surface, gazetteer, lexicon)
             if unit:
                 end = run[j].end
                 surface = text[run[i].start : end]
@@ -153,6 +158,8 @@ def recognise(text: str, gazetteer: Gazetteer, lexicon: Lexicon) -> tuple[list[M
             lookup = regions.get(run[i].start, "") if i == 0 else ""
             if normalize(lookup) == normalize(surface):
                 lookup = ""
+            if not lookup and not unit and j == len(run):
+                lookup = _kind_after(text, end, surface, lexicon)  # "Kandahar province", "Quebec city"
             found.append((Mention(run[i].start, end, surface, qualifier, initial, lookup), j - i == 1 and not unit,
                           verdict))
     found = _unit_lists(text, found, gazetteer)
@@ -169,6 +176,61 @@ def recognise(text: str, gazetteer: Gazetteer, lexicon: Lexicon) -> tuple[list[M
             if (verdict is Verdict.PLACE or m.text.lower() in placed)
             and not (single and m.text.lower() in people and gazetteer.lookup(m.text, 1)[0].kind == CITY)
             and not (single and m.text.lower() in heard and not well_known(gazetteer, m.text))], demonyms
+
+
+def _unit_or_feature(word: Token, surface: str, gazetteer: Gazetteer, lexicon: Lexicon) -> bool:
+    """Whether the capitalised word after a name makes it a unit or a feature of its own ("Laurel
+    County", "Neches River"); "State" only after a region outside the US ("Kaduna State": "Ohio
+    State" is a university)."""
+    if word.lower in lexicon.admin_units or word.lower in lexicon.features:
+        return True
+    if word.lower != "state":
+        return False
+    top = gazetteer.lookup(surface, 1)
+    return bool(top) and top[0].kind == REGION and top[0].country != "US"
+
+
+# "Kandahar province", "Quebec city"; not "the Hunan city of Yueyang" (a city in Hunan), nor "Ohio state
+# officials" read as anything but Ohio.
+_KIND_AFTER = re.compile(r" (city|town|province|district|county|state|region|governorate|oblast|prefecture)\b(?! of\b)")
+
+
+def _kind_after(text: str, end: int, surface: str, lexicon: Lexicon) -> str:
+    """ "Kandahar province", "Quebec city", "Gulu district": the kind of place a lower-case word after
+    the name says it is, as a name to look up first ("Kandahar province"); resolution falls back to
+    the name alone."""
+    m = _KIND_AFTER.match(text, end)
+    return f"{surface} {m.group(1)}" if m else ""
+
+
+# What the last word of a name says its place is: "Gulu District" is a region called Gulu,
+# "Kandahar city" a town called Kandahar, "Swat Valley" the district or the landform Swat.
+_KINDS_OF_WORDS = {"city": (CITY,), "town": (CITY,), "state": (REGION,), "valley": (REGION, LANDFORM),
+                   "plateau": (REGION, LANDFORM), "mountains": (LANDFORM,), "range": (LANDFORM,)}
+
+
+def candidates_of_kind(m: Mention, geocoder: Geocoder, gazetteer: Gazetteer, lexicon: Lexicon) -> list[Place]:
+    """The places a mention may mean. A kind the text writes in lower case after the name ("Kandahar
+    city", looked up as such) keeps the places of that kind, if any: the city, not its namesake
+    province. An unknown name of a unit ("X District", "X County", "X State", "X Province", "X
+    Governorate", "X Region") is the region called X, if there is one ("Gulu District"); "Kandahar
+    province", written so, falls back to the name as written, but "Laurel County" does not: no
+    town stands for a unit, which is left for an online geocoder or an editor."""
+    head, _, word = m.name.rpartition(" ")
+    word = word.lower()
+    kinds = _KINDS_OF_WORDS.get(word) or ((REGION,) if word in lexicon.admin_units else ())
+    written_apart = bool(m.lookup) and normalize(head) == normalize(m.text)  # "Kandahar" + " province"
+    if written_apart and kinds == (CITY,):
+        found = candidates(geocoder, m.text)
+        if found and found[0].kind == REGION:  # not "London city council" (the City), nor "a U.S. city"
+            return [p for p in found if p.kind == CITY] or found
+        return found
+    found = candidates(geocoder, m.name)
+    if not found and head and kinds:
+        found = [p for p in gazetteer.lookup(head) if p.kind in kinds]
+    if not found and written_apart:
+        found = candidates(geocoder, m.text)  # "Peshawar district": the town, as before
+    return found
 
 
 _NAME = r"[A-Z][\w'’.]*(?: [A-Z][\w'’.]*)*"

@@ -1,6 +1,6 @@
 """Resolution: which place of its name each mention is, with the whole story as evidence.
 
-Each candidate the geocoder offers (``geocoders.candidates``) is scored: a prior
+Each candidate the geocoder offers (``recognition.candidates_of_kind``) is scored: a prior
 from the kind of place and its population, the story's country focus, "City,
 State" qualifiers, the story's other names that hold, lie in or lie near it, and
 nearness to the places the story is sure of. The weights of that evidence are
@@ -27,11 +27,10 @@ from geopy.geocoders.base import Geocoder
 from storymap.articles import free_name, slugify
 from storymap.gazetteer import Gazetteer
 from storymap.geo import KM_PER_DEGREE, Grid, contains, first_level, place_km, qualifies, within
-from storymap.geocoders import candidates
 from storymap.lexicon import Lexicon, load_lexicon
 from storymap.paths import data_dir
 from storymap.places import CITY, COUNTRY, REGION, Mention, Place, ResolvedPlace, normalize, spellings
-from storymap.recognition import find_mentions
+from storymap.recognition import candidates_of_kind, find_mentions
 
 RANKER_PATH = data_dir() / "gazetteer" / "ranker.json"
 
@@ -44,6 +43,7 @@ NEAR_SURE_KM = 300  # a place this close to one the story is sure of is "near" i
 TIES_COUNTED = 2.0  # a candidate's ties to the story's other names count up to two names' worth
 SMALL_TOWN = 50_000  # people: below this, a town votes for its country with less weight and can be a stray
 WEAK_TOWN = 100_000  # people: below this, a town outside the story's countries needs more than a capital letter
+WEAK_REGION = 1_000_000  # people: below this, a region outside the story's countries needs more than a capital letter
 STORY_COUNTRY_SHARE = 0.1  # a country with this share of the story's evidence is one of its countries
 STRAY_KM = 3000  # a small town this far from every place the story is sure of is a stray...
 STRAY_EVIDENCE = 2  # ... when the rest of the story has at least this much country evidence
@@ -140,7 +140,7 @@ def resolve(mentions: list[Mention], geocoder: Geocoder, gazetteer: Gazetteer,
     for m in mentions:
         key = (normalize(m.name), m.qualifier)
         if key not in options:
-            options[key] = candidates(geocoder, m.name)
+            options[key] = candidates_of_kind(m, geocoder, gazetteer, lexicon)
             code = lexicon.demonyms.get(m.name.lower())
             if code and code in gazetteer.countries():
                 # "Russian" marked as a place names Russia, not a hamlet called Russian
@@ -189,7 +189,8 @@ def resolve(mentions: list[Mention], geocoder: Geocoder, gazetteer: Gazetteer,
             continue
         best = ranked[0]
         key = (normalize(m.name), m.qualifier)
-        if m.initial and not m.qualifier and _weak(best.place, focus):
+        # A region votes for its own country, so it is judged by the rest of the story.
+        if m.initial and not m.qualifier and _weak(best.place, others[key] if best.place.kind == REGION else focus):
             continue  # "One", "Mining": a capitalised first word, and a town nobody expects here
         if evidence_elsewhere[key] >= STRAY_EVIDENCE and _stray(best.place, others[key], anchors):
             unresolved.append(m)  # a hamlet on another continent: better unplaced than misplaced
@@ -435,9 +436,13 @@ def _near(place: Place, anchors: "Grid") -> str:
 
 
 def _weak(place: Place, focus: dict[str, float]) -> bool:
-    """A small town outside the story's countries: only a capital letter says it is meant."""
-    return (place.kind not in (COUNTRY, REGION) and not place.curated
-            and place.population < WEAK_TOWN and focus.get(place.country, 0.0) < STORY_COUNTRY_SHARE)
+    """A small town, or a small region, outside the story's countries: only a capital letter says
+    it is meant ("Nelson", "Victoria" or "Imo" starting a sentence about somewhere else)."""
+    if place.kind == COUNTRY or place.curated or focus.get(place.country, 0.0) >= STORY_COUNTRY_SHARE:
+        return False
+    if place.kind == REGION:
+        return bool(focus) and place.population < WEAK_REGION  # the story is somewhere, and not there
+    return place.population < WEAK_TOWN
 
 
 def _stray(place: Place, focus: dict[str, float], anchors: list[Place]) -> bool:
