@@ -30,12 +30,12 @@ with story_boundary(slug):
 try:
     start = int(st.query_params.get("step", 1))
 except ValueError:
-    st.warning("The step in the address must be a whole number; showing the overview.")
+    st.warning("The step in the address must be a whole number; showing the cover.")
     start = 1
 st.session_state["story"] = slug
 st.query_params["story"] = slug
 if not 1 <= start <= count:
-    st.warning(f"This tour has steps 1 to {count:d}; showing the overview.")
+    st.warning(f"This tour has steps 1 to {count:d}; showing the cover.")
     start = 1
 
 if smap.broken:

@@ -22,7 +22,7 @@ from storymap.places import KIND_LABELS, Media
 from storymap.escaping import csv_cell, html_text
 from storymap.maps import tiles_setting
 from storymap.templating import render
-from storymap.tours import build_tour, ordered_places
+from storymap.tours import PLACE, build_tour, ordered_places
 from storymap.viewer import READ, viewer_page
 
 FORMATS = ("html", "geojson", "csv", "kml", "storymapjs")
@@ -133,13 +133,14 @@ def to_kml(story_map: StoryMap) -> str:
 
 
 def to_storymapjs(story_map: StoryMap, media_url: Callable[[str], str] | None = None) -> dict:
-    """StoryMapJS's JSON: an overview slide, then a slide per tour step."""
+    """StoryMapJS's JSON: an overview slide, then a slide per place of the tour (StoryMapJS makes
+    its own title slide of the overview; the tour's credits have no place to be a slide of)."""
     steps = build_tour(story_map)
     story = story_map.story
     slides = [{"type": "overview", "date": story.date.isoformat() if story.date else "",
                "text": {"headline": html_text(story.title), "text": html_text(story.dateline)}}]
     props = {p["key"]: p for p in place_properties(story_map)}
-    for step in steps[1:]:
+    for step in (s for s in steps if s.kind == PLACE):
         p = props[step.key]
         slide = {"location": {"lat": step.lat, "lon": step.lon, "zoom": step.zoom, "line": True},
                  "text": {"headline": html_text(p["name"]),

@@ -30,9 +30,17 @@ var storymapMap = (function () {
       var renderer = L.canvas({pane: 'storymap-background'});
       L.geoJSON(data, {pane: 'storymap-background', style: style, interactive: false,
                        renderer: renderer}).addTo(map);
+      map.storymapOutlines = data;  // for the viewer's locator inset: the same outlines, loaded once
+      map.fire('storymapoutlines');
     }
     if (inline) { draw(inline); }
     else { fetch(url).then(function (r) { return r.json(); }).then(draw); }
+  }
+
+  // The country outlines once they are there (now, or when the fetch ends): the locator inset's map.
+  function outlines(map, draw) {
+    if (map.storymapOutlines) { draw(map.storymapOutlines); }
+    else { map.once('storymapoutlines', function () { draw(map.storymapOutlines); }); }
   }
 
   // Folium creates each marker with Leaflet's default icon before giving it ours: where its
@@ -112,6 +120,6 @@ var storymapMap = (function () {
     if (map.attributionControl) { map.attributionControl.addAttribution(html); }
   }
 
-  return {legend: legend, background: background, defaultIcon: defaultIcon, places: places, clustered: clustered,
-          attribution: attribution};
+  return {legend: legend, background: background, outlines: outlines, defaultIcon: defaultIcon, places: places,
+          clustered: clustered, attribution: attribution};
 })();

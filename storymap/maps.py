@@ -151,6 +151,20 @@ def _background(assets: Assets) -> MapCall:
     return MapCall("storymapMap.background", assets.background, assets.background_url or "")
 
 
+def map_credits(story_map: StoryMap, tiles: str | None) -> list[tuple[str, str]]:
+    """What the map is made of, as (text, address) for the tour's credits: the same sources its
+    attribution names (tiles, GeoNames' imported places), with Leaflet and the offline outlines."""
+    credits = [("Leaflet, the map's library (BSD licence)", "https://leafletjs.com/"),
+               ("Country outlines: Natural Earth (public domain)", "https://www.naturalearthdata.com/")]
+    if tiles == OSM_TILES:
+        credits.append(("Map tiles: © OpenStreetMap contributors", "https://www.openstreetmap.org/copyright"))
+    elif tiles:
+        credits.append(("Map tiles: " + tiles.split("/")[2] if "://" in tiles else "Map tiles", ""))
+    if any(rp.place.origin is Origin.GEONAMES_DUMP for rp in story_map.places):
+        credits.append(("Places: GeoNames (CC BY 4.0)", "https://www.geonames.org/"))
+    return credits
+
+
 def tiles_setting() -> str | None:
     """Online tiles by default; ``STORYMAP_TILES=none`` for none, or a URL template."""
     value = current_settings().tiles

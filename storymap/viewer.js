@@ -298,6 +298,7 @@ function storymapViewer(map, data) {
       if (Math.abs(dx) > 50 && Math.abs(dx) > 2 * Math.abs(dy)) { show(state.step + (dx < 0 ? 1 : -1)); }
     });
     numberMarkers();
+    buildInset();
     // The arrows belong to the tour, not to Leaflet's keyboard panning, which would cancel the fly.
     [window, host].forEach(function (w) {
       if (!w) { return; }
@@ -307,19 +308,78 @@ function storymapViewer(map, data) {
     });
   }
 
+  // The tour's stops carry their numbers (an editor's order, else the article's; hidden places
+  // none), joined by the tour's line in order: straight, or along the great circle for long jumps
+  // (tours.tour_route). Both show in tour mode only.
   var numbers = L.layerGroup();
   // At a world's zoom the numbers of neighbouring places pile up: they show from a country's.
-  map.on('zoomend', function () { mapBox.classList.toggle('smv-far', map.getZoom() < 5); });
+  function far() { mapBox.classList.toggle('smv-far', map.getZoom() < 5); }
+  map.on('zoomend moveend', far);
+  far();
   function numberMarkers() {
-    data.steps.forEach(function (s, i) {
-      if (!s.key || !places[s.key]) { return; }
+    if (data.route && data.route.length) {
+      // Every point kept (no smoothing, no clipping): the line passes exactly through its stops.
+      numbers.addLayer(L.polyline(data.route, {className: 'smv-route', color: '#1d1d1d', weight: 2.5, opacity: 0.6,
+                                               interactive: false, smoothFactor: 0, noClip: true}));
+    }
+    data.steps.forEach(function (s) {
+      if (!s.key || !s.stop || !places[s.key]) { return; }
       var p = places[s.key];
       numbers.addLayer(L.marker([p.lat, p.lon], {
         interactive: false, keyboard: false, zIndexOffset: 1000,
-        icon: L.divIcon({className: 'smv-num', html: String(i + 1), iconSize: [20, 20], iconAnchor: [-4, 22]})
+        icon: L.divIcon({className: 'smv-num', html: String(s.stop), iconSize: [20, 20], iconAnchor: [-4, 22]})
       }));
     });
   }
+
+  // ---- the locator inset ---------------------------------------------------------------------
+  // Zoomed in past a region, a small map in the corner shows where in the world the step is: the
+  // same offline country outlines, the main map's view as a box and a dot. It only shows; it takes
+  // no clicks (they go to the map beneath), and a phone gets a smaller one (storymap.css).
+  var INSET_ZOOM = 6;
+  var inset = null;
+  function buildInset() {
+    var control = L.control({position: 'topright'});
+    control.onAdd = function () {
+      var box = L.DomUtil.create('div', 'smv-inset');
+      box.setAttribute('aria-hidden', 'true');
+      return box;
+    };
+    control.addTo(map);
+    var box = control.getContainer();
+    var mini = L.map(box, {zoomControl: false, attributionControl: false, dragging: false, touchZoom: false,
+                           scrollWheelZoom: false, doubleClickZoom: false, boxZoom: false, keyboard: false,
+                           zoomSnap: 0, minZoom: -3, zoomAnimation: false, fadeAnimation: false, inertia: false});
+    mini.setView([20, 0], 0);
+    storymapMap.outlines(map, function (outlines) {
+      L.geoJSON(outlines, {style: {color: '#9a9a9a', weight: 0.5, fillColor: '#f4f1ea', fillOpacity: 1},
+                           interactive: false, renderer: L.canvas({padding: 0.2})}).addTo(mini);
+    });
+    var frame = L.rectangle([[0, 0], [1, 1]], {color: '#c0392b', weight: 1.5, fillOpacity: 0.15, interactive: false})
+      .addTo(mini);
+    var dot = L.circleMarker([0, 0], {radius: 3.5, color: '#fff', weight: 1.5, fillColor: '#c0392b', fillOpacity: 1,
+                                      interactive: false}).addTo(mini);
+    inset = {box: box, mini: mini, frame: frame, dot: dot};
+  }
+
+  function syncInset() {
+    if (!inset) { return; }
+    var on = state.mode === 'tour' && map.getZoom() >= INSET_ZOOM;
+    inset.box.classList.toggle('smv-inset-on', on);
+    if (!on) { return; }
+    inset.mini.invalidateSize({pan: false});
+    var width = inset.mini.getSize().x;
+    if (!width) { return; }
+    var world = Math.log(width / 256) / Math.LN2;  // the zoom at which the inset holds the world's width
+    var centre = map.getCenter().wrap();
+    inset.mini.setView([Math.max(-55, Math.min(65, centre.lat)), centre.lng],
+                       Math.max(world, Math.min(2, map.getZoom() - 7)), {animate: false});
+    var bounds = map.getBounds(), sw = bounds.getSouthWest(), ne = bounds.getNorthEast();
+    var shift = centre.lng - map.getCenter().lng;  // the box in the same world copy as the dot
+    inset.frame.setBounds([[sw.lat, sw.lng + shift], [ne.lat, ne.lng + shift]]);
+    inset.dot.setLatLng(centre);
+  }
+  map.on('moveend', syncInset);
 
   function onKey(event) {
     if (state.mode !== 'tour') { return; }
@@ -395,11 +455,13 @@ function storymapViewer(map, data) {
       panel.hidden = true;
       numbers.addTo(map);
       show(state.step, instant);
+      syncInset();
     } else {
       if (!side.firstChild) { buildRead(); }
       panel.hidden = false;
       if (!state.place) { renderPanel(null); }
       map.removeLayer(numbers);
+      syncInset();
       highlight(null);
       if (state.place) { choose(state.place); } else if (!instant) { go(data.focus, false); }
     }

@@ -21,7 +21,7 @@ from storymap.highlight import text_html
 from storymap.escaping import html_text
 from storymap.maps import MapCall, build_map, media_html, place_view
 from storymap.templating import render
-from storymap.tours import build_tour
+from storymap.tours import build_tour, tour_route
 
 READ, TOUR = "read", "tour"
 MODES = (READ, TOUR)
@@ -100,11 +100,14 @@ def figures_html(story_map: StoryMap) -> str:
 
 
 def viewer_data(story_map: StoryMap, mode: str = READ, place: str | None = None, step: int = 1,
-                media_url: Callable[[str], str] | None = None, switchable: bool = False) -> dict:
+                media_url: Callable[[str], str] | None = None, switchable: bool = False,
+                tiles: str | None = None) -> dict:
     """Everything the viewer needs, as JSON-ready values.
 
     ``switchable``: the page carries both the text and the tour, with a button between
-    them (an exported file); the app's pages each carry one.
+    them (an exported file); the app's pages each carry one. ``tiles``: the map's tile
+    layer, which the tour's credits name. The tour's line (``route``) is drawn whenever the
+    tour has two stops or more.
     """
     if mode not in MODES:
         raise ValueError(f"Unknown viewer mode {mode!r}; choose from {', '.join(MODES)}.")
@@ -121,7 +124,8 @@ def viewer_data(story_map: StoryMap, mode: str = READ, place: str | None = None,
     if mode == READ or switchable:
         data.update(text=str(text_html(story_map)), figures=figures_html(story_map))
     if mode == TOUR or switchable:
-        data["steps"] = [s.to_json() for s in build_tour(story_map, media_url)]
+        data["steps"] = [s.to_json() for s in build_tour(story_map, media_url, tiles)]
+        data["route"] = tour_route(story_map)
     return data
 
 
@@ -129,7 +133,7 @@ def viewer_page(story_map: StoryMap, assets: Assets, mode: str = READ, place: st
                 tiles: str | None = None, media_url: Callable[[str], str] | None = None,
                 switchable: bool = False) -> str:
     """The viewer as one HTML document (Leaflet and its plugins as ``assets`` give them)."""
-    data = viewer_data(story_map, mode, place, step, media_url, switchable)
+    data = viewer_data(story_map, mode, place, step, media_url, switchable, tiles)
     fmap = build_map(story_map, assets, tiles=tiles, height="100%", media_url=media_url, fit=False, popups=False)
     fmap.add_child(MapCall("storymapViewer", data))
     figure = fmap.get_root()

@@ -141,9 +141,11 @@ def test_templates_escape_every_value_through_the_one_escaping_function():
 
     assert ENVIRONMENT.autoescape is True
     evil = '<img src=x onerror="alert(1)"> `${x}` {{ 7*7 }}'
-    out = render("tour_overview.html", title=evil, byline=evil, count=2)
-    assert out == (f"<h3>{html_text(evil)}</h3><div class=\"sm-kind\">{html_text(evil)}</div>"
-                   "<p>2 places. Step through them with Next and Previous, the arrow keys, a swipe, or the list of steps.</p>")
+    out = render("tour_cover.html", title=evil, dateline=evil, byline=evil, media=Markup(""), count=2)
+    assert out == (f"<div class=\"sm-cover\"><h3>{html_text(evil)}</h3><div class=\"sm-dateline\">{html_text(evil)}</div>"
+                   f"<div class=\"sm-byline\">{html_text(evil)}</div>"
+                   "<p>2 places. Step through them with Next and Previous, the arrow keys, a swipe, or the list of steps.</p>"
+                   "</div>")
     assert render("media.html", src=None, caption=Markup("<b>ours</b>"), credit="").count("<b>ours</b>") == 1
     assert {p.name for p in TEMPLATES.iterdir()} >= {"popup.html", "tour_step.html", "story_text.html", "legend.html"}
 

@@ -40,9 +40,9 @@ def test_present_page_offers_embed_code_and_downloads(env):
 
 def test_bad_step_and_story_get_clear_messages(env):
     at = present({"story": "pakistan-copper", "step": "99"})
-    assert at.warning[0].value == "This tour has steps 1 to 20; showing the overview."
+    assert at.warning[0].value == "This tour has steps 1 to 21; showing the cover."
     at = present({"story": "pakistan-copper", "step": "0"})
-    assert "steps 1 to 20" in at.warning[0].value
+    assert "steps 1 to 21" in at.warning[0].value
     at = present({"story": "pakistan-copper", "step": "two"})
     assert "must be a whole number" in at.warning[0].value
     at = present({"story": "nope"})

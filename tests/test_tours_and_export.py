@@ -19,10 +19,11 @@ from storymap.tours import build_tour
 ALICE = Editor("alice")
 
 
-def test_tour_follows_the_article_with_an_overview_first(sample_map):
+def test_tour_follows_the_article_between_a_cover_and_the_credits(sample_map):
     steps = build_tour(sample_map)
-    assert steps[0].key is None and steps[0].bounds
-    assert [s.key for s in steps[1:]] == [p.key for p in sample_map.places]
+    assert steps[0].key is None and steps[0].bounds and steps[0].kind == "cover"
+    assert steps[-1].key is None and steps[-1].bounds and steps[-1].kind == "credits"
+    assert [s.key for s in steps[1:-1]] == [p.key for p in sample_map.places]
     wana = next(s for s in steps if s.key == "wana")
     assert "Cadet College Wana" in wana.html and wana.zoom >= 10
     mine = next(s for s in steps if s.key == "muhammad-khel-copper-mine")

@@ -47,7 +47,9 @@ def test_readers_get_the_story_spelling_and_no_resolver_jargon(sample_map):
 def test_tour_steps_count_from_one_with_the_readers_date(sample_map):
     steps = build_tour(sample_map)
     assert [s.number for s in steps] == list(range(1, len(steps) + 1))
-    assert steps[0].title == "Overview" and "3 February 2026" in steps[0].html and "2026-02-03" not in steps[0].html
+    assert steps[0].kind == "cover" and steps[0].title == sample_map.story.title  # the cover, then the places
+    assert "3 February 2026" in steps[0].html and "2026-02-03" not in steps[0].html
+    assert steps[-1].kind == "credits" and steps[-1].title == "Credits"
     assert "Miranshah" in [s.title for s in steps]
     data = viewer_data(sample_map, mode="tour", step=3)
     assert data["step"] == 3 and len(data["steps"]) == len(steps) and "text" not in data
