@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Sequence
 
 from storymap.analysis import StoryMap
 from storymap.places import KIND_LABELS, ResolvedPlace
@@ -47,14 +47,29 @@ class Step:
         return data
 
 
-def ordered_places(story_map: StoryMap) -> list[ResolvedPlace]:
-    """Places in tour order: an editor's order first, then the article's; hidden steps left out."""
+def tour_sequence(places: Sequence[ResolvedPlace]) -> list[ResolvedPlace]:
+    """``places`` (in reading order) in tour order: those an editor numbered first, by their
+    number (ties in reading order), then the others as the article reads. Hidden ones included."""
     def position(item: tuple[int, ResolvedPlace]) -> tuple:
         reading, rp = item
         return (0, rp.tour.order, reading) if rp.tour.order is not None else (1, reading, 0)
 
-    visible = [(i, rp) for i, rp in enumerate(story_map.places) if not rp.tour.hidden]
-    return [rp for _, rp in sorted(visible, key=position)]
+    return [rp for _, rp in sorted(enumerate(places), key=position)]
+
+
+def ordered_places(story_map: StoryMap) -> list[ResolvedPlace]:
+    """Places in tour order: an editor's order first, then the article's; hidden steps left out."""
+    return [rp for rp in tour_sequence(story_map.places) if not rp.tour.hidden]
+
+
+def moved(rows: list[dict], index: int, by: int) -> list[dict]:
+    """The tour's table (rows with a ``step``) with row ``index`` moved ``by`` places (-1 up, +1
+    down; nothing past either end), every row then numbered 1, 2, ... as it stands."""
+    rows = list(rows)
+    target = index + by
+    if 0 <= index < len(rows) and 0 <= target < len(rows):
+        rows.insert(target, rows.pop(index))
+    return [{**row, "step": n} for n, row in enumerate(rows, 1)]
 
 
 def stop_numbers(story_map: StoryMap) -> dict[str, int]:
