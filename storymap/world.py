@@ -50,7 +50,7 @@ class Row(NamedTuple):
 Names = set[str]
 World = tuple[list[tuple], dict[str, "int | tuple[int, ...]"], dict[str, int]]
 
-WORLD_FORMAT = 29  # bump whenever build_world changes what it builds: the cache is keyed by it
+WORLD_FORMAT = 30  # bump whenever build_world changes what it builds: the cache is keyed by it
 
 
 def natural_earth_path() -> str:
@@ -225,8 +225,11 @@ _REGION_TYPES = {"province", "state", "region", "governorate", "prefecture", "te
 # "Barnsley"), Scotland's council areas, France's departments, and the districts some countries list
 # as their first level (Uganda's, Bangladesh's, Sri Lanka's). Most are named after their main town:
 # alone, such a name is the town; the unit answers to its name with its kind ("Gulu District").
-_SECOND_LEVEL_TYPES = {"two-tier county", "district", "metropolitan department", "unitary authority",
-                       "council area", "metropolitan district", "london borough"}
+# A town of a thousand people anywhere ("Cornwall", Ontario and Connecticut) keeps the bare name from
+# these; England's two-tier counties keep theirs ("Kent").
+_NEW_SECOND_LEVEL_TYPES = {"district", "metropolitan department", "unitary authority", "council area",
+                           "metropolitan district", "london borough"}
+_SECOND_LEVEL_TYPES = {"two-tier county"} | _NEW_SECOND_LEVEL_TYPES
 _REGION_TYPES |= _SECOND_LEVEL_TYPES
 # The word news writes after a unit's name ("Barnsley Borough", "Ain Department").
 _UNIT_WORD = {"metropolitan department": "Department", "unitary authority": "Borough", "council area": "Council Area",
@@ -276,7 +279,8 @@ def _world_region_rows(city_rows: list[Row], towns_called: Callable[[str, str], 
                                         "the region's radius from its towns in GeoNames")
             with_kind = f"{name} {_UNIT_WORD.get(kind, kind.title())}"
             town = max((t.population for t in namesakes), default=0)
-            town_first = town >= 100_000 and town * 10 >= population or kind in _SECOND_LEVEL_TYPES and town >= 1000
+            town_first = town >= 100_000 and town * 10 >= population or kind in _NEW_SECOND_LEVEL_TYPES and any(
+                t.population >= 1000 for t in towns_called("", key))
             names = {with_kind} if town_first else {name, with_kind}
             code = (folder.name, state.get("state_code"))
             yield row, names | {*_CP_PROVINCE_ABBREVIATIONS.get(code, ()),
@@ -434,7 +438,8 @@ def build_world() -> World:
         add(row, names)
 
     def towns_called(country: str, key: str) -> list[tuple]:
-        return [rows[r] for r in index.get(key, ()) if rows[r].kind == CITY and rows[r].country == country]
+        """The towns known by a name in a country ("": in any country)."""
+        return [rows[r] for r in index.get(key, ()) if rows[r].kind == CITY and (not country or rows[r].country == country)]
 
     for row, names in _world_region_rows([r for r, _ in cities], towns_called):
         add(row, names)
