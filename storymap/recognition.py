@@ -76,8 +76,8 @@ def outside(demonyms: list[tuple[Mention, str]], places: list[Mention]) -> list[
 def _compounds_split(tokens: list[Token], gazetteer: Gazetteer, lexicon: Lexicon) -> list[Token]:
     """ "Pakistan-Afghanistan border", "Washington-based", "Iran-backed", "Egyptian-US relations": a
     hyphenated word that is no name of its own yields the well-known places it joins (countries,
-    places of 100,000 people, curated places) and its demonyms; "Winston-Salem" stays whole, and
-    "Al-Qaeda" yields nothing."""
+    places of 100,000 people, curated places), its demonyms and the end of a name the words before it
+    begin ("San Jose-based"); "Winston-Salem" stays whole, and "Al-Qaeda" yields nothing."""
     if not any("-" in tok.text for tok in tokens):
         return tokens
     out = []
@@ -85,8 +85,12 @@ def _compounds_split(tokens: list[Token], gazetteer: Gazetteer, lexicon: Lexicon
         if "-" not in tok.text or gazetteer.knows(tok.key) or tok.text[0].islower():  # "el-Sheikh": an article's
             out.append(tok)
             continue
+        before = out[-1] if out and out[-1].end + 1 == tok.start else None
         for m in LETTERS.finditer(tok.text):
-            if m.group()[0].isupper() and (m.group().lower() in lexicon.demonyms or well_known(gazetteer, m.group())):
+            # "San Jose-based": the first part ends a name the words before it begin.
+            ends_name = before is not None and m.start() == 0 and gazetteer.knows(f"{before.key} {normalize(m.group())}")
+            if m.group()[0].isupper() and (ends_name or m.group().lower() in lexicon.demonyms
+                                           or well_known(gazetteer, m.group())):
                 out.append(Token(tok.start + m.start(), tok.start + m.end(), m.group(),
                                   tok.possessive and m.end() == len(tok.text)))
     return out
@@ -182,8 +186,10 @@ def _unit_or_feature(word: Token, surface: str, gazetteer: Gazetteer, lexicon: L
     """Whether the capitalised word after a name makes it a unit or a feature of its own ("Laurel
     County", "Neches River"); "State" only after a region outside the US ("Kaduna State": "Ohio
     State" is a university)."""
-    if word.lower in lexicon.admin_units or word.lower in lexicon.features:
+    if word.lower in lexicon.admin_units:
         return True
+    if word.lower in lexicon.features:  # "Neches River"; but "Peace River Valley" is the town's area
+        return surface.rsplit(" ", 1)[-1].lower() not in lexicon.features
     if word.lower != "state":
         return False
     top = gazetteer.lookup(surface, 1)

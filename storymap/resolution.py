@@ -179,6 +179,7 @@ def resolve(mentions: list[Mention], geocoder: Geocoder, gazetteer: Gazetteer,
 
     total = sum(votes.values())
     evidence_elsewhere = {k: total - sum(own.get(k, Counter()).values()) for k in options}
+    written_inside = {(normalize(m.name), m.qualifier) for m in mentions if not m.initial}
     by_place: dict[str, ResolvedPlace] = {}
     unresolved: list[Mention] = []
     keys_used: set[str] = set()
@@ -189,8 +190,11 @@ def resolve(mentions: list[Mention], geocoder: Geocoder, gazetteer: Gazetteer,
             continue
         best = ranked[0]
         key = (normalize(m.name), m.qualifier)
-        # A region votes for its own country, so it is judged by the rest of the story.
-        if m.initial and not m.qualifier and _weak(best.place, others[key] if best.place.kind == REGION else focus):
+        # A region votes for its own country, so it is judged by the rest of the story; and only a
+        # word that starts every sentence it is in, as a common word would ("Nelson", not "Santa Clara County").
+        if m.initial and not m.qualifier and (
+                _weak(best.place, others[key]) and " " not in m.name and key not in written_inside
+                if best.place.kind == REGION else _weak(best.place, focus)):
             continue  # "One", "Mining": a capitalised first word, and a town nobody expects here
         if evidence_elsewhere[key] >= STRAY_EVIDENCE and _stray(best.place, others[key], anchors):
             unresolved.append(m)  # a hamlet on another continent: better unplaced than misplaced
