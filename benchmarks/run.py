@@ -584,11 +584,20 @@ def page_rows(n: int = 1_000) -> list[tuple[str, str, str]]:
     return rows
 
 
+def geonames_rows() -> list[tuple[str, str, str]]:
+    """The GeoNames importer with a synthetic dump of 2 million rows and 1 million alternate names
+    (benchmarks/geonames.py, in its own processes: a few minutes)."""
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "geonames.py"), "--json"], cwd=ROOT,
+                          capture_output=True, text=True, check=True)
+    return [tuple(row) for row in json.loads(done.stdout.strip().splitlines()[-1])["rows"]]
+
+
 def main() -> None:
     rows = []
     rows.append(("gazetteer: first build (cold cache)", f"{gazetteer_cold():.2f} s", ""))
     load, gaz = timed(lambda: build_gazetteer(), repeat=3)
     rows.append(("gazetteer: load from cache", f"{load:.2f} s", f"{len(gaz):,} places"))
+    rows += geonames_rows()
     default_gazetteer()
     sample = load_story(SAMPLE)
     secs, smap = timed(lambda: analyse(sample, gaz), repeat=5)
