@@ -235,15 +235,20 @@ def is_url(source: str) -> bool:
     return urlsplit(source).scheme in ("http", "https")
 
 
+def download_path(url: str, folder: Path) -> Path:
+    """Where ``fetch`` keeps a download: its file name, after a digest of the whole address."""
+    return folder / f"{hashlib.sha256(url.encode()).hexdigest()[:12]}-{Path(urlsplit(url).path).name or 'download'}"
+
+
 def fetch(url: str, folder: Path, show: bool = True, timeout: float = 60) -> Path:
     """Download ``url`` into ``folder`` (once: a finished download is reused). A broken download is
     resumed where it stopped when the server honours a Range request, else started again."""
     name = Path(urlsplit(url).path).name or "download"
     folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"{hashlib.sha256(url.encode()).hexdigest()[:12]}-{name}"
+    target = download_path(url, folder)
     if target.exists():
         return target
-    part = target.with_name(target.name + ".part")
+    part = target.with_name(target.name + ".part")  # what is downloaded so far
     have = part.stat().st_size if part.exists() else 0
     request = urllib.request.Request(url, headers={"User-Agent": "storymap", **({"Range": f"bytes={have}-"} if have else {})})
     with urllib.request.urlopen(request, timeout=timeout) as response:

@@ -270,3 +270,43 @@ def test_a_map_with_an_imported_place_credits_geonames(imported):
     assert "function attribution(map, html)" in "".join(inline.inline_js)  # map.js, inlined, defines it
     city = analyse(parse_story("Officials in Peshawar said the road was open."), imported)
     assert "storymapMap.attribution" not in build_map(city, inline).get_root().render()
+
+
+def test_a_broken_download_is_resumed_with_a_range_request(dump, tmp_path):
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    import threading
+
+    body = open(dump[0], "rb").read()
+    asked = []
+
+    class Ranges(BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def do_GET(self):
+            asked.append(self.headers.get("Range"))
+            start = int(self.headers["Range"][len("bytes="):-1]) if self.headers.get("Range") else 0
+            self.send_response(206 if start else 200)
+            self.send_header("Content-Length", str(len(body) - start))
+            self.end_headers()
+            self.wfile.write(body[start:])
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Ranges)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_port}/PK.zip"
+        folder = tmp_path / "downloads"
+        part = geonames.download_path(url, folder).with_name(geonames.download_path(url, folder).name + ".part")
+        folder.mkdir()
+        half = len(body) // 2
+        part.write_bytes(body[:half])  # a download that stopped half-way
+        assert geonames.fetch(url, folder, show=False).read_bytes() == body
+        assert asked == [f"bytes={half}-"] and not part.exists()
+    finally:
+        server.shutdown()
+
+
+def test_the_progress_bar(dump, tmp_path, capsys):
+    add(dump[:1], tmp_path / "index.sqlite", show=True, batch=4)
+    err = capsys.readouterr().err
+    assert "PK.zip/PK.txt [" in err and "100%" in err and f"PK.zip/PK.txt: {KEPT} rows (geoname)" in err
