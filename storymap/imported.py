@@ -130,9 +130,13 @@ class ImportedIndex:
 
 def _place(geonameid, name, kind, lat, lon, country, admin1, _admin2, population, precision_km, code, _rank,
            admin2_name, admin1_name, country_name) -> Place:
+    # The source is the same for every imported place, so the tour's credits count them as one
+    # source and credit it; what the place is and where it lies is its note.
     within = ", ".join(n for n in dict.fromkeys((admin2_name, admin1_name, country_name)) if n and n != name)
+    what = geonames.label(code)
+    note = f"{what[:1].upper()}{what[1:]}" + (f" in {within}" if within else "")
     return Place(f"gnd:{geonameid}", name, kind, lat, lon, country, admin1, population, precision_km,
-                 f"{geonames.ATTRIBUTION}: {geonames.label(code)}", within)
+                 geonames.ATTRIBUTION, note)
 
 
 def open_index(path: Path | None = None) -> ImportedIndex | None:

@@ -117,15 +117,17 @@ def test_an_imported_district_village_river_sea_and_range_are_found(imported):
     district = imported.lookup("Khyber District")
     assert [p.id for p in district] == ["gnd:90000001"]
     assert district[0].kind == REGION and district[0].precision_km == 30 and district[0].approximate
-    assert district[0].origin is Origin.GEONAMES_DUMP and "GeoNames (CC BY 4.0)" in district[0].source
+    assert district[0].origin is Origin.GEONAMES_DUMP and district[0].source == "GeoNames (CC BY 4.0)"
+    assert district[0].note == "Second-order administrative division in Khyber Pakhtunkhwa, Pakistan"
     assert district[0].population == 986973 and district[0].admin1 == "03"
     assert imported.lookup("Khyber Agency")[0].id == imported.lookup("Khaibar District")[0].id == "gnd:90000001"
     village = imported.lookup("Spinkai Raghzai")[0]
     assert (village.kind, village.precision_km, village.population) == (CITY, 0.0, 0)
-    assert village.note == "Khyber District, Khyber Pakhtunkhwa, Pakistan"  # admin2Codes, admin1Codes, countryInfo
+    # Its district, province and country in words: admin2Codes, admin1CodesASCII, countryInfo.
+    assert village.note == "Populated place in Khyber District, Khyber Pakhtunkhwa, Pakistan"
     assert imported.lookup("Spinkay Raghzai")[0].id == village.id  # an alternateNamesV2 spelling
     river = imported.lookup("Tochi River")[0]
-    assert river.kind == LANDFORM and river.precision_km == 50 and "stream" in river.source
+    assert river.kind == LANDFORM and river.precision_km == 50 and river.note == "Stream in Khyber Pakhtunkhwa, Pakistan"
     sea = imported.lookup("Lakshadweep Sea")[0]
     assert sea.name == "Laccadive Sea" and sea.kind == LANDFORM and sea.precision_km == 300
     assert imported.lookup("Suleiman Range")[0].name == "Sulaiman Mountains"
@@ -268,6 +270,9 @@ def test_a_map_with_an_imported_place_credits_geonames(imported):
     html = build_map(village, inline).get_root().render()
     assert "storymapMap.attribution" in html and "GeoNames" in html and "CC BY 4.0" in html
     assert "function attribution(map, html)" in "".join(inline.inline_js)  # map.js, inlined, defines it
+    from storymap.tours import position_sources
+
+    assert ("GeoNames (CC BY 4.0)", 2) in position_sources(village)[0]  # the tour's credits: one source, counted
     city = analyse(parse_story("Officials in Peshawar said the road was open."), imported)
     assert "storymapMap.attribution" not in build_map(city, inline).get_root().render()
 
