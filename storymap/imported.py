@@ -92,6 +92,7 @@ class ImportedIndex:
         self.path = Path(path)
         self._uri = f"{self.path.resolve().as_uri()}?mode=ro"
         self._local = threading.local()
+        self._failed = False
 
     def _db(self) -> sqlite3.Connection:
         db = getattr(self._local, "db", None)
@@ -99,20 +100,32 @@ class ImportedIndex:
             db = self._local.db = sqlite3.connect(self._uri, uri=True, check_same_thread=False)
         return db
 
+    def _ask(self, sql: str, args: tuple) -> list[tuple]:
+        """Rows of a query; none, with one warning, when the index cannot be read (deleted to be
+        built again while the app runs, say): a story is then read with the world alone."""
+        try:
+            return self._db().execute(sql, args).fetchall()
+        except sqlite3.Error as exc:
+            if not self._failed:
+                self._failed = True
+                warnings.warn(f"The imported GeoNames index {self.path} cannot be read ({exc}); "
+                              "the gazetteer goes on without it.", stacklevel=3)
+            return []
+
     def knows(self, key: str) -> bool:
         """Whether a (normalized) name is an imported place's."""
-        return self._db().execute("SELECT 1 FROM names n JOIN places p ON p.geonameid = n.geonameid "
-                                  "WHERE n.key = ? LIMIT 1", (key,)).fetchone() is not None
+        return bool(self._ask("SELECT 1 FROM names n JOIN places p ON p.geonameid = n.geonameid "
+                              "WHERE n.key = ? LIMIT 1", (key,)))
 
     def head(self, word: str) -> int:
         """The most words an imported name starting with ``word`` has; 1 when none has more."""
-        row = self._db().execute("SELECT most FROM heads WHERE word = ?", (word,)).fetchone()
-        return row[0] if row else 1
+        rows = self._ask("SELECT most FROM heads WHERE word = ?", (word,))
+        return rows[0][0] if rows else 1
 
     def places(self, key: str, limit: int = LIMIT) -> list[Place]:
         """The imported places called by a (normalized) name, most likely first: regions, then
         places whose own name it is, then by population."""
-        return [_place(*row) for row in self._db().execute(_PLACES, (key, limit))]
+        return [_place(*row) for row in self._ask(_PLACES, (key, limit))]
 
     def has_places(self) -> bool:
         return self._db().execute("SELECT EXISTS (SELECT 1 FROM places)").fetchone()[0] == 1

@@ -315,3 +315,15 @@ def test_the_progress_bar(dump, tmp_path, capsys):
     add(dump[:1], tmp_path / "index.sqlite", show=True, batch=4)
     err = capsys.readouterr().err
     assert "PK.zip/PK.txt [" in err and "100%" in err and f"PK.zip/PK.txt: {KEPT} rows (geoname)" in err
+
+
+def test_an_index_that_cannot_be_read_is_left_out_with_a_warning(tmp_path):
+    from storymap.imported import ImportedIndex
+
+    gone = ImportedIndex(tmp_path / "deleted.sqlite")  # opened, then deleted while the app runs
+    with pytest.warns(UserWarning, match="cannot be read"):
+        assert not gone.knows("spinkai raghzai")
+    assert gone.places("spinkai raghzai") == [] and gone.head("spinkai") == 1
+    (tmp_path / "broken.sqlite").write_bytes(b"not a database" * 100)
+    with pytest.warns(UserWarning, match="cannot be read"):
+        assert open_index(tmp_path / "broken.sqlite") is None
