@@ -126,8 +126,11 @@ def _gazetteer_add(args: argparse.Namespace) -> int:
         print(f"storymap: {exc}", file=sys.stderr)
         return 1
     rows = sum(a.rows for a in added if not a.skipped)
+    if not rows:
+        print(f"{path}: nothing new to add.", file=sys.stderr)
+        return 0
     print(f"{path}: {rows:,} rows added or updated in {time.perf_counter() - started:.0f} s "
-          f"({path.stat().st_size / 1e6:,.0f} MB). Restart the app to use them.", file=sys.stderr)
+          f"({path.stat().st_size / 1e6:,.1f} MB). Restart the app to use them.", file=sys.stderr)
     return 0
 
 
@@ -144,7 +147,7 @@ def _gazetteer_status(args: argparse.Namespace) -> int:
         return 0
     status = index.status()
     print(f"{status['path']}: {status['places']:,} places, {status['names']:,} names, "
-          f"{status['bytes'] / 1e6:,.0f} MB" + (" (keyed by an older normalisation: add again)" if status["stale"] else ""))
+          f"{status['bytes'] / 1e6:,.1f} MB" + (" (keyed by an older normalisation: add again)" if status["stale"] else ""))
     for f in status["files"]:
         print(f"  {f['label']}: {f['format'] or '?'}, {f['rows']:,} rows, "
               + ("done" if f["done"] else f"stopped after {f['lines']:,} lines (add it again to go on)"))

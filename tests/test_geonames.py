@@ -242,6 +242,8 @@ def test_the_command_line(dump, tmp_path, capsys):
     assert "No GeoNames import" in capsys.readouterr().out
     assert main(["gazetteer", "add", "--quiet", "--index", str(index), *dump]) == 0
     assert "rows added or updated" in capsys.readouterr().err
+    assert main(["gazetteer", "add", "--quiet", "--index", str(index), dump[0]]) == 0
+    assert "nothing new to add" in capsys.readouterr().err
     assert main(["gazetteer", "status", "--index", str(index)]) == 0
     out = capsys.readouterr().out
     assert f"{KEPT} places" in out and "PK.zip/PK.txt: geoname, 9 rows, done" in out
