@@ -329,3 +329,10 @@ def test_an_index_that_cannot_be_read_is_left_out_with_a_warning(tmp_path):
     (tmp_path / "broken.sqlite").write_bytes(b"not a database" * 100)
     with pytest.warns(UserWarning, match="cannot be read"):
         assert open_index(tmp_path / "broken.sqlite") is None
+
+
+def test_names_kept_are_latin_script_proper_names():
+    for name in ("Łódź", "Koh-e-Sulaiman", "Côte d’Ivoire", "O‘ahu", "Saʿdah", "St. Mary's", "Muḩammad Khel"):
+        assert geonames.usable(name), name
+    for name in ("کوہ سلیمان", "Пешавар", "PEW", "NWFP", "Chak 45", "Bagh (Khyber)", "a×b", "x", ""):
+        assert not geonames.usable(name), name
