@@ -105,6 +105,7 @@ class Gazetteer:
             for key in spellings(normalize(name)):
                 self._index[key] = tuple(r for r in self._rows_named(key) if r not in retired)
                 self._answers.pop(key, None)
+                self._imported_answers.pop(key, None)  # deduplicated against the world's answers as they were
 
     def _find_ids(self, ids: set[str]) -> set[str]:
         """Note the rows of these ids, in one pass that stops when all are found, rather than
@@ -137,6 +138,7 @@ class Gazetteer:
         for spelling in spellings(key):
             self._index[spelling] = (row,) + tuple(r for r in self._rows_named(spelling) if r != row)
             self._answers.pop(spelling, None)
+            self._imported_answers.pop(spelling, None)
             note_head(self._heads, spelling)
 
     def alias_of(self, key: str) -> str:
@@ -224,7 +226,7 @@ class Gazetteer:
             return place
         if self._world_geonames is None:
             self._world_geonames = {int(row[_ID][3:]): i for i, row in enumerate(self._rows)
-                                    if row[_ID].startswith("gn:")}
+                                    if row[_ID].startswith("gn:") and row[_ID][3:].isdigit()}
         row = self._world_geonames.get(int(place.id.partition(":")[2]))
         return place if row is None else self._place(row)
 

@@ -336,3 +336,12 @@ def test_names_kept_are_latin_script_proper_names():
         assert geonames.usable(name), name
     for name in ("کوہ سلیمان", "Пешавар", "PEW", "NWFP", "Chak 45", "Bagh (Khyber)", "a×b", "x", ""):
         assert not geonames.usable(name), name
+
+
+def test_a_place_added_later_stands_for_the_imported_one(imported):
+    from storymap.places import Place
+
+    gazetteer = build_gazetteer(imported=imported._imported)
+    assert [p.id for p in gazetteer.lookup("Spinkai Raghzai")] == ["gnd:90000002"]  # asked, and remembered
+    gazetteer.add(Place("cur:spinkai", "Spinkai Raghzai", CITY, 32.412, 69.871, "PK", source="an editor"))
+    assert [p.id for p in gazetteer.lookup("Spinkai Raghzai")] == ["cur:spinkai"]
