@@ -211,13 +211,16 @@ def test_the_tour_controls_fit_the_window_and_work(visit, size, sample_map):
     for control in (".smv-prev", ".smv-counter", ".smv-next", ".smv-full", ".smv-steps"):
         assert inside_window(frame.locator(control).bounding_box(), size), control
     assert inside_window(frame.locator(".smv-map").bounding_box(), size)
-    assert frame.locator(".smv-num").count() == len(steps) - 1  # markers carry their step's number
+    assert frame.locator(".smv-num").count() == len(steps) - 2  # every stop's marker carries its number
     assert frame.locator(".smv-step").get_attribute("aria-live") == "polite"
-    for step in steps[1:]:  # Next, through the whole tour: each step's view and text
+    for step in steps[1:-1]:  # Next, through the whole tour: each place's view and text
         frame.locator(".smv-next").click()
         state = settle(inner, f"storymap.step() === {step.number}")
         assert state["zoom"] == step.zoom and near(state, step.lat, step.lon), (step.number, state)
         expect(frame.locator(".smv-step h3")).to_have_text(step.title)
+    frame.locator(".smv-next").click()  # and the credits close it
+    settle(inner, f"storymap.step() === {len(steps)}")
+    expect(frame.locator(".smv-step h3")).to_have_text("Credits")
     expect(frame.locator(".smv-next")).to_be_disabled()
     frame.locator(".smv-prev").click()
     settle(inner, f"storymap.step() === {len(steps) - 1}")
