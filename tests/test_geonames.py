@@ -176,6 +176,11 @@ def test_geoparse_finds_an_imported_village(imported):
     assert {"gnd:90000002", "gnd:90000001", f"gn:{PESHAWAR}"} <= found
     default_found = {rp.place.id for rp in geoparse(text, build_gazetteer(imported=False)).places}
     assert "gnd:90000002" not in default_found and f"gn:{PESHAWAR}" in default_found
+    text = ("Floods on the Tochi River cut roads across the Sulaiman Mountains, and ships in the Laccadive Sea "
+            "were warned, officials in Hakimabad said.")
+    drawn = {rp.place.id: rp.place for rp in geoparse(text, imported).places}
+    assert set(drawn) == {"gnd:90000003", "gnd:90000005", "gnd:90000004", "gnd:90000009"}
+    assert all(p.approximate for i, p in drawn.items() if i != "gnd:90000009")  # areas, drawn dashed
 
 
 def test_importing_twice_gives_the_same_rows(dump, tmp_path):
