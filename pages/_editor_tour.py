@@ -40,7 +40,9 @@ def tour_tab(store, editor, record) -> None:
 
     with st.expander("Reorder the steps with arrows", expanded=True):
         for i, row in enumerate(draft):
-            name, up, down = st.columns([8, 1, 1], vertical_alignment="center")
+            # One row a step, its arrows beside its name on a phone too (columns would stack there).
+            line = st.container(horizontal=True, wrap=False, vertical_alignment="center", gap="small")
+            up, down, name = line.container(width="content"), line.container(width="content"), line.container()
             name.markdown(f"**{i + 1:d}** · {md(row['place'])}" + (" *(hidden)*" if row["hidden"] else ""))
             up.button("↑", key=f"{tour_key}-up-{row['id']}", help=f"Move {md(row['place'])} up", disabled=i == 0,
                       on_click=move, args=(i, -1))
