@@ -343,3 +343,25 @@ def test_a_town_s_city_council_is_the_town_s(gazetteer):
     # GeoNames also calls Dublin, Ireland "Dublin City"; in "Dublin City Council" the city is the council's.
     assert [m.text for m in find_mentions("Members of the Dublin City Council met.", gazetteer)[0]] == ["Dublin"]
     assert [m.text for m in find_mentions("The Kansas City Council voted.", gazetteer)[0]] == ["Kansas City"]
+
+
+def test_a_unit_or_feature_named_after_a_town_is_not_the_town(gazetteer):
+    mentions, _ = find_mentions("Police in Bannu District said the Kurram River rose near Bannu.", gazetteer)
+    texts = [m.text for m in mentions]
+    assert "Bannu District" in texts and "Kurram River" in texts  # the whole names, not Bannu or Kurram
+    assert texts.count("Bannu") == 1
+
+
+def test_a_kind_in_lower_case_after_a_name_picks_that_kind(gazetteer):
+    text = "Mendoza city rationed water, and so did the rest of Mendoza province."
+    at = {m.start: rp.place for rp in geoparse(text, gazetteer).places for m in rp.mentions}
+    assert at[0].kind == "city" and at[text.rindex("Mendoza")].kind == "region"
+    # "the Hunan city of Yueyang": a city in Hunan, so Hunan is the province, not a village called Hunan.
+    text = "In the Hunan city of Yueyang, reservoirs overflowed."
+    hunan = {m.text: rp.place for rp in geoparse(text, gazetteer).places for m in rp.mentions}["Hunan"]
+    assert hunan.kind == "region" and hunan.country == "CN"
+
+
+def test_a_name_written_with_connectors_stays_whole(gazetteer):
+    mentions, _ = find_mentions("Rain fell on Santa María de los Ángeles overnight.", gazetteer)
+    assert all(m.text != "Santa María" for m in mentions)
