@@ -53,3 +53,29 @@ def app(page: str | None = None, query: dict | None = None, session: dict | None
     for key, value in (session or {}).items():
         at.session_state[key] = value
     return at
+
+
+SAMPLE = ROOT / "data" / "stories" / "pakistan-copper.md"
+
+
+def editor_env(tmp_path, monkeypatch) -> str:
+    """An empty store beside the sample story, offline, with one editor (alice); the store's URL."""
+    import shutil
+
+    from storymap.accounts import hash_password
+
+    shutil.copy(SAMPLE, tmp_path / "pakistan-copper.md")
+    url = f"sqlite:///{tmp_path / 'store.sqlite3'}"
+    monkeypatch.setenv("STORYMAP_STORIES", str(tmp_path))
+    monkeypatch.setenv("STORYMAP_TILES", "none")
+    monkeypatch.setenv("STORYMAP_DATABASE_URL", url)
+    monkeypatch.setenv("STORYMAP_EDITORS", f"alice={hash_password('copper-2026', 1000)}")
+    return url
+
+
+def signed_in_editor():
+    """The editor page after alice signed in."""
+    at = app("editor").run()
+    at.text_input[0].input("alice")
+    at.text_input[1].input("copper-2026")
+    return at.button[0].click().run()

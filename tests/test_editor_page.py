@@ -1,28 +1,16 @@
 """The editor page through AppTest: readers change nothing; editors correct, add, undo."""
 
 import re
-import shutil
-from pathlib import Path
 
 import pytest
 
-from storymap.accounts import Editor, hash_password
+from storymap.accounts import Editor
 from storymap.storage import Storage
-from tests.apptest import app
-
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "data" / "stories" / "pakistan-copper.md"
-
+from tests.apptest import app, editor_env, signed_in_editor
 
 @pytest.fixture
 def env(tmp_path, monkeypatch):
-    shutil.copy(SAMPLE, tmp_path / "pakistan-copper.md")
-    url = f"sqlite:///{tmp_path / 'store.sqlite3'}"
-    monkeypatch.setenv("STORYMAP_STORIES", str(tmp_path))
-    monkeypatch.setenv("STORYMAP_TILES", "none")
-    monkeypatch.setenv("STORYMAP_DATABASE_URL", url)
-    monkeypatch.setenv("STORYMAP_EDITORS", f"alice={hash_password('copper-2026', 1000)}")
-    return url
+    return editor_env(tmp_path, monkeypatch)
 
 
 def editor_page(session=None):
@@ -30,10 +18,7 @@ def editor_page(session=None):
 
 
 def signed_in():
-    at = editor_page()
-    at.text_input[0].input("alice")
-    at.text_input[1].input("copper-2026")
-    return at.button[0].click().run()
+    return signed_in_editor()
 
 
 def test_a_reader_sees_only_the_sign_in_form(env):

@@ -1,37 +1,22 @@
 """The editor's Tour tab through AppTest: steps reordered by arrows, saved in one transaction
 through newsroom.save_tour, refused whole when someone else changed the tour meanwhile."""
 
-import shutil
-from pathlib import Path
 
 import pytest
 
-from storymap.accounts import Editor, hash_password
+from storymap.accounts import Editor
 from storymap.analysis import from_record
 from storymap.storage import Storage
 from storymap.tours import build_tour, moved, ordered_places
-from tests.apptest import app
-
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "data" / "stories" / "pakistan-copper.md"
-
+from tests.apptest import editor_env, signed_in_editor
 
 @pytest.fixture
 def env(tmp_path, monkeypatch):
-    shutil.copy(SAMPLE, tmp_path / "pakistan-copper.md")
-    url = f"sqlite:///{tmp_path / 'store.sqlite3'}"
-    monkeypatch.setenv("STORYMAP_STORIES", str(tmp_path))
-    monkeypatch.setenv("STORYMAP_TILES", "none")
-    monkeypatch.setenv("STORYMAP_DATABASE_URL", url)
-    monkeypatch.setenv("STORYMAP_EDITORS", f"alice={hash_password('copper-2026', 1000)}")
-    return url
+    return editor_env(tmp_path, monkeypatch)
 
 
 def signed_in():
-    at = app("editor").run()
-    at.text_input[0].input("alice")
-    at.text_input[1].input("copper-2026")
-    return at.button[0].click().run()
+    return signed_in_editor()
 
 
 def arrow(at, direction, place_id):
