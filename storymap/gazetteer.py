@@ -16,7 +16,7 @@ import warnings
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable, TypeVar
 
 from storymap.cache import load_world
 from storymap.geo import km
@@ -161,11 +161,7 @@ class Gazetteer:
             return True
         if self._imported is None:
             return False
-        known = self._imported_known.get(key)
-        if known is None:
-            _bounded(self._imported_known)
-            known = self._imported_known[key] = self._imported.knows(key)
-        return known
+        return _remembered(self._imported_known, key, self._imported.knows)
 
     def span_limit(self, key: str) -> int:
         """The most words a name starting with this (normalized) word has; 1 when none has more."""
@@ -173,11 +169,7 @@ class Gazetteer:
         most = self._heads.get(word, 1)
         if self._imported is None:
             return most
-        imported = self._imported_heads.get(word)
-        if imported is None:
-            _bounded(self._imported_heads)
-            imported = self._imported_heads[word] = self._imported.head(word)
-        return max(most, imported)
+        return max(most, _remembered(self._imported_heads, word, self._imported.head))
 
     def __contains__(self, name: str) -> bool:
         return self.knows(normalize(name))
@@ -279,6 +271,18 @@ def _bounded(cache: dict, most: int = 100_000) -> None:
     """Empty a cache of imported answers that has grown past ``most`` entries."""
     if len(cache) >= most:
         cache.clear()
+
+
+T = TypeVar("T")
+
+
+def _remembered(cache: dict, key: str, ask: Callable[[str], T]) -> T:
+    """The imported index's answer for ``key``, asked once: a recogniser asks the same words again and again."""
+    answer = cache.get(key)
+    if answer is None:
+        _bounded(cache)
+        answer = cache[key] = ask(key)
+    return answer
 
 
 def _same_place(a: Place, b: Place) -> bool:
