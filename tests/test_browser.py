@@ -44,7 +44,7 @@ def test_an_editor_moves_the_mine_by_clicking_the_map_and_readers_see_it(visit):
     expect(latitude).not_to_have_value(re.compile(r"^(33\.03)?$"), timeout=15_000)
     lat, lon = float(latitude.input_value()), float(page.get_by_label("Longitude").first.input_value())
     assert (lat, lon) != (33.03, 69.8)
-    page.get_by_label("Note (shown to readers)").first.fill("<script>window.__pwned = 9</script> Site visited in 2026")
+    page.get_by_label("Note (shown to readers)").filter(visible=True).first.fill("<script>window.__pwned = 9</script> Site visited in 2026")
     page.get_by_role("button", name="Save", exact=True).first.click()
     page.get_by_role("tab", name="History").click()
     page.get_by_text("edit place").first.wait_for(timeout=20_000)
@@ -81,7 +81,7 @@ def test_two_app_processes_share_one_postgresql_database(browser, tmp_path):
     try:
         editor = Visit(browser, f"{first}/editor?story=pakistan-copper")
         sign_in_and_review(editor.page, "Wana")
-        editor.page.get_by_label("Note (shown to readers)").first.fill("Saved through the first process")
+        editor.page.get_by_label("Note (shown to readers)").filter(visible=True).first.fill("Saved through the first process")
         editor.page.get_by_role("button", name="Save", exact=True).first.click()
         editor.page.get_by_role("tab", name="History").click()
         editor.page.get_by_text("edit place").first.wait_for(timeout=20_000)
