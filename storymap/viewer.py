@@ -21,6 +21,7 @@ from storymap.highlight import text_html
 from storymap.escaping import html_text
 from storymap.maps import MapCall, build_map, media_html, place_view
 from storymap.templating import render
+from storymap.tiles import BaseMap
 from storymap.tours import build_tour, tour_route
 
 READ, TOUR = "read", "tour"
@@ -101,7 +102,7 @@ def figures_html(story_map: StoryMap) -> str:
 
 def viewer_data(story_map: StoryMap, mode: str = READ, place: str | None = None, step: int = 1,
                 media_url: Callable[[str], str] | None = None, switchable: bool = False,
-                tiles: str | None = None) -> dict:
+                tiles: BaseMap | None = None) -> dict:
     """Everything the viewer needs, as JSON-ready values.
 
     ``switchable``: the page carries both the text and the tour, with a button between
@@ -130,7 +131,7 @@ def viewer_data(story_map: StoryMap, mode: str = READ, place: str | None = None,
 
 
 def viewer_page(story_map: StoryMap, assets: Assets, mode: str = READ, place: str | None = None, step: int = 1,
-                tiles: str | None = None, media_url: Callable[[str], str] | None = None,
+                tiles: BaseMap | None = None, media_url: Callable[[str], str] | None = None,
                 switchable: bool = False) -> str:
     """The viewer as one HTML document (Leaflet and its plugins as ``assets`` give them)."""
     data = viewer_data(story_map, mode, place, step, media_url, switchable, tiles)
