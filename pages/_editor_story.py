@@ -30,6 +30,9 @@ def story_tab(store, editor, record) -> None:
                                           format_func=base_maps.get, key=f"{fields}-basemap",
                                           help="The map's background in every view and the export. The "
                                                "country outlines stay beneath: offline, they are the map.")}
+        if tiles.offline_only():
+            st.caption("This deployment draws every map offline (STORYMAP_TILES=none): the base map is saved "
+                       "with the story, and its story file carries it to a deployment with a network.")
         submitted = st.form_submit_button("Save the story")
     if submitted and save(lambda: newsroom.edit_story(store, editor, was, values), story_key, "Saved the story."):
         st.rerun()

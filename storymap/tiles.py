@@ -68,12 +68,15 @@ def provider(name: str) -> BaseMap:
 
 def options() -> dict[str, str]:
     """What the editor picks from: the deployment's default, each provider, the outlines alone."""
-    return {DEFAULT: f"The default ({default_label()})", **CHOICES, OUTLINE: "Outline only (offline)"}
-
-
-def default_label() -> str:
     default = base_map(DEFAULT)
-    return default.label if default else "outline only"
+    return {DEFAULT: f"Deployment default: {default.label if default else 'outline only'}", **CHOICES,
+            OUTLINE: "Outline only (offline)"}
+
+
+def offline_only() -> bool:
+    """Whether the deployment draws every map without tiles (``STORYMAP_TILES=none``), whatever a
+    story chose: the editor is told so."""
+    return base_map("OpenStreetMap.Mapnik") is None
 
 
 def base_map(choice: str, setting: str | None = None) -> BaseMap | None:

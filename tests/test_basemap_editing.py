@@ -24,6 +24,8 @@ def test_the_editor_chooses_the_base_map_and_the_reader_draws_it(env, monkeypatc
     choice = at.selectbox(key=f"story-pakistan-copper-v{record.version}-basemap")
     assert choice.value == "" and choice.options == [options()[k] for k in options()]
     assert "Outline only (offline)" in choice.options and "Satellite imagery (Esri)" in choice.options
+    assert choice.options[0] == "Deployment default: outline only"  # the tests' deployment is offline
+    assert any("draws every map offline" in caption.value for caption in at.caption)  # the editor is told
     choice.set_value(IMAGERY)
     at = at.button(key="FormSubmitter:story-pakistan-copper-Save the story").click().run()
     assert not at.exception and not at.error

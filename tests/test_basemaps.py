@@ -16,7 +16,7 @@ from storymap.maps import build_map
 from storymap.newsroom import edit_story
 from storymap.schema import SchemaError, check_story_file
 from storymap.storage import Storage
-from storymap.tiles import CHOICES, LABEL_ZOOM, OUTLINE, base_map, options, provider
+from storymap.tiles import CHOICES, LABEL_ZOOM, OUTLINE, base_map, offline_only, options, provider
 from storymap.tours import build_tour
 
 ALICE = Editor("alice")
@@ -41,10 +41,17 @@ def test_each_choice_is_an_xyzservices_provider_with_its_own_attribution():
         assert not source.requires_token(), name  # nothing an editor picks needs a key
     assert "Esri" in provider(IMAGERY).attribution  # satellite imagery credits its source
     assert provider("OpenTopoMap").max_native_zoom == 17  # past it, tiles are enlarged
-    labels = options()
-    assert list(labels)[0] == "" and OUTLINE in labels and set(CHOICES) <= set(labels)
     with pytest.raises(ValueError):
         provider("CartoDB.Positron")  # not offered: it needs an API key now
+
+
+def test_the_editor_is_offered_the_default_each_provider_and_the_outlines(monkeypatch):
+    monkeypatch.setenv("STORYMAP_TILES", "osm")
+    labels = options()
+    assert list(labels) == ["", *CHOICES, OUTLINE] and labels[""] == "Deployment default: OpenStreetMap (streets)"
+    assert not offline_only()
+    monkeypatch.setenv("STORYMAP_TILES", "none")
+    assert options()[""] == "Deployment default: outline only" and offline_only()
 
 
 def test_the_deployment_setting_is_the_default_and_none_forces_the_outlines():
