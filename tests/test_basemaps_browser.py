@@ -153,3 +153,19 @@ def test_a_printout_is_the_map_over_the_text_without_buttons_on_one_page(browser
         assert not v.errors
     finally:
         v.close()
+
+
+def test_the_embed_prints_without_its_buttons(visit, size_name):
+    v = visit("/present?story=pakistan-copper&embed=true", SIZES[size_name])
+    frame, inner = v.viewer()
+    expect(frame.locator(".smv-tour-bar")).to_be_visible()
+    v.page.emulate_media(media="print")
+    for control in (".smv-tour-bar", ".leaflet-control-zoom", ".smv-inset"):
+        expect(frame.locator(control)).to_be_hidden()
+    expect(frame.locator(".smv-map")).to_be_visible()
+    expect(frame.locator(".smv-step .sm-cover h3")).to_be_visible()
+    step, map_box = frame.locator(".smv-step").bounding_box(), frame.locator(".smv-map").bounding_box()
+    assert map_box["y"] + map_box["height"] <= step["y"]  # the map on top, the step below
+    SHOTS.mkdir(exist_ok=True)
+    v.page.screenshot(path=str(SHOTS / f"basemap-embed-print-{size_name}.png"))
+    assert not v.errors
