@@ -17,8 +17,9 @@ import pytest
 from playwright.sync_api import expect
 
 from storymap.export import export
+from storymap.places import Place, ResolvedPlace
 from storymap.tiles import LABEL_ZOOM
-from tests.browsing import SIZES, Visit
+from tests.browsing import EVIL, SIZES, Visit
 
 pytestmark = pytest.mark.browser
 
@@ -92,6 +93,24 @@ def test_offline_the_outlines_show_and_zoomed_in_the_places_are_named(browser, e
         zoom_to(page, LABEL_ZOOM - 1)
         expect(page.locator(".sm-label")).to_have_count(0)
         assert not v.errors
+    finally:
+        v.close()
+
+
+def test_a_label_is_text_whatever_an_editor_named_the_place(browser, sample_map, tmp_path):
+    # An annotation (no words of the text) is labelled with the name an editor typed.
+    wana = sample_map.place("wana").place
+    note = ResolvedPlace("note", Place("ann", EVIL, "site", wana.lat + 0.05, wana.lon + 0.05), [], 1.0, "added")
+    path = tmp_path / "evil.html"
+    path.write_text(export(replace(sample_map, places=[*sample_map.places, note]), "html"), encoding="utf-8")
+    v = Visit(browser, path.as_uri())
+    try:
+        v.page.wait_for_function(SETTLED, polling="raf")
+        v.page.evaluate("storymap.choose('wana')")
+        label = v.page.locator(".sm-label span").filter(has_text="window.__pwned")
+        expect(label).to_have_text(EVIL)
+        assert label.evaluate("e => e.children.length") == 0
+        assert v.page.evaluate("window.__pwned") is None and not v.errors
     finally:
         v.close()
 
