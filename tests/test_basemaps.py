@@ -119,3 +119,21 @@ def test_the_map_and_the_export_draw_the_chosen_tiles_with_their_credit(store, t
     monkeypatch.setenv("STORYMAP_TILES", "none")
     offline = export(story_map, "html")
     assert imagery.url not in offline and "L.tileLayer(" not in offline.split("</head>")[1]
+
+
+def test_a_store_from_before_base_maps_is_migrated_with_every_story_on_the_default(tmp_path):
+    from sqlalchemy import create_engine, text
+
+    from storymap import migrations
+
+    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    engine = create_engine(url)
+    migrations.upgrade(engine, "0002")
+    with engine.begin() as connection:
+        connection.execute(text("INSERT INTO stories (slug, title, date, dateline, source, url, text, deleted, "
+                                "version) VALUES ('old', 'Old', NULL, '', '', '', 'In Karachi.', 0, 1)"))
+    engine.dispose()
+    store = Storage(url)  # a SQLite store is brought to this code's schema as it opens
+    assert store.load("old").basemap == "" and store.export_json("old")["story"]["basemap"] == ""
+    store.update_story(ALICE, "old", 1, basemap=OUTLINE)
+    assert store.load("old").basemap == OUTLINE
