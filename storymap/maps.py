@@ -157,7 +157,7 @@ def map_credits(story_map: StoryMap, tiles: BaseMap | None) -> list[tuple[str, s
     credits = [("Leaflet, the map's library (BSD licence)", "https://leafletjs.com/"),
                ("Country outlines: Natural Earth (public domain)", "https://www.naturalearthdata.com/")]
     if tiles:
-        credits.append((tiles.credit if tiles.name == "custom" else f"Map tiles: {tiles.credit}", tiles.credit_url))
+        credits.append((f"Map tiles: {tiles.credit}", tiles.credit_url))
     if any(rp.place.origin is Origin.GEONAMES_DUMP for rp in story_map.places):
         credits.append(("Places: GeoNames (CC BY 4.0)", "https://www.geonames.org/"))
     return credits

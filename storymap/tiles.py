@@ -89,7 +89,6 @@ def base_map(choice: str, setting: str | None = None) -> BaseMap | None:
         return provider(choice)
     if setting.lower() == "osm":
         return provider("OpenStreetMap.Mapnik")
-    host = setting.split("/")[2] if "://" in setting else ""
-    return BaseMap(name="custom", label="the deployment's tiles", url=setting, attribution="Map tiles",
-                   credit=f"Map tiles: {host}" if host else "Map tiles", credit_url="",
-                   max_native_zoom=MAP_MAX_ZOOM)
+    host = setting.split("/")[2] if "://" in setting else "the deployment's tile server"
+    return BaseMap(name="custom", label=f"its own tiles ({host})", url=setting, attribution="Map tiles",
+                   credit=host, credit_url="", max_native_zoom=MAP_MAX_ZOOM)

@@ -54,13 +54,15 @@ def test_the_editor_is_offered_the_default_each_provider_and_the_outlines(monkey
     assert options()[""] == "Deployment default: outline only" and offline_only()
 
 
-def test_the_deployment_setting_is_the_default_and_none_forces_the_outlines():
+def test_the_deployment_setting_is_the_default_and_none_forces_the_outlines(sample_map):
     assert base_map("", "osm") == provider("OpenStreetMap.Mapnik")
     assert base_map(IMAGERY, "osm") == provider(IMAGERY)  # the story's choice wins over the default
     assert base_map(OUTLINE, "osm") is None
     assert base_map(IMAGERY, "none") is None and base_map("", "none") is None  # the deployment is offline
     custom = base_map("", "https://tiles.example.org/{z}/{x}/{y}.png")
-    assert custom.url == "https://tiles.example.org/{z}/{x}/{y}.png" and custom.credit == "Map tiles: tiles.example.org"
+    assert custom.url == "https://tiles.example.org/{z}/{x}/{y}.png" and custom.credit == "tiles.example.org"
+    assert custom.label == "its own tiles (tiles.example.org)"
+    assert "Map tiles: tiles.example.org" in build_tour(sample_map, tiles=custom)[-1].html
     assert base_map(IMAGERY, "https://tiles.example.org/{z}/{x}/{y}.png") == provider(IMAGERY)
 
 
