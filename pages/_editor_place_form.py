@@ -5,7 +5,7 @@ from streamlit_folium import st_folium
 
 from pages._editor_forms import forget, parse_number, say
 from pages._resources import media_url, vendor_assets
-from storymap import maps, newsroom
+from storymap import maps, newsroom, tiles
 from storymap.escaping import markdown_text as md
 from storymap.places import KIND_LABELS, KINDS, Place
 
@@ -53,8 +53,8 @@ def pick_on_map(story_map, prefix: str, lat: float, lon: float, kind: str, preci
     """A small map of the story opened on this place, at a zoom that suits it (a country whole,
     a mine close up): a click sets the latitude and longitude fields."""
     here = Place("here", "here", kind, lat, lon, precision_km=precision_km)
-    fmap = maps.build_map(story_map, vendor_assets(), tiles=maps.tiles_setting(), height=320, focus=here, popups=False,
-                          media_url=media_url())
+    fmap = maps.build_map(story_map, vendor_assets(), tiles=tiles.base_map(story_map.story.basemap), height=320,
+                          focus=here, popups=False, media_url=media_url())
     st.caption("Click the map to set the position.")
     state = st_folium(fmap, key=f"{prefix}-map", height=320, use_container_width=True,
                       returned_objects=["last_clicked"])

@@ -4,7 +4,7 @@ import streamlit as st
 
 from pages._editor_forms import changed_since, fields_key, opened, save, say
 from pages._resources import gazetteer
-from storymap import newsroom
+from storymap import newsroom, tiles
 from storymap.escaping import markdown_text as md
 from storymap.importing import story_from_text
 
@@ -18,13 +18,21 @@ def story_tab(store, editor, record) -> None:
     changed_since(story_key, record.version != was.version, "the story",
                   store.last_change(slug=slug) if record.version != was.version else None, editor)
     fields = fields_key(story_key, was)
+    base_maps = tiles.options()
     with st.form(story_key):
         values = {"title": st.text_input("Title", was.title, key=f"{fields}-title"),
                   "date": st.text_input("Date (YYYY-MM-DD)", was.date or "", key=f"{fields}-date"),
                   "dateline": st.text_input("Dateline", was.dateline, key=f"{fields}-dateline"),
                   "source": st.text_input("Source", was.source, key=f"{fields}-source"),
                   "url": st.text_input("URL", was.url, key=f"{fields}-url"),
-                  "text": st.text_area("Text", was.text, height=400, key=f"{fields}-text")}
+                  "text": st.text_area("Text", was.text, height=400, key=f"{fields}-text"),
+                  "basemap": st.selectbox("Base map", list(base_maps), list(base_maps).index(was.basemap),
+                                          format_func=base_maps.get, key=f"{fields}-basemap",
+                                          help="The map's background in every view and the export. The "
+                                               "country outlines stay beneath: offline, they are the map.")}
+        if tiles.offline_only():
+            st.caption("This deployment draws every map offline (STORYMAP_TILES=none): the base map is saved "
+                       "with the story, and its story file carries it to a deployment with a network.")
         submitted = st.form_submit_button("Save the story")
     if submitted and save(lambda: newsroom.edit_story(store, editor, was, values), story_key, "Saved the story."):
         st.rerun()

@@ -6,7 +6,7 @@ from contextlib import contextmanager
 import streamlit as st
 
 from pages._resources import cached_story_map, media_url, storage, vendor_assets
-from storymap import maps
+from storymap import tiles
 from storymap.escaping import markdown_text as md
 from storymap.viewer import READ, TOUR, viewer_page
 
@@ -51,14 +51,15 @@ def show_viewer(slug: str, mode: str, place: str | None = None, step: int = 1) -
     st.html(EMBED_CSS if st.context.is_embedded else PAGE_CSS)
     with story_boundary(slug):
         revision = store.revision(slug)
-        page = _viewer_page(store.url, slug, revision, mode, place, step, maps.tiles_setting())
-        title = cached_story_map(store.url, slug, revision).story.title
+        story = cached_story_map(store.url, slug, revision).story
+        page = _viewer_page(store.url, slug, revision, mode, place, step, tiles.base_map(story.basemap))
+        title = story.title
     with st.container(key="storymap-viewer"):
         st.iframe(page, height=640, alt=f"{VIEWER_NAMES[mode]}: {title}")
 
 
 @st.cache_resource(max_entries=64)
 def _viewer_page(url: str, slug: str, revision: int, mode: str, place: str | None, step: int,
-                 tiles: str | None) -> str:
+                 base_map: tiles.BaseMap | None) -> str:
     return viewer_page(cached_story_map(url, slug, revision), vendor_assets(), mode=mode, place=place, step=step,
-                       tiles=tiles, media_url=media_url())
+                       tiles=base_map, media_url=media_url())

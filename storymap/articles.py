@@ -61,6 +61,7 @@ class Story:
     dateline: str = ""
     source: str = ""
     url: str = ""
+    basemap: str = ""  # the map's tiles, an editor's choice (storymap.tiles); "" the deployment's default
     warnings: list[str] = field(default_factory=list)
 
     @property

@@ -20,8 +20,9 @@ from storymap import assets
 from storymap.analysis import StoryMap
 from storymap.places import KIND_LABELS, Media
 from storymap.escaping import csv_cell, html_text
-from storymap.maps import tiles_setting
+from storymap.sharing import share_meta
 from storymap.templating import render
+from storymap.tiles import base_map
 from storymap.tours import PLACE, build_tour, ordered_places
 from storymap.viewer import READ, viewer_page
 
@@ -56,9 +57,10 @@ def data_uri_media(storage) -> Callable[[str], str]:
 
 
 def to_html(story_map: StoryMap, media_url: Callable[[str], str] | None = None) -> str:
-    """One HTML file: the story viewer with its text, figures and tour, everything inline."""
-    return viewer_page(story_map, assets.inline(), mode=READ, tiles=tiles_setting(), media_url=media_url,
-                       switchable=True)
+    """One HTML file: the story viewer with its text, figures and tour, everything inline; on the
+    story's base map, with what a link preview shows of it."""
+    return viewer_page(story_map, assets.inline(), mode=READ, tiles=base_map(story_map.story.basemap),
+                       media_url=media_url, switchable=True, meta=share_meta(story_map, media_url))
 
 
 def place_properties(story_map: StoryMap) -> list[dict]:

@@ -120,6 +120,35 @@ var storymapMap = (function () {
     if (map.attributionControl) { map.attributionControl.addAttribution(html); }
   }
 
+  // The story's own names for its places beside their markers, from a region's zoom (``minZoom``),
+  // where no tiles name them: a map without tiles, or whose tiles fail to load (offline). Once a
+  // tile has loaded the tiles' own labels are there, and these would clash with them. A row is
+  // [name, lat, lon]; the name is text (textContent), never HTML.
+  function labels(map, rows, minZoom) {
+    map.createPane('storymap-labels').style.zIndex = 450;  // over areas and the route, under markers
+    var group = L.layerGroup();
+    rows.forEach(function (row) {
+      var text = document.createElement('span');
+      text.textContent = row[0];
+      group.addLayer(L.marker([row[1], row[2]], {pane: 'storymap-labels', interactive: false, keyboard: false,
+        icon: L.divIcon({html: text, className: 'sm-label', iconSize: null, iconAnchor: [-12, 1]})}));
+    });
+    var tiles = [];
+    map.eachLayer(function (layer) { if (layer instanceof L.TileLayer) { tiles.push(layer); } });
+    var failed = !tiles.length, loaded = false;
+    function update() {
+      var on = failed && !loaded && map.getZoom() >= minZoom;
+      if (on && !map.hasLayer(group)) { group.addTo(map); }
+      if (!on && map.hasLayer(group)) { map.removeLayer(group); }
+    }
+    tiles.forEach(function (layer) {
+      layer.on('tileerror', function () { failed = true; update(); });
+      layer.on('tileload', function () { loaded = true; update(); });
+    });
+    map.on('zoomend', update);
+    update();
+  }
+
   return {legend: legend, background: background, outlines: outlines, defaultIcon: defaultIcon, places: places,
-          clustered: clustered, attribution: attribution};
+          clustered: clustered, attribution: attribution, labels: labels};
 })();

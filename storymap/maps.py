@@ -26,11 +26,9 @@ from storymap.assets import Assets
 from storymap.escaping import html_text, js_json
 from storymap.places import (CITY, COUNTRY, KIND_LABELS, KINDS, LANDFORM, REGION, SITE, Media, Origin, Place,
                              ResolvedPlace)
-from storymap.settings import current as current_settings
 from storymap.templating import TEMPLATES, render
+from storymap.tiles import LABEL_ZOOM, MAP_MAX_ZOOM, BaseMap
 
-OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
-OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
 # Places imported from GeoNames' dump files (storymap.imported) are CC BY 4.0: a map that shows one says so.
 GEONAMES_ATTRIBUTION = 'Places: <a href="https://www.geonames.org/">GeoNames</a> (CC BY 4.0)'
 
@@ -130,12 +128,13 @@ class ReadableMap(folium.Map):
     folium_macros = folium.Map._template.module
 
 
-class _Inline(Element):
-    """A script or style put into the page as it is: branca's Element would compile it as a template."""
+class Inline(Element):
+    """Markup put into the page as it is (a script, a style, meta elements): branca's Element
+    would compile it as a template."""
 
-    def __init__(self, tag: str, code: str):
+    def __init__(self, markup: str):
         super().__init__()
-        self._text = f"<{tag}>{code}</{tag}>"
+        self._text = markup
 
     def render(self, **kwargs) -> str:
         return self._text
@@ -151,26 +150,17 @@ def _background(assets: Assets) -> MapCall:
     return MapCall("storymapMap.background", assets.background, assets.background_url or "")
 
 
-def map_credits(story_map: StoryMap, tiles: str | None) -> list[tuple[str, str]]:
+def map_credits(story_map: StoryMap, tiles: BaseMap | None) -> list[tuple[str, str]]:
     """What the map is made of, as (text, address) for the tour's credits: the same sources its
-    attribution names (tiles, GeoNames' imported places), with Leaflet and the offline outlines."""
+    attribution names (the tiles' provider, GeoNames' imported places), with Leaflet and the
+    offline outlines."""
     credits = [("Leaflet, the map's library (BSD licence)", "https://leafletjs.com/"),
                ("Country outlines: Natural Earth (public domain)", "https://www.naturalearthdata.com/")]
-    if tiles == OSM_TILES:
-        credits.append(("Map tiles: © OpenStreetMap contributors", "https://www.openstreetmap.org/copyright"))
-    elif tiles:
-        credits.append(("Map tiles: " + tiles.split("/")[2] if "://" in tiles else "Map tiles", ""))
+    if tiles:
+        credits.append((f"Map tiles: {tiles.credit}", tiles.credit_url))
     if any(rp.place.origin is Origin.GEONAMES_DUMP for rp in story_map.places):
         credits.append(("Places: GeoNames (CC BY 4.0)", "https://www.geonames.org/"))
     return credits
-
-
-def tiles_setting() -> str | None:
-    """Online tiles by default; ``STORYMAP_TILES=none`` for none, or a URL template."""
-    value = current_settings().tiles
-    if value.lower() in ("", "none", "off"):
-        return None
-    return OSM_TILES if value.lower() == "osm" else value
 
 
 def place_view(place: Place) -> tuple[tuple[float, float], int]:
@@ -183,10 +173,11 @@ def place_view(place: Place) -> tuple[tuple[float, float], int]:
     return (place.lat, place.lon), zoom
 
 
-def build_map(story_map: StoryMap, assets: Assets, tiles: str | None = None, height: int | str = 560,
+def build_map(story_map: StoryMap, assets: Assets, tiles: BaseMap | None = None, height: int | str = 560,
               focus: Place | None = None, media_url: Callable[[str], str] | None = None,
               fit: bool = True, popups: bool = True) -> folium.Map:
-    """The story's map: every place, a legend, the offline background and optional tiles.
+    """The story's map: every place, a legend, the offline background and optional tiles (with
+    the places' names as labels from a region's zoom wherever the tiles are missing or fail).
 
     The view opens on ``focus`` when given, else on all places; with ``fit=False`` it
     leaves the opening view to a script of its own (the story viewer), so that no
@@ -196,28 +187,30 @@ def build_map(story_map: StoryMap, assets: Assets, tiles: str | None = None, hei
     center, zoom = place_view(focus) if focus is not None else ((20.0, 0.0), 2)
     m = ReadableMap(tiles=None, zoom_start=zoom, location=center, height=height, control_scale=True,
                     world_copy_jump=True)
-    m.options["maxZoom"] = 18  # tiles usually set it; offline there may be none, and clustering needs it
+    m.options["maxZoom"] = MAP_MAX_ZOOM  # tiles usually set it; offline there may be none, and clustering needs it
     m.default_js = list(assets.js)
     m.default_css = list(assets.css)
     header = m.get_root().header
     for index, code in enumerate(assets.inline_js):
-        header.add_child(_Inline("script", code), name=f"inline_js_{index}")
+        header.add_child(Inline(f"<script>{code}</script>"), name=f"inline_js_{index}")
     for index, code in enumerate(assets.inline_css):
-        header.add_child(_Inline("style", code), name=f"inline_css_{index}")
+        header.add_child(Inline(f"<style>{code}</style>"), name=f"inline_css_{index}")
     if assets.images_url:
         m.add_child(MapCall("storymapMap.defaultIcon", assets.images_url, None))
     elif assets.icon_data:
         m.add_child(MapCall("storymapMap.defaultIcon", "", assets.icon_data))
     m.add_child(_background(assets))
-    if tiles:
-        folium.TileLayer(tiles, attr=OSM_ATTRIBUTION if tiles == OSM_TILES else "Map tiles",
-                         name="Map tiles", max_zoom=19).add_to(m)
+    if tiles:  # beyond the provider's last zoom its tiles are enlarged, not missing
+        folium.TileLayer(tiles.url, attr=tiles.attribution, name=tiles.label, max_zoom=MAP_MAX_ZOOM,
+                         max_native_zoom=tiles.max_native_zoom, subdomains=tiles.subdomains).add_to(m)
     if any(rp.place.origin is Origin.GEONAMES_DUMP for rp in story_map.places):
         m.add_child(MapCall("storymapMap.attribution", GEONAMES_ATTRIBUTION))
     if len(story_map.places) > CLUSTER_THRESHOLD:
         m.add_child(_clustered(story_map, popups))
     else:
         m.add_child(_places(story_map, media_url, popups))
+        m.add_child(MapCall("storymapMap.labels", [[rp.written_name, rp.place.lat, rp.place.lon]
+                                                   for rp in story_map.places], LABEL_ZOOM))
     kinds = [k for k in KINDS if any(p.place.kind == k for p in story_map.places)]
     if kinds:
         m.add_child(_legend(kinds))

@@ -29,7 +29,7 @@ from storymap.storage import Storage
 
 EDITOR = "editor"  # who geocoded a place an editor placed by hand
 EDITORS_CHOICE = "editor's choice"  # ...or one an editor picked among the finder's other candidates
-STORY_FORM_FIELDS = ("title", "date", "dateline", "source", "url", "text")
+STORY_FORM_FIELDS = ("title", "date", "dateline", "source", "url", "text", "basemap")
 
 
 class Added(NamedTuple):

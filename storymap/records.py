@@ -16,7 +16,7 @@ PLACE_FIELDS = ("key", "gazetteer_id", "name", "kind", "lat", "lon", "country", 
                 "mentions", "confidence", "reason", "runners_up", "note", "source", "geocoder", "located_at",
                 "media_url", "media_caption", "media_credit", "tour_order", "tour_hidden", "tour_zoom")
 TOUR_FIELDS = ("tour_order", "tour_hidden", "tour_zoom")
-STORY_FIELDS = ("slug", "title", "date", "dateline", "source", "url", "text")
+STORY_FIELDS = ("slug", "title", "date", "dateline", "source", "url", "text", "basemap")
 
 
 @dataclass(frozen=True)
@@ -41,13 +41,14 @@ class StoryRecord:
     source: str
     url: str
     text: str
+    basemap: str = ""
     places: tuple[ResolvedPlace, ...] = ()
     broken: tuple[Broken, ...] = ()  # stored places that cannot be read as places
 
     def story(self) -> Story:
         date = dt.date.fromisoformat(self.date) if self.date else None
         return Story(slug=self.slug, title=self.title, text=self.text, date=date, dateline=self.dateline,
-                     source=self.source, url=self.url)
+                     source=self.source, url=self.url, basemap=self.basemap)
 
     def values(self) -> dict:
         return {f: getattr(self, f) for f in STORY_FIELDS}

@@ -20,6 +20,7 @@ from jsonschema import Draft202012Validator
 
 from storymap.articles import MAX_STORY_CHARS, StoryError
 from storymap.places import KINDS, check_coordinates
+from storymap.tiles import CHOICES, DEFAULT, OUTLINE
 
 FORMAT = "storymap-story"
 VERSION = 1
@@ -93,6 +94,7 @@ STORY = {
         "url": {"anyOf": [{"const": ""}, {"type": "string", "pattern": r"^https?://[^\s\"'<>]+$",
                                           "maxLength": 2000}]},
         "text": _text(MAX_STORY_CHARS, 1),
+        "basemap": {"enum": [DEFAULT, OUTLINE, *CHOICES]},
     },
     "additionalProperties": False,
 }

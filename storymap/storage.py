@@ -280,7 +280,7 @@ class Storage:
                 current, self.last_change(place_id=place_id)) from None
 
     def update_story(self, editor: Editor | None, slug: str, expected_version: int, **changes) -> StoryRecord:
-        """Change a story's title, date, dateline, source, URL or text (not its slug, which links use)."""
+        """Change a story's title, date, dateline, source, URL, text or base map (not its slug: links use it)."""
         return self._update_story(editor, slug, expected_version, changes)
 
     def _update_story(self, editor: Editor | None, slug: str, expected_version: int, changes: dict,
@@ -470,7 +470,7 @@ class Storage:
         story = Story(slug=self.free_slug(values["slug"]), title=values["title"], text=values["text"],
                       date=dt.date.fromisoformat(values["date"]) if values.get("date") else None,
                       dateline=values.get("dateline", ""), source=values.get("source", ""),
-                      url=values.get("url", ""))
+                      url=values.get("url", ""), basemap=values.get("basemap", ""))
         keys = [p["key"] for p in data["places"]]
         if len(set(keys)) != len(keys):
             raise ValueError("Two places in this file have the same key.")
@@ -478,8 +478,8 @@ class Storage:
 
 
 def _story_values(story: Story) -> dict:
-    return {"slug": story.slug, "title": story.title, "date": story.date.isoformat() if story.date else None,
-            "dateline": story.dateline, "source": story.source, "url": story.url, "text": story.text}
+    values = {f: getattr(story, f) for f in STORY_FIELDS}
+    return {**values, "date": story.date.isoformat() if story.date else None}
 
 
 def _media_exists(s: Session, ref: str) -> bool:

@@ -20,6 +20,7 @@ from storymap.places import KIND_LABELS, ResolvedPlace
 from storymap.maps import map_credits, media_html, place_view
 from storymap.routes import route
 from storymap.templating import render
+from storymap.tiles import BaseMap
 
 COVER, PLACE, CREDITS = "cover", "place", "credits"
 WORLD = ((-50.0, -150.0), (70.0, 150.0))
@@ -88,7 +89,7 @@ def tour_route(story_map: StoryMap) -> list[list[tuple[float, float]]]:
 
 
 def build_tour(story_map: StoryMap, media_url: Callable[[str], str] | None = None,
-               tiles: str | None = None) -> list[Step]:
+               tiles: BaseMap | None = None) -> list[Step]:
     """The cover, a step per visible place, the credits. ``tiles``: the map's tile layer, for its credit."""
     places = ordered_places(story_map)
     bounds = _bounds(places)
@@ -144,7 +145,7 @@ def position_sources(story_map: StoryMap) -> tuple[list[tuple[str, int]], list[t
     return sorted(counts.items(), key=lambda item: (-item[1], item[0])), curated
 
 
-def _credits(story_map: StoryMap, number: int, bounds: tuple, tiles: str | None) -> Step:
+def _credits(story_map: StoryMap, number: int, bounds: tuple, tiles: BaseMap | None) -> Step:
     story = story_map.story
     positions, curated = position_sources(story_map)
     html = render("tour_credits.html", source=story.source, url=_link(story.url), positions=positions,

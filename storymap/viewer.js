@@ -518,6 +518,8 @@ function storymapViewer(map, data) {
     else { go(data.focus, true); }
   });
   map.whenReady(open);
+  // A printout's map is another size (storymap.css): Leaflet draws it for that size.
+  if (window.matchMedia) { window.matchMedia('print').addEventListener('change', function () { map.invalidateSize(); }); }
 
   // Whether the map is still flying, panning or zooming (tests and the benchmark wait for it).
   var moving = false;

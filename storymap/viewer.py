@@ -19,8 +19,9 @@ from storymap.figures import bars_html, comparison
 from storymap.places import COUNTRY, KIND_LABELS, ResolvedPlace
 from storymap.highlight import text_html
 from storymap.escaping import html_text
-from storymap.maps import MapCall, build_map, media_html, place_view
+from storymap.maps import Inline, MapCall, build_map, media_html, place_view
 from storymap.templating import render
+from storymap.tiles import BaseMap
 from storymap.tours import build_tour, tour_route
 
 READ, TOUR = "read", "tour"
@@ -101,7 +102,7 @@ def figures_html(story_map: StoryMap) -> str:
 
 def viewer_data(story_map: StoryMap, mode: str = READ, place: str | None = None, step: int = 1,
                 media_url: Callable[[str], str] | None = None, switchable: bool = False,
-                tiles: str | None = None) -> dict:
+                tiles: BaseMap | None = None) -> dict:
     """Everything the viewer needs, as JSON-ready values.
 
     ``switchable``: the page carries both the text and the tour, with a button between
@@ -130,12 +131,15 @@ def viewer_data(story_map: StoryMap, mode: str = READ, place: str | None = None,
 
 
 def viewer_page(story_map: StoryMap, assets: Assets, mode: str = READ, place: str | None = None, step: int = 1,
-                tiles: str | None = None, media_url: Callable[[str], str] | None = None,
-                switchable: bool = False) -> str:
-    """The viewer as one HTML document (Leaflet and its plugins as ``assets`` give them)."""
+                tiles: BaseMap | None = None, media_url: Callable[[str], str] | None = None,
+                switchable: bool = False, meta: str = "") -> str:
+    """The viewer as one HTML document (Leaflet and its plugins as ``assets`` give them), with
+    ``meta`` (escaped markup: sharing.share_meta) first in its head, where link previewers look."""
     data = viewer_data(story_map, mode, place, step, media_url, switchable, tiles)
     fmap = build_map(story_map, assets, tiles=tiles, height="100%", media_url=media_url, fit=False, popups=False)
     fmap.add_child(MapCall("storymapViewer", data))
     figure = fmap.get_root()
     figure.title = html_text(story_map.story.title)  # branca puts it in <title> as it is
+    if meta:
+        figure.header.add_child(Inline(meta), name="share_meta", index=1)  # after the charset
     return figure.render()

@@ -6,6 +6,7 @@ from storymap.analysis import analyse
 from storymap.articles import parse_story
 from storymap.highlight import text_html
 from storymap.maps import build_map, place_view, popup_html
+from storymap.tiles import provider
 from storymap.viewer import viewer_page
 
 EVIL = '<script>alert("x")</script><img src=x onerror=alert(1)> ${alert(2)} `tick`'
@@ -16,7 +17,7 @@ def render(smap, tmp_path, tiles=None):
 
 
 def test_map_uses_no_cdn(sample_map, tmp_path):
-    html = render(sample_map, tmp_path, tiles="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+    html = render(sample_map, tmp_path, tiles=provider("OpenStreetMap.Mapnik"))
     srcs = re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"', html)
     assert srcs and all(s.startswith("/app/static/vendor/") for s in srcs), srcs
     assert (tmp_path / "vendor" / "leaflet" / "leaflet.js").stat().st_size > 100_000

@@ -6,9 +6,9 @@ import pytest
 
 from storymap.escaping import html_text
 from storymap.geo import km
-from storymap.maps import OSM_TILES
 from storymap.places import Media, Place, TourStop
 from storymap.routes import GREAT_CIRCLE_KM, STEP_KM, great_circle, hop, point_count, route
+from storymap.tiles import provider
 from storymap.tours import CREDITS, COVER, PLACE, build_tour, stop_numbers, tour_route
 from storymap.viewer import viewer_data
 
@@ -42,7 +42,7 @@ def test_the_credits_close_the_tour_with_every_source(sample_map):
     assert "Country centre as the CIA World Factbook gives it (countryinfo)" in html
     assert "<b>Muhammad Khel copper mine</b>: Public reporting places the mine" in html  # curated coordinates
     assert "Natural Earth" in html and "Leaflet" in html and "OpenStreetMap contributors" not in html  # no tiles
-    assert "OpenStreetMap contributors" in build_tour(sample_map, tiles=OSM_TILES)[-1].html
+    assert "OpenStreetMap contributors" in build_tour(sample_map, tiles=provider("OpenStreetMap.Mapnik"))[-1].html
     linked = replace(sample_map, story=replace(sample_map.story, url="https://example.org/original"))
     assert '<a href="https://example.org/original" target="_blank" rel="noopener noreferrer">' in build_tour(linked)[-1].html
 
