@@ -275,6 +275,13 @@ def _request_slot(service: str, min_delay: float, latest: float) -> float | None
         return at
 
 
+def _request_ended(service: str, min_delay: float) -> None:
+    """Push the service's next slot to ``min_delay`` after this request ended: a request sent late (a busy
+    machine wakes a sleeper late) or answered slowly must not bring the next one closer than the pace."""
+    with _NEXT_REQUEST_LOCK:
+        _NEXT_REQUEST[service] = max(_NEXT_REQUEST.get(service, 0.0), time.monotonic() + min_delay)
+
+
 class OnlineGeocoder:
     """A geopy geocoder used as its service asks: one request per ``min_delay`` seconds from the whole
     process, answers cached."""
@@ -306,7 +313,10 @@ class OnlineGeocoder:
             kwargs["limit"] = limit
         if isinstance(self.geocoder, Nominatim):
             kwargs["addressdetails"] = True
-        found = self.geocoder.geocode(query, **kwargs) or []
+        try:
+            found = self.geocoder.geocode(query, **kwargs) or []
+        finally:
+            _request_ended(self.address, self.min_delay)
         answers = [{"address": loc.address, "lat": loc.latitude, "lon": loc.longitude, "raw": loc.raw}
                    for loc in found]
         self.cache.put(self.name, query, answers)
