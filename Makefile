@@ -4,8 +4,10 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PORT ?= 8501
+# Test processes: the browser tests mostly wait on the app and Chromium, so more workers than cores pay.
+WORKERS ?= 4
 
-.PHONY: install run test test-fast test-wheel bench bench-geoparse train-ranker load chromium clean
+.PHONY: install run test test-suite test-fast test-wheel bench bench-geoparse train-ranker load chromium clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,10 +28,13 @@ chromium:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "Chromium is missing: run 'sudo apt-get install chromium'"; exit 1; fi; }
 
-## All tests: unit, AppTest and browser, then the wheel as a user installs it.
+## All tests: unit, AppTest and browser, and beside them the wheel as a user installs it.
 test: install chromium
-	$(PY) -m pytest -q
-	$(PY) .ci/test_wheel.py
+	@$(MAKE) --no-print-directory -j2 test-suite test-wheel
+
+## The pytest suite alone, in $(WORKERS) processes (pytest-xdist).
+test-suite: install chromium
+	$(PY) -m pytest -q -n $(WORKERS)
 
 ## The wheel, installed into a fresh environment outside the checkout: the CLI's export on an empty
 ## store, and the app's reader page, run from there (.ci/test_wheel.py says how).
@@ -38,7 +43,7 @@ test-wheel: install
 
 ## Everything but the browser tests.
 test-fast: install
-	$(PY) -m pytest -q -m "not browser"
+	$(PY) -m pytest -q -n $(WORKERS) -m "not browser"
 
 ## Speed and memory figures, printed as a table.
 bench: install
