@@ -1,9 +1,9 @@
 """A story out of Storymap: one self-contained HTML file, GeoJSON, CSV, KML, StoryMapJS.
 
 The HTML file carries everything inline — Leaflet, styles, the country
-outlines, the tour, passages, figures and uploaded images — so it works opened
-from disk with no network and no server (map tiles excepted: without them the
-outlines show). It is also how a story reaches an unbounded audience: any web
+outlines, the tour, passages, figures and uploaded media (images, video, audio, as
+data: URIs) — so it works opened from disk with no network and no server (map tiles
+and YouTube or Vimeo players excepted: without them the outlines and link cards show). It is also how a story reaches an unbounded audience: any web
 server or CDN can serve it.
 """
 
@@ -18,7 +18,8 @@ from typing import Callable
 
 from storymap import assets
 from storymap.analysis import StoryMap
-from storymap.places import KIND_LABELS, Media
+from storymap.media import LINK, video_link
+from storymap.places import KIND_LABELS
 from storymap.escaping import csv_cell, html_text
 from storymap.maps import tiles_setting
 from storymap.templating import render
@@ -46,7 +47,7 @@ def file_name(slug: str, fmt: str) -> str:
 
 
 def data_uri_media(storage) -> Callable[[str], str]:
-    """Uploaded images as data: URIs, so the exported file needs nothing else."""
+    """Uploads as data: URIs, so the exported file needs nothing else (a third larger than the files)."""
     def resolve(ref: str) -> str:
         if not ref.startswith("media:"):
             return ref
@@ -66,14 +67,13 @@ def place_properties(story_map: StoryMap) -> list[dict]:
     out = []
     for order, rp in enumerate(ordered_places(story_map)):
         p = rp.place
-        media = rp.media or Media("")
         out.append({
             "key": rp.key, "name": p.name, "kind": p.kind, "kind_label": KIND_LABELS[p.kind],
             "lat": p.lat, "lon": p.lon, "precision_km": p.precision_km, "approximate": p.approximate,
             "country": p.country, "confidence": rp.confidence, "reason": rp.reason, "source": p.source,
             "note": p.note, "tour_step": order + 1,
             "passages": [s.text for s in story_map.passages(rp)],
-            "media_url": media.url, "media_caption": media.caption, "media_credit": media.credit,
+            "media": [m.to_dict() for m in rp.media],
         })
     return out
 
@@ -145,12 +145,14 @@ def to_storymapjs(story_map: StoryMap, media_url: Callable[[str], str] | None = 
         slide = {"location": {"lat": step.lat, "lon": step.lon, "zoom": step.zoom, "line": True},
                  "text": {"headline": html_text(p["name"]),
                           "text": str(render("storymapjs_text.html", passages=p["passages"][:2], note=p["note"]))}}
-        if p["media_url"] and media_url:
-            try:
-                slide["media"] = {"url": media_url(p["media_url"]), "caption": html_text(p["media_caption"]),
-                                  "credit": html_text(p["media_credit"])}
-            except LookupError:
-                pass  # a stored image gone from the store: the slide goes without it
+        first = p["media"][0] if p["media"] else None
+        if first and media_url:
+            try:  # StoryMapJS shows one medium a slide, and plays YouTube and Vimeo from their pages
+                url = video_link(first["url"]).page if first["kind"] == LINK else media_url(first["url"])
+                slide["media"] = {"url": url, "caption": html_text(first["caption"]),
+                                  "credit": html_text(first["credit"])}
+            except (LookupError, ValueError):
+                pass  # an upload gone from the store: the slide goes without it
         slides.append(slide)
     return {"storymap": {"language": "en", "map_type": "osm:standard", "call_to_action": True,
                          "call_to_action_text": "Start the story", "slides": slides}}

@@ -22,6 +22,7 @@ from storymap.analysis import analyse, stored_places
 from storymap.articles import Story
 from storymap.gazetteer import Gazetteer
 from storymap.geocoders import OFFLINE, GeocoderChain, LookupProblem
+from storymap.media import MAX_ITEMS, Media, check_item, check_upload, kind_of
 from storymap.places import ResolvedPlace
 from storymap.records import TOUR_FIELDS, Broken, StoryRecord, place_values
 from storymap.schema import ACCEPTED
@@ -101,6 +102,25 @@ def correct_broken(store: Storage, editor: Editor, opened: Broken, values: dict)
     nothing was changed."""
     changes = place_changes(opened.values, values)
     return store.update_place(editor, opened.stored.id, opened.stored.version, **changes) if changes else None
+
+
+def ordered_media(kept: list[tuple[int, dict]], new: dict | None) -> list[dict]:
+    """A place's media after its form: the items kept, at the positions the editor typed (ties
+    as they stood), then the new one. ValueError when that is more than a place may have."""
+    items = [item for _, item in sorted(kept, key=lambda pair: pair[0])] + ([new] if new else [])
+    if len(items) > MAX_ITEMS:
+        raise ValueError(f"A place has at most {MAX_ITEMS} media; remove one before adding another.")
+    return items
+
+
+def upload_medium(store: Storage, editor: Editor, data: bytes, caption: str = "", credit: str = "",
+                  alt: str = "") -> dict:
+    """An uploaded file as a media item, its kind what its content is, whatever its name says.
+    Anything refused (the content, its size, an image without alt text) is refused before the
+    file is stored."""
+    item = Media("", caption, credit, alt, kind_of(check_upload(data))).to_dict()
+    check_item(item)
+    return {**item, "url": store.save_media(editor, data)}
 
 
 def mentions_of(text: str, words: str, occurrence: int = 1) -> list[list]:

@@ -198,7 +198,11 @@ function storymapViewer(map, data) {
     if (p.gazetteerName) { el('div', 'smv-detail', panel, 'Called ' + p.gazetteerName + ' in the gazetteer'); }
     p.passages.forEach(function (text) { el('blockquote', '', panel, text); });
     if (p.note) { el('p', 'smv-note', panel, p.note); }
-    if (p.media) { var m = el('div', 'smv-media', panel); m.innerHTML = p.media; }  // escaped by Storymap
+    if (p.media) {
+      var m = el('div', 'smv-media', panel);
+      m.innerHTML = p.media;  // escaped by Storymap
+      storymapMap.players(m);
+    }
     el('div', 'smv-source', panel, 'Location: ' + p.source);
     panel.hidden = false;
     panel.scrollTop = 0;
@@ -410,6 +414,7 @@ function storymapViewer(map, data) {
     go(step.bounds ? {bounds: step.bounds} : {center: [step.lat, step.lon], zoom: step.zoom}, instant);
     highlight(step.key);
     tour.body.innerHTML = step.html;  // escaped by Storymap (tours.build_tour)
+    storymapMap.players(tour.body);
     tour.body.scrollTop = 0;
     tour.counter.textContent = (state.step + 1) + ' / ' + data.steps.length;
     tour.list.value = String(state.step);
