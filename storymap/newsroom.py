@@ -104,10 +104,12 @@ def correct_broken(store: Storage, editor: Editor, opened: Broken, values: dict)
     return store.update_place(editor, opened.stored.id, opened.stored.version, **changes) if changes else None
 
 
-def ordered_media(kept: list[tuple[int, dict]], new: dict | None) -> list[dict]:
-    """A place's media after its form: the items kept, at the positions the editor typed (ties
-    as they stood), then the new one. ValueError when that is more than a place may have."""
-    items = [item for _, item in sorted(kept, key=lambda pair: pair[0])] + ([new] if new else [])
+def ordered_media(kept: list[tuple[int, int, dict]], new: dict | None) -> list[dict]:
+    """A place's media after its form: the items kept, each ``(position typed, position it had,
+    item)``, in the order typed: an item moved up to a number goes before the one that had it, one
+    moved down after it. Then the new one. ValueError when that is more than a place may have."""
+    order = sorted(kept, key=lambda k: (k[0], (k[0] > k[1]) - (k[0] < k[1]), k[1]))
+    items = [item for _, _, item in order] + ([new] if new else [])
     if len(items) > MAX_ITEMS:
         raise ValueError(f"A place has at most {MAX_ITEMS} media; remove one before adding another.")
     return items

@@ -297,3 +297,15 @@ def test_a_store_of_one_image_a_place_is_migrated_to_lists_and_its_history_still
     with store.engine.connect() as db:
         assert db.execute(sa.text("SELECT media_url, media_caption, media_credit FROM places")).one() == \
             ("https://example.org/old.jpg", "", "AP")
+
+
+@pytest.mark.parametrize("typed, order", [
+    ((1, 2, 3), "abc"), ((3, 2, 3), "bca"), ((1, 2, 1), "cab"), ((2, 2, 3), "bac"), ((1, 1, 3), "bac"),
+])
+def test_media_are_ordered_as_the_editor_typed(typed, order):
+    from storymap.newsroom import ordered_media
+
+    kept = [(position, had, {"caption": name}) for position, had, name in zip(typed, (1, 2, 3), "abc")]
+    assert "".join(m["caption"] for m in ordered_media(kept, None)) == order
+    with pytest.raises(ValueError, match="at most 4"):
+        ordered_media(kept + [(4, 4, {})], {"caption": "new"})
