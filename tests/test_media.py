@@ -22,8 +22,14 @@ ALICE = Editor("alice")
 
 
 def png() -> bytes:
+    """A 320 x 180 picture: a sky over a ridge, big enough to see in a screenshot."""
+    from PIL import ImageDraw
+
+    image = Image.new("RGB", (320, 180), "#9cc9e6")
+    ImageDraw.Draw(image).polygon([(0, 180), (0, 120), (90, 60), (170, 110), (250, 40), (320, 100), (320, 180)],
+                                  fill="#7a5c3a")
     buffer = io.BytesIO()
-    Image.new("RGB", (8, 6), "teal").save(buffer, format="PNG")
+    image.save(buffer, format="PNG")
     return buffer.getvalue()
 
 
