@@ -315,3 +315,11 @@ def test_media_are_ordered_as_the_editor_typed(typed, order):
     assert "".join(m["caption"] for m in ordered_media(kept, None)) == order
     with pytest.raises(ValueError, match="at most 4"):
         ordered_media(kept + [(4, 4, {})], {"caption": "new"})
+
+
+def test_the_app_accepts_uploads_as_large_as_the_largest_kind_and_no_larger():
+    import tomllib
+    from pathlib import Path
+
+    config = tomllib.loads((Path(__file__).resolve().parent.parent / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["maxUploadSize"] * MB == max(MAX_BYTES.values())
