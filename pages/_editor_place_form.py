@@ -9,7 +9,6 @@ from pages._resources import media_url, vendor_assets
 from storymap import maps, newsroom
 from storymap.escaping import markdown_text as md
 from storymap.places import KIND_LABELS, KINDS, Place
-from storymap.schema import validate_place
 
 
 def place_form(store, editor, prefix: str, values: dict) -> dict | None:
@@ -35,8 +34,7 @@ def place_form(store, editor, prefix: str, values: dict) -> dict | None:
         out = {"name": name, "kind": kind, "lat": parse_number("latitude", lat),
                "lon": parse_number("longitude", lon), "precision_km": parse_number("precision", precision),
                "note": note, "source": source}
-        validate_place(out)  # first: an upload is stored only with a place that can be saved
-        out["media"] = media(store, editor)
+        out["media"] = media(store, editor)  # last: nothing is uploaded when a number is wrong
         return out
     except ValueError as exc:
         st.error(md(exc))
