@@ -483,7 +483,8 @@ def _check_media(s: Session, values: dict) -> None:
         if item["url"].startswith("media:"):
             row = s.get(MediaRow, item["url"].split(":", 1)[1])
             if row is None:
-                raise ValueError("That upload is not in the store; upload it again.")
+                raise ValueError(f"{values.get('name') or 'This place'}: its upload {item['url'][:14]}… is not "
+                                 "in the store; upload it again.")
             if kind_of(row.mime) != item["kind"]:
                 raise ValueError(f"That upload is {kind_of(row.mime)}, not {item['kind']}.")
 

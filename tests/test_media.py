@@ -190,6 +190,10 @@ def test_a_story_with_every_kind_of_media_goes_out_and_comes_back_equal(store, t
     place = next(p for p in store.load(copy.slug).places if p.key == "wana")
     assert [m.kind for m in place.media] == ["link", "image", "audio", "video"]
     assert [m.caption for m in place.media] == ["The mine, filmed", "The bazaar", "The foreman, recorded", "The convoy"]
+    elsewhere = Storage(f"sqlite:///{tmp_path / 'elsewhere.sqlite3'}")  # uploads are named, not carried
+    with pytest.raises(ValueError, match="Wana: its upload media:.* is not in the store"):
+        elsewhere.import_json(ALICE, json.loads(raw))
+    assert elsewhere.slugs() == []
 
 
 def test_an_upload_claiming_another_kind_is_refused(store):
