@@ -460,7 +460,7 @@ class Storage:
         """Recreate a story from a story file, checked against the schema first; a story whose
         slug is taken comes in as a copy under a free one (``slug-2``)."""
         _require(editor)
-        check_story_file(data)
+        data = check_story_file(data)  # a version 1 file comes back as version 2
         values = dict(data["story"])
         story = Story(slug=self.free_slug(values["slug"]), title=values["title"], text=values["text"],
                       date=dt.date.fromisoformat(values["date"]) if values.get("date") else None,

@@ -255,6 +255,9 @@ def test_a_version_1_story_file_is_read_with_its_one_image():
     assert document["places"][0]["media"] == [{"url": "https://example.org/w.jpg", "caption": "Wana", "credit": "AP",
                                                "alt": "Wana", "kind": "image"}]
     assert document["places"][1]["media"] == []
+    store = Storage("sqlite://")  # the store's own door reads it too, not only the file's
+    record = store.import_json(ALICE, old)
+    assert [p.media for p in record.places] == [(Media("https://example.org/w.jpg", "Wana", "AP", "Wana"),), ()]
     old["places"][0]["media_url"] = "javascript:alert(1)"
     with pytest.raises(SchemaError, match=r"places\[1\]\.media\[1\]\.url"):
         read_story_file(json.dumps(old).encode())
