@@ -263,43 +263,58 @@ def test_a_version_1_story_file_is_read_with_its_one_image():
         read_story_file(json.dumps(old).encode())
 
 
-def test_a_store_of_one_image_a_place_is_migrated_to_lists_and_its_history_still_undoes(tmp_path, sample_map):
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_database_url(request, tmp_path):
+    """An empty database: SQLite, and PostgreSQL when a test server is configured."""
+    from tests.conftest import POSTGRES_URL, fresh_postgres_database
+
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    if not POSTGRES_URL:
+        pytest.skip("PostgreSQL: set STORYMAP_TEST_POSTGRES_URL to a server's URL (.ci/run starts one)")
+    return fresh_postgres_database(migrated=False)
+
+
+def test_a_store_of_one_image_a_place_is_migrated_to_lists_and_its_history_still_undoes(empty_database_url):
     """Migration 0003 on a database an older Storymap (revision 0002) filled: the image becomes the
     place's first medium, and a change to it made back then can still be undone."""
     import sqlalchemy as sa
 
     from storymap import migrations
 
-    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    url = empty_database_url
     engine = sa.create_engine(url)
     migrations.upgrade(engine, "0002")
     now = "2026-01-01 00:00:00"
     with engine.begin() as db:
-        db.execute(sa.text("INSERT INTO stories (id, slug, title, date, dateline, source, url, text, deleted, version) "
-                           "VALUES (1, 'old', 'Old', NULL, '', '', '', 'Wana.', false, 1)"))
+        db.execute(sa.text("INSERT INTO stories (slug, title, date, dateline, source, url, text, deleted, version) "
+                           "VALUES ('old', 'Old', NULL, '', '', '', 'Wana.', false, 1)"))
+        story = db.execute(sa.text("SELECT id FROM stories")).scalar()
         db.execute(sa.text(
-            "INSERT INTO places (id, story_id, key, gazetteer_id, name, kind, lat, lon, country, precision_km, status, "
+            "INSERT INTO places (story_id, key, gazetteer_id, name, kind, lat, lon, country, precision_km, status, "
             "mentions, confidence, reason, runners_up, note, source, geocoder, located_at, media_url, media_caption, "
-            "media_credit, tour_order, tour_hidden, tour_zoom, version) VALUES (1, 1, 'wana', '', 'Wana', 'city', "
+            "media_credit, tour_order, tour_hidden, tour_zoom, version) VALUES (:story, 'wana', '', 'Wana', 'city', "
             "32.3, 69.6, '', 0, 'found', '[]', 1, '', '[]', '', '', '', '', 'https://example.org/new.jpg', "
-            "'The bazaar', 'AP', NULL, false, NULL, 2)"))
-        changes = [(1, None, {"name": "Wana", "media_url": "https://example.org/old.jpg", "media_caption": "",
+            "'The bazaar', 'AP', NULL, false, NULL, 2)"), {"story": story})
+        place = db.execute(sa.text("SELECT id FROM places")).scalar()
+        changes = [(None, {"name": "Wana", "media_url": "https://example.org/old.jpg", "media_caption": "",
                               "media_credit": "AP"}, "found"),
-                   (2, {"media_url": "https://example.org/old.jpg", "media_caption": ""},
+                   ({"media_url": "https://example.org/old.jpg", "media_caption": ""},
                     {"media_url": "https://example.org/new.jpg", "media_caption": "The bazaar"}, "edit place")]
-        for change_id, before, after, action in changes:
-            db.execute(sa.text("INSERT INTO changes (id, story_id, place_id, editor, at, action, before, after) "
-                               "VALUES (:id, 1, 1, 'bob', :at, :action, :before, :after)"),
-                       {"id": change_id, "at": now, "action": action, "after": json.dumps(after),
+        for before, after, action in changes:
+            db.execute(sa.text("INSERT INTO changes (story_id, place_id, editor, at, action, before, after) "
+                               "VALUES (:story, :place, 'bob', :at, :action, :before, :after)"),
+                       {"story": story, "place": place, "at": now, "action": action, "after": json.dumps(after),
                         "before": None if before is None else json.dumps(before)})
+    migrations.upgrade(engine)  # what `python -m storymap migrate` does (and a SQLite store when opened)
     engine.dispose()
-    store = Storage(url)  # a SQLite store is brought to the code's schema when opened
+    store = Storage(url)
     assert migrations.current(store.engine) == migrations.head() == "0003"
     place = store.load("old").places[0]
     assert place.media == (Media("https://example.org/new.jpg", "The bazaar", "AP", "The bazaar"),)
     history = store.history("old")
     assert history[0].before == {"media": [Media("https://example.org/old.jpg", "", "AP", "Image of Wana").to_dict()]}
-    store.undo(ALICE, 2)
+    store.undo(ALICE, history[0].id)
     assert store.load("old").places[0].media == (Media("https://example.org/old.jpg", "", "AP", "Image of Wana"),)
     from alembic import command  # back down, as an operator would to run the older Storymap again
 
