@@ -18,7 +18,7 @@ from typing import Callable
 
 from storymap import assets
 from storymap.analysis import StoryMap
-from storymap.media import LINK, video_link
+from storymap.media import INLINED, LINK, video_link
 from storymap.places import KIND_LABELS
 from storymap.escaping import csv_cell, html_text
 from storymap.maps import tiles_setting
@@ -46,18 +46,39 @@ def file_name(slug: str, fmt: str) -> str:
     return f"{slug}.storymap.json" if fmt == "storymapjs" else f"{slug}.{fmt}"
 
 
-def data_uri_media(storage) -> Callable[[str], str]:
-    """Uploads as data: URIs, so the exported file needs nothing else (a third larger than the files)."""
-    def resolve(ref: str) -> str:
+class InlineUploads:
+    """Uploads as data: URIs (a third larger than the files), so an export needs nothing else; each is
+    read once. Called, it gives the URI (StoryMapJS's slides); :meth:`inlined` names the upload for a
+    page that carries each URI once (``uris``): a place's medium is shown in its panel and its tour
+    step, and would otherwise be in the file twice."""
+
+    def __init__(self, storage):
+        self.storage = storage
+        self.uris: dict[str, str] = {}  # by SHA-256, as read
+
+    def __call__(self, ref: str) -> str:
         if not ref.startswith("media:"):
             return ref
-        mime, data = storage.media(ref.split(":", 1)[1])
-        return f"data:{mime};base64,{base64.b64encode(data).decode()}"
-    return resolve
+        digest = ref.split(":", 1)[1]
+        if digest not in self.uris:
+            mime, data = self.storage.media(digest)
+            self.uris[digest] = f"data:{mime};base64,{base64.b64encode(data).decode()}"
+        return self.uris[digest]
+
+    def inlined(self, ref: str) -> str:
+        return INLINED + ref.split(":", 1)[1] if self(ref).startswith("data:") else ref
+
+
+def data_uri_media(storage) -> InlineUploads:
+    """Uploads as data: URIs, so the exported file needs nothing else."""
+    return InlineUploads(storage)
 
 
 def to_html(story_map: StoryMap, media_url: Callable[[str], str] | None = None) -> str:
-    """One HTML file: the story viewer with its text, figures and tour, everything inline."""
+    """One HTML file: the story viewer with its text, figures and tour, everything inline (each upload once)."""
+    if isinstance(media_url, InlineUploads):
+        return viewer_page(story_map, assets.inline(), mode=READ, tiles=tiles_setting(), media_url=media_url.inlined,
+                           switchable=True, uploads=media_url.uris)
     return viewer_page(story_map, assets.inline(), mode=READ, tiles=tiles_setting(), media_url=media_url,
                        switchable=True)
 

@@ -24,7 +24,7 @@ from markupsafe import Markup
 from storymap.analysis import StoryMap
 from storymap.assets import Assets
 from storymap.escaping import html_text, js_json
-from storymap.media import AUDIO, IMAGE, LINK, VIDEO, video_link
+from storymap.media import AUDIO, IMAGE, INLINED, LINK, VIDEO, video_link
 from storymap.places import (CITY, COUNTRY, KIND_LABELS, KINDS, LANDFORM, REGION, SITE, Media, Origin, Place,
                              ResolvedPlace)
 from storymap.settings import current as current_settings
@@ -95,7 +95,7 @@ def media_html(media: Sequence[Media], media_url: Callable[[str], str] | None) -
         return Markup("")
     items = []
     for m in media:
-        item = {"kind": m.kind, "caption": m.caption, "credit": m.credit, "alt": m.alt, "src": None,
+        item = {"kind": m.kind, "caption": m.caption, "credit": m.credit, "alt": m.alt, "src": None, "upload": "",
                 "noun": {IMAGE: "image", VIDEO: "video", AUDIO: "recording"}.get(m.kind, "video")}
         if m.kind == LINK:
             try:
@@ -105,9 +105,13 @@ def media_html(media: Sequence[Media], media_url: Callable[[str], str] | None) -
             item.update(provider=link.provider, player=link.player, page=link.page)
         else:
             try:
-                item["src"] = _loadable(media_url(m.url))
+                src = media_url(m.url)
             except LookupError:  # an upload gone from the store: the place is shown, the file said missing
-                pass
+                src = None
+            if src and src.startswith(INLINED):
+                item.update(src="", upload=src[len(INLINED):])
+            elif src:
+                item["src"] = _loadable(src)
         items.append(item)
     return render("media.html", items=items)
 

@@ -345,3 +345,20 @@ def test_the_app_accepts_uploads_as_large_as_the_largest_kind_and_no_larger():
 
     config = tomllib.loads((Path(__file__).resolve().parent.parent / ".streamlit" / "config.toml").read_text())
     assert config["server"]["maxUploadSize"] * MB == max(MAX_BYTES.values())
+
+
+def test_the_exported_file_carries_each_upload_once(store):
+    """A medium is shown in its place's panel, its tour step and (an image) on the cover: the file
+    holds its data: URI once, which the page names, so an upload costs its base64 size, no more."""
+    import base64
+    import re
+
+    from storymap.export import data_uri_media, export
+
+    wana = next(p for p in store.load("pakistan-copper").places if p.key == "wana")
+    store.update_place(ALICE, wana.stored.id, wana.stored.version, media=every_kind(store))
+    html = export(from_record(store.load("pakistan-copper")), "html", data_uri_media(store))
+    for data in (png(), wav(), WEBM):
+        assert html.count(base64.b64encode(data).decode()) == 1
+    named = set(re.findall(r"data-upload=[^0-9a-f]{1,12}([0-9a-f]{64})", html))
+    assert len(named) == 3 and not re.search(r"src=[^a-z]{1,12}data:", html)
