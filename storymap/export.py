@@ -2,9 +2,10 @@
 
 The HTML file carries everything inline — Leaflet, styles, the country
 outlines, the tour, passages, figures and uploaded media (images, video, audio, as
-data: URIs) — so it works opened from disk with no network and no server (map tiles
-and YouTube or Vimeo players excepted: without them the outlines and link cards show). It is also how a story reaches an unbounded audience: any web
-server or CDN can serve it.
+data: URIs, each once) — so it works opened from disk with no network and no server
+(map tiles and YouTube or Vimeo players excepted: without them the outlines and link
+cards show). It is also how a story reaches an unbounded audience: any web server or
+CDN can serve it.
 """
 
 from __future__ import annotations

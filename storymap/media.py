@@ -26,7 +26,8 @@ MAX_BYTES = {IMAGE: 10 * MB, AUDIO: 20 * MB, VIDEO: 40 * MB}
 """An upload's largest size by kind: a photograph, a few minutes of speech, a short clip."""
 MAX_UPLOAD_BYTES = max(MAX_BYTES.values())
 INLINED = "inlined:"
-"""What a page names an upload by when it carries the upload once, elsewhere (an exported file: export.InlineUploads)."""
+"""What a page names an upload by when it carries the upload once, elsewhere in the page (an exported
+file: export.InlineUploads)."""
 MAX_ITEMS = 4
 """A short ordered list per place, as StoryMapJS and ArcGIS authors expect: more is a gallery."""
 MAX_CAPTION, MAX_CREDIT, MAX_ALT = 500, 200, 300

@@ -305,6 +305,7 @@ def read_story_file(raw: bytes) -> dict:
 
 # --- an editor's values, mentions: what the schema alone cannot say ---
 
+
 def validate_place(values: dict) -> dict:
     """Clean an editor's values and check them against the story schema; ValueError with a
     message meant for the editor."""

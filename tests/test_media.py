@@ -106,7 +106,8 @@ def test_a_huge_upload_is_refused_before_anything_is_decoded(monkeypatch):
 def test_youtube_and_vimeo_links_are_reduced_to_their_video(url, provider, video):
     link = video_link(url)
     assert (link.provider, link.id) == (provider, video)
-    assert link.player in (f"https://www.youtube-nocookie.com/embed/{video}", f"https://player.vimeo.com/video/{video}?dnt=1")
+    assert link.player in (f"https://www.youtube-nocookie.com/embed/{video}",
+                           f"https://player.vimeo.com/video/{video}?dnt=1")
 
 
 @pytest.mark.parametrize("url, message", [
@@ -163,7 +164,8 @@ def store(tmp_path, sample_map):
 def every_kind(store: Storage) -> list[dict]:
     """One item of each kind, uploaded and by address, in an order that is not the kinds' own."""
     return [
-        {"kind": "link", "url": "https://youtu.be/dQw4w9WgXcQ", "caption": "The mine, filmed", "credit": "AP", "alt": ""},
+        {"kind": "link", "url": "https://youtu.be/dQw4w9WgXcQ", "caption": "The mine, filmed", "credit": "AP",
+         "alt": ""},
         Media(store.save_media(ALICE, png()), "The bazaar", "Reuters", "Stalls under awnings").to_dict(),
         Media(store.save_media(ALICE, wav()), "The foreman, recorded", "", "", "audio").to_dict(),
         Media(store.save_media(ALICE, WEBM), "The convoy", "Storymap", "", "video").to_dict(),
