@@ -93,9 +93,6 @@ def _signature(data: bytes) -> str:
     head = data[:64]
     if head.startswith(b"MZ") or head.startswith(b"\x7fELF") or head[:4] in (b"\xca\xfe\xba\xbe", b"\xcf\xfa\xed\xfe"):
         raise ValueError("The file is a program, not an image, a video or an audio file.")
-    start = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if start.startswith(b"<?xml") or start.startswith(b"<svg") or b"<svg" in start:
-        raise ValueError("SVG images are refused: they can carry script. Upload a PNG or JPEG instead.")
     if head.startswith(_IMAGE_SIGNATURES) or (head[:4] == b"RIFF" and head[8:12] == b"WEBP"):
         return "image/"
     if head[4:8] == b"ftyp":
@@ -115,6 +112,8 @@ def _signature(data: bytes) -> str:
         return "audio/wav"
     if head.startswith(b"ID3") or _mp3_frame(head):
         return "audio/mpeg"
+    if b"<svg" in data[:1024].lower():  # only now: an image's metadata may quote markup, and is no SVG
+        raise ValueError("SVG images are refused: they can carry script. Upload a PNG or JPEG instead.")
     raise ValueError(f"The file is not one Storymap can show: {FORMATS_NAMED}.")
 
 

@@ -364,3 +364,9 @@ def test_the_exported_file_carries_each_upload_once(store):
         assert html.count(base64.b64encode(data).decode()) == 1
     named = set(re.findall(r"data-upload=[^0-9a-f]{1,12}([0-9a-f]{64})", html))
     assert len(named) == 3 and not re.search(r"src=[^a-z]{1,12}data:", html)
+
+
+def test_an_image_quoting_svg_markup_in_its_metadata_is_still_an_image():
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), "red").save(buffer, format="JPEG", comment=b'<svg onload="alert(1)">')
+    assert b"<svg" in buffer.getvalue()[:1024] and check_upload(buffer.getvalue()) == "image/jpeg"
