@@ -4,6 +4,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from pages._editor_forms import forget, parse_number, say
+from pages._editor_media import media_fields
 from pages._resources import media_url, vendor_assets
 from storymap import maps, newsroom, tiles
 from storymap.escaping import markdown_text as md
@@ -12,12 +13,9 @@ from storymap.places import KIND_LABELS, KINDS, Place
 
 def place_form(store, editor, prefix: str, values: dict) -> dict | None:
     """Fields shared by correcting and adding a place; returns the new values or None."""
-    media = str(values.get("media_url", ""))
     defaults = {"name": values.get("name", ""), "kind": values.get("kind", "city"), "lat": str(values.get("lat", "")),
                 "lon": str(values.get("lon", "")), "precision": str(values.get("precision_km", 0)),
-                "note": values.get("note", ""), "source": values.get("source", ""),
-                "media-url": "" if media.startswith("media:") else media,
-                "caption": values.get("media_caption", ""), "credit": values.get("media_credit", "")}
+                "note": values.get("note", ""), "source": values.get("source", "")}
     for field, default in defaults.items():
         st.session_state.setdefault(f"{prefix}-{field}", default)  # a map click may have set lat/lon already
     with st.container(border=True):
@@ -29,20 +27,14 @@ def place_form(store, editor, prefix: str, values: dict) -> dict | None:
         precision = c3.text_input("Precision (km radius, 0 = exact)", key=f"{prefix}-precision")
         note = st.text_area("Note (shown to readers)", key=f"{prefix}-note")
         source = st.text_input("Source of the location", key=f"{prefix}-source")
-        m1, m2 = st.columns(2)
-        image_url = m1.text_input("Image address (http/https)", key=f"{prefix}-media-url")
-        upload = m2.file_uploader("…or upload an image (5 MB at most)", type=None, key=f"{prefix}-upload")
-        caption = m1.text_input("Image caption", key=f"{prefix}-caption")
-        credit = m2.text_input("Image credit", key=f"{prefix}-credit")
+        media = media_fields(prefix, list(values.get("media") or []))
         if not st.button("Save", key=f"{prefix}-save", type="primary"):
             return None
     try:
         out = {"name": name, "kind": kind, "lat": parse_number("latitude", lat),
                "lon": parse_number("longitude", lon), "precision_km": parse_number("precision", precision),
-               "note": note, "source": source, "media_caption": caption, "media_credit": credit,
-               "media_url": image_url.strip() or values.get("media_url", "")}
-        if upload is not None:
-            out["media_url"] = store.save_media(editor, upload.getvalue())
+               "note": note, "source": source}
+        out["media"] = media(store, editor)  # last: nothing is uploaded when a number is wrong
         return out
     except ValueError as exc:
         st.error(md(exc))

@@ -18,6 +18,7 @@ import xstatic.pkg.leaflet as xs_leaflet
 import xstatic.pkg.leaflet_markercluster as xs_cluster
 
 from storymap.basemap import countries_geojson_path
+from storymap.media import EXTENSIONS
 
 STATIC_URL = "/app/static/vendor"
 
@@ -104,13 +105,13 @@ def inline() -> Assets:
 
 
 def media_publisher(storage, static_dir: Path, base_url: str = "/app/static/media"):
-    """A function turning a place's image address into one the browser can load.
+    """A function turning a place's media address into one the browser can load.
 
-    Uploaded images live in the database (so every app process sees them) and
-    are written to ``static_dir/media`` on first use; web addresses pass through.
+    Uploads (images, video, audio) live in the database (so every app process sees them) and
+    are written to ``static_dir/media`` on first use, named by their type so the server sends
+    the right one; web addresses pass through.
     """
     folder = Path(static_dir) / "media"
-    extensions = {"image/png": "png", "image/jpeg": "jpg", "image/gif": "gif", "image/webp": "webp"}
 
     def publish(ref: str) -> str:
         if not ref.startswith("media:"):
@@ -121,7 +122,7 @@ def media_publisher(storage, static_dir: Path, base_url: str = "/app/static/medi
             return f"{base_url}/{existing[0].name}"
         mime, data = storage.media(digest)
         folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"{digest}.{extensions[mime]}"
+        path = folder / f"{digest}.{EXTENSIONS[mime]}"
         tmp = path.with_suffix(".tmp")
         tmp.write_bytes(data)
         tmp.replace(path)

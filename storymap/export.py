@@ -1,10 +1,11 @@
 """A story out of Storymap: one self-contained HTML file, GeoJSON, CSV, KML, StoryMapJS.
 
 The HTML file carries everything inline — Leaflet, styles, the country
-outlines, the tour, passages, figures and uploaded images — so it works opened
-from disk with no network and no server (map tiles excepted: without them the
-outlines show). It is also how a story reaches an unbounded audience: any web
-server or CDN can serve it.
+outlines, the tour, passages, figures and uploaded media (images, video, audio, as
+data: URIs, each once) — so it works opened from disk with no network and no server
+(map tiles and YouTube or Vimeo players excepted: without them the outlines and link
+cards show). It is also how a story reaches an unbounded audience: any web server or
+CDN can serve it.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from typing import Callable
 
 from storymap import assets
 from storymap.analysis import StoryMap
-from storymap.places import KIND_LABELS, Media
+from storymap.media import INLINED, LINK, video_link
+from storymap.places import KIND_LABELS
 from storymap.escaping import csv_cell, html_text
 from storymap.sharing import share_meta
 from storymap.templating import render
@@ -46,21 +48,43 @@ def file_name(slug: str, fmt: str) -> str:
     return f"{slug}.storymap.json" if fmt == "storymapjs" else f"{slug}.{fmt}"
 
 
-def data_uri_media(storage) -> Callable[[str], str]:
-    """Uploaded images as data: URIs, so the exported file needs nothing else."""
-    def resolve(ref: str) -> str:
+class InlineUploads:
+    """Uploads as data: URIs (a third larger than the files), so an export needs nothing else; each is
+    read once. Called, it gives the URI (StoryMapJS's slides); :meth:`inlined` names the upload for a
+    page that carries each URI once (``uris``): a place's medium is shown in its panel and its tour
+    step, and would otherwise be in the file twice."""
+
+    def __init__(self, storage):
+        self.storage = storage
+        self.uris: dict[str, str] = {}  # by SHA-256, as read
+
+    def __call__(self, ref: str) -> str:
         if not ref.startswith("media:"):
             return ref
-        mime, data = storage.media(ref.split(":", 1)[1])
-        return f"data:{mime};base64,{base64.b64encode(data).decode()}"
-    return resolve
+        digest = ref.split(":", 1)[1]
+        if digest not in self.uris:
+            mime, data = self.storage.media(digest)
+            self.uris[digest] = f"data:{mime};base64,{base64.b64encode(data).decode()}"
+        return self.uris[digest]
+
+    def inlined(self, ref: str) -> str:
+        return INLINED + ref.split(":", 1)[1] if self(ref).startswith("data:") else ref
+
+
+def data_uri_media(storage) -> InlineUploads:
+    """Uploads as data: URIs, so the exported file needs nothing else."""
+    return InlineUploads(storage)
 
 
 def to_html(story_map: StoryMap, media_url: Callable[[str], str] | None = None) -> str:
-    """One HTML file: the story viewer with its text, figures and tour, everything inline; on the
-    story's base map, with what a link preview shows of it."""
-    return viewer_page(story_map, assets.inline(), mode=READ, tiles=base_map(story_map.story.basemap),
-                       media_url=media_url, switchable=True, meta=share_meta(story_map, media_url))
+    """One HTML file: the story viewer with its text, figures and tour, everything inline (each upload
+    once); on the story's base map, with what a link preview shows of it."""
+    tiles = base_map(story_map.story.basemap)
+    if isinstance(media_url, InlineUploads):
+        return viewer_page(story_map, assets.inline(), mode=READ, tiles=tiles, media_url=media_url.inlined,
+                           switchable=True, uploads=media_url.uris, meta=share_meta(story_map, media_url.inlined))
+    return viewer_page(story_map, assets.inline(), mode=READ, tiles=tiles, media_url=media_url,
+                       switchable=True, meta=share_meta(story_map, media_url))
 
 
 def place_properties(story_map: StoryMap) -> list[dict]:
@@ -68,14 +92,13 @@ def place_properties(story_map: StoryMap) -> list[dict]:
     out = []
     for order, rp in enumerate(ordered_places(story_map)):
         p = rp.place
-        media = rp.media or Media("")
         out.append({
             "key": rp.key, "name": p.name, "kind": p.kind, "kind_label": KIND_LABELS[p.kind],
             "lat": p.lat, "lon": p.lon, "precision_km": p.precision_km, "approximate": p.approximate,
             "country": p.country, "confidence": rp.confidence, "reason": rp.reason, "source": p.source,
             "note": p.note, "tour_step": order + 1,
             "passages": [s.text for s in story_map.passages(rp)],
-            "media_url": media.url, "media_caption": media.caption, "media_credit": media.credit,
+            "media": [m.to_dict() for m in rp.media],
         })
     return out
 
@@ -147,12 +170,14 @@ def to_storymapjs(story_map: StoryMap, media_url: Callable[[str], str] | None = 
         slide = {"location": {"lat": step.lat, "lon": step.lon, "zoom": step.zoom, "line": True},
                  "text": {"headline": html_text(p["name"]),
                           "text": str(render("storymapjs_text.html", passages=p["passages"][:2], note=p["note"]))}}
-        if p["media_url"] and media_url:
-            try:
-                slide["media"] = {"url": media_url(p["media_url"]), "caption": html_text(p["media_caption"]),
-                                  "credit": html_text(p["media_credit"])}
-            except LookupError:
-                pass  # a stored image gone from the store: the slide goes without it
+        first = p["media"][0] if p["media"] else None
+        if first and media_url:
+            try:  # StoryMapJS shows one medium a slide, and plays YouTube and Vimeo from their pages
+                url = video_link(first["url"]).page if first["kind"] == LINK else media_url(first["url"])
+                slide["media"] = {"url": url, "caption": html_text(first["caption"]),
+                                  "credit": html_text(first["credit"])}
+            except (LookupError, ValueError):
+                pass  # an upload gone from the store: the slide goes without it
         slides.append(slide)
     return {"storymap": {"language": "en", "map_type": "osm:standard", "call_to_action": True,
                          "call_to_action_text": "Start the story", "slides": slides}}

@@ -67,6 +67,29 @@ var storymapMap = (function () {
       layer.addTo(map);
       map.storymapLayers[p.key] = layer;
     });
+    map.on('popupopen', function (e) { players(e.popup.getElement()); });
+  }
+
+  // A YouTube or Vimeo video arrives as a link card (templates/media.html). Online, its player is
+  // put above the card, which stays: navigator.onLine can be true on a network that reaches
+  // nothing, and a file opened from disk may be refused by the player. The player's address was
+  // built by Storymap from the video's id; it is checked again here, so nothing else is framed.
+  var PLAYER = /^https:\/\/(www\.youtube-nocookie\.com\/embed\/[A-Za-z0-9_-]{11}|player\.vimeo\.com\/video\/[0-9]{1,12}\?dnt=1)$/;
+  function players(root) {
+    if (!root || !navigator.onLine) { return; }
+    Array.prototype.forEach.call(root.querySelectorAll('.sm-video-link[data-player]'), function (card) {
+      var src = card.getAttribute('data-player');
+      if (!PLAYER.test(src) || card.querySelector('iframe')) { return; }
+      var frame = document.createElement('iframe');
+      frame.className = 'sm-player';
+      frame.title = card.getAttribute('data-title');
+      frame.setAttribute('allow', 'fullscreen; picture-in-picture; encrypted-media');
+      frame.setAttribute('allowfullscreen', '');
+      frame.setAttribute('loading', 'lazy');
+      frame.setAttribute('referrerpolicy', 'strict-origin-when-cross-origin');
+      frame.src = src;
+      card.insertBefore(frame, card.firstChild);
+    });
   }
 
   // Every place in one marker-cluster layer: clusters keep 10,000 places legible and fast.
@@ -150,5 +173,5 @@ var storymapMap = (function () {
   }
 
   return {legend: legend, background: background, outlines: outlines, defaultIcon: defaultIcon, places: places,
-          clustered: clustered, attribution: attribution, labels: labels};
+          clustered: clustered, attribution: attribution, labels: labels, players: players};
 })();

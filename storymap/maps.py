@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Callable
+from typing import Callable, Sequence
 
 import folium
 from branca.element import Element, MacroElement
@@ -24,6 +24,7 @@ from markupsafe import Markup
 from storymap.analysis import StoryMap
 from storymap.assets import Assets
 from storymap.escaping import html_text, js_json
+from storymap.media import AUDIO, IMAGE, INLINED, LINK, VIDEO, video_link
 from storymap.places import (CITY, COUNTRY, KIND_LABELS, KINDS, LANDFORM, REGION, SITE, Media, Origin, Place,
                              ResolvedPlace)
 from storymap.templating import TEMPLATES, render
@@ -85,15 +86,37 @@ def _marked(text: str, offset: int, rp: ResolvedPlace) -> list[tuple[str, bool]]
     return runs
 
 
-def media_html(media: Media | None, media_url: Callable[[str], str] | None) -> Markup:
-    """An editor's image with its caption and credit, escaped; nothing when there is none."""
-    if media is None or not media.url or media_url is None:
+def media_html(media: Sequence[Media], media_url: Callable[[str], str] | None) -> Markup:
+    """A place's media in order, each with its caption, credit and alt text, escaped; nothing when
+    there is none. A YouTube or Vimeo link reaches the page as its video's id, never as given."""
+    if not media or media_url is None:
         return Markup("")
-    try:
-        src = media_url(media.url)
-    except LookupError:  # a stored image gone from the store: the place is shown, the image said missing
-        src = None
-    return render("media.html", src=src, caption=media.caption, credit=media.credit)
+    items = []
+    for m in media:
+        item = {"kind": m.kind, "caption": m.caption, "credit": m.credit, "alt": m.alt, "src": None, "upload": "",
+                "noun": {IMAGE: "image", VIDEO: "video", AUDIO: "recording"}.get(m.kind, "video")}
+        if m.kind == LINK:
+            try:
+                link = video_link(m.url)
+            except ValueError:
+                continue  # stored before links were checked: nothing is better than a raw address in a frame
+            item.update(provider=link.provider, player=link.player, page=link.page)
+        else:
+            try:
+                src = media_url(m.url)
+            except LookupError:  # an upload gone from the store: the place is shown, the file said missing
+                src = None
+            if src and src.startswith(INLINED):
+                item.update(src="", upload=src[len(INLINED):])
+            elif src:
+                item["src"] = _loadable(src)
+        items.append(item)
+    return render("media.html", items=items)
+
+
+def _loadable(src: str) -> str | None:
+    """A media address a page may load: the web, the app's own files, an inlined upload."""
+    return src if src.startswith(("https://", "http://", "/", "data:image/", "data:video/", "data:audio/")) else None
 
 
 class MapCall(MacroElement):

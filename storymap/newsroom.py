@@ -22,6 +22,7 @@ from storymap.analysis import analyse, stored_places
 from storymap.articles import Story
 from storymap.gazetteer import Gazetteer
 from storymap.geocoders import OFFLINE, GeocoderChain, LookupProblem
+from storymap.media import MAX_ITEMS, Media, check_item, check_upload, kind_of
 from storymap.places import ResolvedPlace
 from storymap.records import TOUR_FIELDS, Broken, StoryRecord, place_values
 from storymap.schema import ACCEPTED
@@ -101,6 +102,27 @@ def correct_broken(store: Storage, editor: Editor, opened: Broken, values: dict)
     nothing was changed."""
     changes = place_changes(opened.values, values)
     return store.update_place(editor, opened.stored.id, opened.stored.version, **changes) if changes else None
+
+
+def ordered_media(kept: list[tuple[int, int, dict]], new: dict | None) -> list[dict]:
+    """A place's media after its form: the items kept, each ``(position typed, position it had,
+    item)``, in the order typed: an item moved up to a number goes before the one that had it, one
+    moved down after it. Then the new one. ValueError when that is more than a place may have."""
+    order = sorted(kept, key=lambda k: (k[0], (k[0] > k[1]) - (k[0] < k[1]), k[1]))
+    items = [item for _, _, item in order] + ([new] if new else [])
+    if len(items) > MAX_ITEMS:
+        raise ValueError(f"A place has at most {MAX_ITEMS} media; remove one before adding another.")
+    return items
+
+
+def upload_medium(store: Storage, editor: Editor, data: bytes, caption: str = "", credit: str = "",
+                  alt: str = "") -> dict:
+    """An uploaded file as a media item, its kind what its content is, whatever its name says.
+    Anything refused (the content, its size, an image without alt text) is refused before the
+    file is stored."""
+    item = Media("", caption, credit, alt, kind_of(check_upload(data))).to_dict()
+    check_item(item)
+    return {**item, "url": store.save_media(editor, data)}
 
 
 def mentions_of(text: str, words: str, occurrence: int = 1) -> list[list]:

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from functools import lru_cache
 
+from storymap.media import Media
+
 COUNTRY, REGION, CITY, SITE, LANDFORM = "country", "region", "city", "site", "landform"
 KINDS = (COUNTRY, REGION, CITY, SITE, LANDFORM)
 KIND_LABELS = {
@@ -172,15 +174,6 @@ class Mention:
 
 
 @dataclass(frozen=True)
-class Media:
-    """An editor's image for a place: its address (``https://...`` or ``media:<sha256>``), caption, credit."""
-
-    url: str
-    caption: str = ""
-    credit: str = ""
-
-
-@dataclass(frozen=True)
 class TourStop:
     """What an editor set for a place's step of the tour: its number, hidden or not, its zoom."""
 
@@ -215,7 +208,7 @@ class ResolvedPlace:
     reason: str
     runners_up: list[Place] = field(default_factory=list)
     status: str = "found"
-    media: Media | None = None
+    media: tuple[Media, ...] = ()  # an ordered short list (media.MAX_ITEMS)
     tour: TourStop = TourStop()
     geocoder: str = ""  # what placed it: the offline gazetteer, an online service, an editor
     located_at: str = ""  # when it was placed (ISO 8601, UTC)

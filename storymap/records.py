@@ -14,7 +14,7 @@ from storymap.tables import PlaceRow, StoryRow
 
 PLACE_FIELDS = ("key", "gazetteer_id", "name", "kind", "lat", "lon", "country", "precision_km", "status",
                 "mentions", "confidence", "reason", "runners_up", "note", "source", "geocoder", "located_at",
-                "media_url", "media_caption", "media_credit", "tour_order", "tour_hidden", "tour_zoom")
+                "media", "tour_order", "tour_hidden", "tour_zoom")
 TOUR_FIELDS = ("tour_order", "tour_hidden", "tour_zoom")
 STORY_FIELDS = ("slug", "title", "date", "dateline", "source", "url", "text", "basemap")
 
@@ -74,14 +74,14 @@ class ChangeRecord:
 
 def place_values(rp: ResolvedPlace) -> dict:
     """A story-place as it is stored, filed (the story file) and edited: flat values, one per column."""
-    p, media, tour = rp.place, rp.media or Media(""), rp.tour
+    p, tour = rp.place, rp.tour
     return {"key": rp.key, "gazetteer_id": "" if rp.stored and p.id == f"db:{rp.stored.id}" else p.id,
             "name": p.name, "kind": p.kind, "lat": p.lat, "lon": p.lon, "country": p.country,
             "precision_km": p.precision_km, "status": rp.status,
             "mentions": [[m.start, m.end, m.text] for m in rp.mentions], "confidence": rp.confidence,
             "reason": rp.reason, "runners_up": [r.to_dict() for r in rp.runners_up], "note": p.note,
             "source": p.source, "geocoder": rp.geocoder, "located_at": rp.located_at,
-            "media_url": media.url, "media_caption": media.caption, "media_credit": media.credit,
+            "media": [m.to_dict() for m in rp.media],
             "tour_order": tour.order, "tour_hidden": tour.hidden, "tour_zoom": tour.zoom}
 
 
@@ -99,7 +99,7 @@ def story_place(row: PlaceRow) -> ResolvedPlace:
         row.key, place, [Mention(start, end, words) for start, end, words in row.mentions], row.confidence,
         row.reason, [Place(**{**d, "names": tuple(d.get("names", ()))}) for d in row.runners_up],
         status=row.status,
-        media=Media(row.media_url, row.media_caption, row.media_credit) if row.media_url else None,
+        media=tuple(Media.from_dict(item) for item in row.media),
         tour=TourStop(row.tour_order, row.tour_hidden, row.tour_zoom), geocoder=row.geocoder,
         located_at=row.located_at, stored=Stored(row.id, row.version))
 

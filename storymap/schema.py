@@ -19,11 +19,14 @@ from dataclasses import dataclass
 from jsonschema import Draft202012Validator
 
 from storymap.articles import MAX_STORY_CHARS, StoryError
+from storymap.media import (MAX_ALT, MAX_CAPTION, MAX_CREDIT, MAX_ITEMS, MEDIA_KINDS, check_item,
+                            legacy_media)
 from storymap.places import KINDS, check_coordinates
 from storymap.tiles import CHOICES, DEFAULT, OUTLINE
 
 FORMAT = "storymap-story"
-VERSION = 1
+VERSION = 2
+"""Version 2: a place has a list of media (version 1: one image, ``media_url``); both are read."""
 FOUND, ACCEPTED, REJECTED, ADDED = "found", "accepted", "rejected", "added"
 STATUSES = (FOUND, ACCEPTED, REJECTED, ADDED)
 KEY_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -53,6 +56,16 @@ GAZETTEER_PLACE = {
 }
 """A runner-up: a gazetteer entry the resolver weighed (``Place.to_dict()``)."""
 
+MEDIA_ITEM = {
+    "type": "object",
+    "required": ["kind", "url"],
+    "properties": {"kind": {"enum": list(MEDIA_KINDS)},
+                   "url": {"type": "string", "pattern": MEDIA_PATTERN, "maxLength": 2000},
+                   "caption": _text(MAX_CAPTION), "credit": _text(MAX_CREDIT), "alt": _text(MAX_ALT)},
+    "additionalProperties": False,
+}
+"""One of a place's media (``media.Media``); :func:`media.check_item` says the rest (alt text, video links)."""
+
 PLACE_PROPERTIES = {
     "key": _key,
     "gazetteer_id": _text(200),
@@ -73,9 +86,7 @@ PLACE_PROPERTIES = {
     "source": _text(MAX_SHORT),
     "geocoder": _text(100),
     "located_at": _text(40),
-    "media_url": {"anyOf": [{"const": ""}, {"type": "string", "pattern": MEDIA_PATTERN, "maxLength": 2000}]},
-    "media_caption": _text(MAX_SHORT),
-    "media_credit": _text(MAX_SHORT),
+    "media": {"type": "array", "maxItems": MAX_ITEMS, "items": MEDIA_ITEM},
     "tour_order": {"type": ["integer", "null"], "minimum": 1, "maximum": 100_000},
     "tour_hidden": {"type": "boolean"},
     "tour_zoom": {"type": ["integer", "null"], "minimum": 1, "maximum": 18},
@@ -163,8 +174,8 @@ def _problem(error) -> str:
         return f"{where}: {', '.join(map(repr, missing))} {'is' if len(missing) == 1 else 'are'} missing."
     if field_name in ("key", "slug") and v in ("pattern", "type", "maxLength"):
         return f"{where}: {_shown(error.instance)} is not an identifier (lower-case letters, digits and hyphens)."
-    if field_name == "media_url":
-        return f"{where}: an image address is an http(s):// address or an image stored in Storymap."
+    if field_name == "url" and "media" in error.absolute_path:
+        return f"{where}: a media address is an http(s):// address or a file uploaded to Storymap."
     if field_name == "url":
         return f"{where}: a story's address starts with http:// or https://."
     if field_name == "date":
@@ -216,11 +227,46 @@ def check_story_file(document) -> dict:
         raise SchemaError(["The file nests too deeply to be a Storymap story file."])
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise SchemaError(["This is not a Storymap story file (its “format” is not “storymap-story”)."])
+    if document.get("version") == 1:
+        document = _from_version_1(document)
     if document.get("version") != VERSION:
         raise SchemaError([f"This story file is version {document.get('version')!r}; "
-                           f"this Storymap reads version {VERSION}."])
+                           f"this Storymap reads versions 1 and {VERSION}."])
     _check(_FILE, document)
+    _check_media_items(document["places"], "places")
     return document
+
+
+def _from_version_1(document: dict) -> dict:
+    """A version 1 file as version 2: each place's one image (``media_url``, ``media_caption``,
+    ``media_credit``) becomes its list of media. Anything else is left for the schema to judge."""
+    places = document.get("places")
+    if not isinstance(places, list):
+        return {**document, "version": VERSION}
+    upgraded = []
+    for place in places:
+        if isinstance(place, dict) and any(k.startswith("media_") for k in place):
+            place = dict(place)
+            url, caption, credit = (place.pop(f"media_{k}", "") for k in ("url", "caption", "credit"))
+            if not all(isinstance(v, str) for v in (url, caption, credit)):
+                raise SchemaError(["A place's image (media_url, media_caption, media_credit) should be text."])
+            place["media"] = legacy_media(url, caption, credit, str(place.get("name", "")))
+        upgraded.append(place)
+    return {**document, "version": VERSION, "places": upgraded}
+
+
+def _check_media_items(places: list, where: str = "") -> None:
+    """Every media item's own rules (media.check_item), listed like the schema's problems:
+    ``places[2].media[1]: ...`` in a story file (``where``), ``media[1]: ...`` in an edit."""
+    problems = []
+    for i, place in enumerate(places, 1):
+        for j, item in enumerate(place.get("media") or [], 1):
+            try:
+                check_item(item)
+            except ValueError as exc:
+                problems.append(f"{where}[{i}].media[{j}]: {exc}" if where else f"media[{j}]: {exc}")
+    if problems:
+        raise SchemaError(problems[:20])
 
 
 def check_place(values: dict) -> dict:
@@ -228,6 +274,7 @@ def check_place(values: dict) -> dict:
     if _depth(values) > MAX_DEPTH:
         raise SchemaError(["These values nest too deeply to be a place."])
     _check(_PLACE, values)
+    _check_media_items([values])
     return values
 
 
@@ -258,12 +305,7 @@ def read_story_file(raw: bytes) -> dict:
     return check_story_file(document)
 
 
-# --- an editor's values, an image, mentions: what the schema alone cannot say ---
-
-MAX_IMAGE_BYTES = 5 * 1024 * 1024
-MAX_IMAGE_PIXELS = 40_000_000
-"""An image decoded is width x height x 4 bytes: 40 megapixels is 160 MB, ample for a photograph."""
-IMAGE_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif", "WEBP": "image/webp"}
+# --- an editor's values, mentions: what the schema alone cannot say ---
 
 
 def validate_place(values: dict) -> dict:
@@ -292,39 +334,10 @@ def validate_place(values: dict) -> dict:
             out[key] = int(out[key])
     if out.get("tour_zoom") is not None and isinstance(out["tour_zoom"], int) and not 1 <= out["tour_zoom"] <= 18:
         raise ValueError("A step's zoom is between 1 and 18.")
-    if out.get("media_url") and not str(out["media_url"]).startswith(("http://", "https://", "media:")):
-        raise ValueError("An image address must start with http:// or https://.")
+    for item in out.get("media") or ():
+        if isinstance(item, dict) and not str(item.get("url", "")).startswith(("http://", "https://", "media:")):
+            raise ValueError("A media address must start with http:// or https://.")
     return check_place(out)
-
-
-def check_image(data: bytes) -> str:
-    """The image's MIME type, or ValueError when it is too big or not an image.
-
-    The size in pixels is read from the header and checked before anything is decoded,
-    so a small file claiming to be enormous (a decompression bomb) costs nothing.
-    """
-    if len(data) > MAX_IMAGE_BYTES:
-        raise ValueError(f"The image is {len(data) / 1e6:.1f} MB; the limit is {MAX_IMAGE_BYTES // 2**20} MB.")
-    from PIL import Image, UnidentifiedImageError
-    import io
-    import warnings
-
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as image:
-                kind, (width, height) = image.format, image.size
-                if width * height > MAX_IMAGE_PIXELS:
-                    raise ValueError(f"The image is {width:,} x {height:,} pixels; the limit is "
-                                     f"{MAX_IMAGE_PIXELS // 1_000_000} megapixels.")
-                image.verify()
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise ValueError(f"The image claims more than {MAX_IMAGE_PIXELS // 1_000_000} megapixels.") from None
-    except (UnidentifiedImageError, OSError, SyntaxError):
-        raise ValueError("The file is not an image (PNG, JPEG, GIF or WebP).") from None
-    if kind not in IMAGE_TYPES:
-        raise ValueError(f"Images must be PNG, JPEG, GIF or WebP, not {kind}.")
-    return IMAGE_TYPES[kind]
 
 
 def check_story_text(title: str, text: str) -> None:

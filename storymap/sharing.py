@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from storymap.analysis import StoryMap
 from storymap.templating import render
-from storymap.tours import ordered_places
+from storymap.tours import lead_image, ordered_places
 
 MAX_DESCRIPTION = 200
 """About what a preview shows of a description before it cuts it itself."""
@@ -37,7 +37,7 @@ def description(story_map: StoryMap) -> str:
 def share_image(story_map: StoryMap, media_url: Callable[[str], str] | None = None) -> str:
     """The lead image (the first stop's that has one, as on the tour's cover) when the page names
     it by an absolute http(s) address; else ""."""
-    lead = next((rp.media for rp in ordered_places(story_map) if rp.media is not None and rp.media.url), None)
+    lead = lead_image(ordered_places(story_map))
     if lead is None:
         return ""
     try:

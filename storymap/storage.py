@@ -23,11 +23,11 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from storymap.accounts import Editor
 from storymap.articles import Story, free_name, slugify
+from storymap.media import check_upload, kind_of
 from storymap.places import ResolvedPlace
 from storymap.records import (STORY_FIELDS, TOUR_FIELDS, Broken, ChangeRecord, StoryRecord, place_values,
                               read_place, row_values, story_place, story_record)
-from storymap.schema import (ADDED, FORMAT, REJECTED, VERSION, check_image,
-                             check_mentions, check_story_file, check_story_text, check_story_values, find_all,
+from storymap.schema import (ADDED, FORMAT, REJECTED, VERSION, check_mentions, check_story_file, check_story_text, check_story_values, find_all,
                              validate_place)
 from storymap.settings import current as current_settings
 from storymap.tables import ChangeRow, MediaRow, PlaceRow, StoryRow
@@ -181,7 +181,7 @@ class Storage:
         with self._sessions() as s:
             row = s.get(MediaRow, sha256)
             if row is None:
-                raise NotFound("No such image.")
+                raise NotFound("No such upload.")
             return row.mime, row.data
 
     @staticmethod
@@ -438,15 +438,10 @@ class Storage:
             found = s.execute(query.order_by(ChangeRow.id.desc()).limit(1)).first()
             return self._change(found[0], found[1]) if found else None
 
-    def has_media(self, ref: str) -> bool:
-        """Whether a ``media:`` address names an image in the store."""
-        with self._sessions() as s:
-            return _media_exists(s, ref)
-
     def save_media(self, editor: Editor | None, data: bytes) -> str:
-        """Store an uploaded image; returns its ``media:`` address."""
+        """Store an upload checked by its content (media.check_upload); returns its ``media:`` address."""
         _require(editor)
-        mime = check_image(data)
+        mime = check_upload(data)
         digest = hashlib.sha256(data).hexdigest()
         with self._sessions.begin() as s:
             if s.get(MediaRow, digest) is None:
@@ -465,7 +460,7 @@ class Storage:
         """Recreate a story from a story file, checked against the schema first; a story whose
         slug is taken comes in as a copy under a free one (``slug-2``)."""
         _require(editor)
-        check_story_file(data)
+        data = check_story_file(data)  # a version 1 file comes back as version 2
         values = dict(data["story"])
         story = Story(slug=self.free_slug(values["slug"]), title=values["title"], text=values["text"],
                       date=dt.date.fromisoformat(values["date"]) if values.get("date") else None,
@@ -482,15 +477,16 @@ def _story_values(story: Story) -> dict:
     return {**values, "date": story.date.isoformat() if story.date else None}
 
 
-def _media_exists(s: Session, ref: str) -> bool:
-    return ref.startswith("media:") and s.get(MediaRow, ref.split(":", 1)[1]) is not None
-
-
 def _check_media(s: Session, values: dict) -> None:
-    """A stored image's address must name an image that is stored."""
-    ref = values.get("media_url") or ""
-    if ref.startswith("media:") and not _media_exists(s, ref):
-        raise ValueError("That image is not in the store; upload it again.")
+    """An upload's address must name an upload that is stored, of the kind the item says."""
+    for item in values.get("media") or ():
+        if item["url"].startswith("media:"):
+            row = s.get(MediaRow, item["url"].split(":", 1)[1])
+            if row is None:
+                raise ValueError(f"{values.get('name') or 'This place'}: its upload {item['url'][:14]}… is not "
+                                 "in the store; upload it again.")
+            if kind_of(row.mime) != item["kind"]:
+                raise ValueError(f"That upload is {kind_of(row.mime)}, not {item['kind']}.")
 
 
 def _diff(a: dict, b: dict) -> dict:

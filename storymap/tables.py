@@ -1,4 +1,4 @@
-"""The store's tables (SQLAlchemy): stories, their places, the history of changes, uploaded images.
+"""The store's tables (SQLAlchemy): stories, their places, the history of changes, uploaded media.
 
 Alembic's migrations (``storymap/migrations``) create and change them; ``Storage`` reads and
 writes them, and hands the rest of the program records (``storymap.records``), never rows.
@@ -57,9 +57,7 @@ class PlaceRow(Base):
     source: Mapped[str] = mapped_column(Text, default="")
     geocoder: Mapped[str] = mapped_column(String(100), default="")
     located_at: Mapped[str] = mapped_column(String(40), default="")
-    media_url: Mapped[str] = mapped_column(Text, default="")
-    media_caption: Mapped[str] = mapped_column(Text, default="")
-    media_credit: Mapped[str] = mapped_column(Text, default="")
+    media: Mapped[list] = mapped_column(default=list)  # media.Media as dicts, in order
     tour_order: Mapped[int | None] = mapped_column(Integer)
     tour_hidden: Mapped[bool] = mapped_column(Boolean, default=False)
     tour_zoom: Mapped[int | None] = mapped_column(Integer)

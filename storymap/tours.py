@@ -18,6 +18,7 @@ from typing import Callable, Sequence
 from storymap.analysis import StoryMap
 from storymap.places import KIND_LABELS, ResolvedPlace
 from storymap.maps import map_credits, media_html, place_view
+from storymap.media import IMAGE, Media
 from storymap.routes import route
 from storymap.templating import render
 from storymap.tiles import BaseMap
@@ -125,14 +126,21 @@ def _link(url: str) -> str:
     return url if url.lower().startswith(("https://", "http://")) else ""
 
 
+def lead_image(places: Sequence[ResolvedPlace]) -> Media | None:
+    """The story's lead image: the first image of the first stop that has one (the cover's, and a link
+    preview's)."""
+    return next((m for rp in places for m in rp.media if m.kind == IMAGE and m.url), None)
+
+
 def _cover(story_map: StoryMap, places: list[ResolvedPlace], bounds: tuple,
            media_url: Callable[[str], str] | None) -> Step:
-    """The story's title, dateline and date, byline and lead image (the first stop's image that has one)."""
+    """The story's title, dateline and date, byline and lead image: the first image of the first stop
+    that has one, drawn as every medium is (its alt text, caption and credit)."""
     story = story_map.story
-    lead = next((rp.media for rp in places if rp.media is not None and rp.media.url), None)
+    lead = lead_image(places)
     date = f"{story.date.day} {story.date:%B %Y}" if story.date else ""
     html = render("tour_cover.html", title=story.title, dateline=" · ".join(x for x in (story.dateline, date) if x),
-                  byline=story.source, media=media_html(lead, media_url), count=len(places))
+                  byline=story.source, media=media_html((lead,) if lead else (), media_url), count=len(places))
     return Step(1, None, story.title, None, None, None, str(html), bounds, kind=COVER)
 
 

@@ -26,6 +26,17 @@ function storymapViewer(map, data) {
     return node;
   }
 
+  // A place's media once in the page: an exported file carries each upload once (data.uploads, data:
+  // URIs by SHA-256) and its media name it; then YouTube and Vimeo players, when online (map.js).
+  function showMedia(root) {
+    var uploads = data.uploads || {};
+    root.querySelectorAll('[data-upload]').forEach(function (node) {
+      var uri = uploads[node.getAttribute('data-upload')];
+      if (uri && /^data:(image|video|audio)\//.test(uri)) { node.src = uri; }
+    });
+    storymapMap.players(root);
+  }
+
   function sameOriginParent() {
     try {
       if (window.parent !== window && window.parent.location.href && window.frameElement) { return window.parent; }
@@ -198,7 +209,11 @@ function storymapViewer(map, data) {
     if (p.gazetteerName) { el('div', 'smv-detail', panel, 'Called ' + p.gazetteerName + ' in the gazetteer'); }
     p.passages.forEach(function (text) { el('blockquote', '', panel, text); });
     if (p.note) { el('p', 'smv-note', panel, p.note); }
-    if (p.media) { var m = el('div', 'smv-media', panel); m.innerHTML = p.media; }  // escaped by Storymap
+    if (p.media) {
+      var m = el('div', 'smv-media', panel);
+      m.innerHTML = p.media;  // escaped by Storymap
+      showMedia(m);
+    }
     el('div', 'smv-source', panel, 'Location: ' + p.source);
     panel.hidden = false;
     panel.scrollTop = 0;
@@ -410,6 +425,7 @@ function storymapViewer(map, data) {
     go(step.bounds ? {bounds: step.bounds} : {center: [step.lat, step.lon], zoom: step.zoom}, instant);
     highlight(step.key);
     tour.body.innerHTML = step.html;  // escaped by Storymap (tours.build_tour)
+    showMedia(tour.body);
     tour.body.scrollTop = 0;
     tour.counter.textContent = (state.step + 1) + ' / ' + data.steps.length;
     tour.list.value = String(state.step);

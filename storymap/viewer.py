@@ -132,10 +132,14 @@ def viewer_data(story_map: StoryMap, mode: str = READ, place: str | None = None,
 
 def viewer_page(story_map: StoryMap, assets: Assets, mode: str = READ, place: str | None = None, step: int = 1,
                 tiles: BaseMap | None = None, media_url: Callable[[str], str] | None = None,
-                switchable: bool = False, meta: str = "") -> str:
+                switchable: bool = False, meta: str = "", uploads: dict[str, str] | None = None) -> str:
     """The viewer as one HTML document (Leaflet and its plugins as ``assets`` give them), with
-    ``meta`` (escaped markup: sharing.share_meta) first in its head, where link previewers look."""
+    ``meta`` (escaped markup: sharing.share_meta) first in its head, where link previewers look.
+    ``uploads``: the data: URIs of the uploads that ``media_url`` named (``media.INLINED``), filled as it
+    names them."""
     data = viewer_data(story_map, mode, place, step, media_url, switchable, tiles)
+    if uploads:
+        data["uploads"] = dict(uploads)  # after the places and steps were drawn: every one named is here
     fmap = build_map(story_map, assets, tiles=tiles, height="100%", media_url=media_url, fit=False, popups=False)
     fmap.add_child(MapCall("storymapViewer", data))
     figure = fmap.get_root()

@@ -81,7 +81,8 @@ def seeded_record_map(tmp_path, sample_map):
     store.create_story(Editor("t"), sample_map.story, stored_places(sample_map))
     wana = next(p for p in store.load("pakistan-copper").places if p.key == "wana")
     store.update_place(Editor("t"), wana.stored.id, wana.stored.version, note="<script>note</script>",
-                       media_url="https://example.org/wana.jpg", media_caption="<b>cap</b>", media_credit="Credit & co")
+                       media=[{"kind": "image", "url": "https://example.org/wana.jpg", "caption": "<b>cap</b>",
+                               "credit": "Credit & co", "alt": "<b>alt</b>"}])
     return from_record(store.load("pakistan-copper")), "wana"
 
 

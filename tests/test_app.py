@@ -150,10 +150,10 @@ def store_broken_story(url: str, date: str = "2025-01-01", kind: str = "city", s
         story_id = db.execute(sa.text(f"SELECT id FROM stories WHERE slug = '{slug}'")).scalar()
         db.execute(sa.text(
             "INSERT INTO places (story_id, key, gazetteer_id, name, kind, lat, lon, country, precision_km, status, "
-            "mentions, confidence, reason, runners_up, note, source, geocoder, located_at, media_url, "
-            "media_caption, media_credit, tour_order, tour_hidden, tour_zoom, version) VALUES "
+            "mentions, confidence, reason, runners_up, note, source, geocoder, located_at, media, "
+            "tour_order, tour_hidden, tour_zoom, version) VALUES "
             f"({story_id}, 'wana', '', 'Wana', '{kind}', 32.3, 69.6, '', 0, 'found', '[]', 1, '', '[]', '', '', "
-            "'', '', '', '', '', NULL, false, NULL, 1)"))
+            "'', '', '[]', NULL, false, NULL, 1)"))
 
 
 def test_a_broken_stored_story_is_explained_and_the_others_still_read(library):

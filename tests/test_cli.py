@@ -54,11 +54,11 @@ def test_import_checks_a_story_file_and_stores_it_or_nothing(empty_store, tmp_pa
     good, bad = tmp_path / "good.storymap.json", tmp_path / "bad.storymap.json"
     good.write_text(json.dumps(document), encoding="utf-8")
     document["places"][0]["key"] = "</script><script>alert(1)</script>"
-    document["places"][1]["media_url"] = "media:anything"
+    document["places"][1]["media"] = [{"kind": "image", "url": "media:anything", "alt": "A mine"}]
     bad.write_text(json.dumps(document), encoding="utf-8")
     assert main(["import", str(bad)]) == 1
     err = capsys.readouterr().err
-    assert "nothing was stored" in err and "places[1].key" in err and "places[2].media_url" in err
+    assert "nothing was stored" in err and "places[1].key" in err and "places[2].media[1].url" in err
     assert Storage(empty_store).slugs() == ["pakistan-copper"]
     assert main(["import", str(good)]) == 0
     assert "as pakistan-copper-2" in capsys.readouterr().err

@@ -56,8 +56,11 @@ def hostile_story(count: int) -> tuple[dict, list[dict]]:
             "key": f"site-{i}", "name": name, "kind": ("city", "site", "region", "landform", "country")[i % 5],
             "lat": -60 + (i * 7.3) % 120, "lon": -170 + (i * 13.7) % 340, "precision_km": 25.0 if i % 4 == 0 else 0,
             "mentions": [[pos, pos + len(name), name]], "note": PAYLOADS[(i + 1) % len(PAYLOADS)],
-            "source": PAYLOADS[(i + 2) % len(PAYLOADS)], "media_url": "https://evil.example/x.png",
-            "media_caption": PAYLOADS[(i + 4) % len(PAYLOADS)], "media_credit": PAYLOADS[(i + 5) % len(PAYLOADS)],
+            "source": PAYLOADS[(i + 2) % len(PAYLOADS)],
+            "media": [{"kind": kind, "url": url, "caption": PAYLOADS[(i + 4) % len(PAYLOADS)],
+                       "credit": PAYLOADS[(i + 5) % len(PAYLOADS)], "alt": PAYLOADS[(i + 7) % len(PAYLOADS)][:300]}
+                      for kind, url in (("image", "https://evil.example/x.png"), ("audio", "https://evil.example/x.mp3"),
+                                        ("link", "https://youtu.be/dQw4w9WgXcQ"))],
             "reason": PAYLOADS[(i + 6) % len(PAYLOADS)],
         })
         paragraphs.append(sentence)

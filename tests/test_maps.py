@@ -82,7 +82,8 @@ def test_text_links_each_place_to_the_viewer_and_numbers_its_sentences(sample_ma
 def test_popup_shows_an_editors_note_and_image_as_text(seeded_record_map):
     smap, key = seeded_record_map
     popup = popup_html(smap, smap.place(key), media_url=lambda ref: "/app/static/media/x.png")
-    assert '<img src="/app/static/media/x.png" alt="&lt;b&gt;cap&lt;/b&gt;">' in popup
+    assert '<img src="/app/static/media/x.png" alt="&lt;b&gt;alt&lt;/b&gt;" loading="lazy">' in popup
+    assert "&lt;b&gt;cap&lt;/b&gt;" in popup
     assert "&lt;script&gt;note&lt;/script&gt;" in popup and "<script>note" not in popup
     assert "Credit &amp; co" in popup
 
@@ -95,7 +96,7 @@ def test_an_image_gone_from_the_store_is_said_missing_and_the_place_still_drawn(
     def publisher(ref):
         raise NotFound("No such image.")
 
-    out = media_html(Media("media:" + "0" * 64, "The <b>mine</b>"), publisher)
+    out = media_html((Media("media:" + "0" * 64, "The <b>mine</b>"),), publisher)
     assert "This image is missing" in out and "&lt;b&gt;mine&lt;/b&gt;" in out and "<img" not in out
 
 
@@ -147,7 +148,8 @@ def test_templates_escape_every_value_through_the_one_escaping_function():
                    f"<div class=\"sm-byline\">{html_text(evil)}</div>"
                    "<p>2 places. Step through them with Next and Previous, the arrow keys, a swipe, or the list of steps.</p>"
                    "</div>")
-    assert render("media.html", src=None, caption=Markup("<b>ours</b>"), credit="").count("<b>ours</b>") == 1
+    item = {"kind": "image", "src": None, "noun": "image", "caption": Markup("<b>ours</b>"), "credit": ""}
+    assert render("media.html", items=[item]).count("<b>ours</b>") == 1
     assert {p.name for p in TEMPLATES.iterdir()} >= {"popup.html", "tour_step.html", "story_text.html", "legend.html"}
 
 

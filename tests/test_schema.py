@@ -7,12 +7,12 @@ import pytest
 
 from storymap.schema import SchemaError, check_place, read_story_file
 
-GOOD = {"format": "storymap-story", "version": 1,
+GOOD = {"format": "storymap-story", "version": 2,
         "story": {"slug": "a-story", "title": "A story", "date": "2025-01-02", "dateline": "", "source": "",
                   "url": "https://example.com/a", "text": "Wana is a town."},
         "places": [{"key": "wana", "name": "Wana", "kind": "city", "lat": 32.3, "lon": 69.57,
                     "mentions": [[0, 4, "Wana"]], "confidence": 0.9, "runners_up": [], "status": "found",
-                    "media_url": "", "tour_order": None, "tour_zoom": None, "tour_hidden": False}]}
+                    "media": [], "tour_order": None, "tour_zoom": None, "tour_hidden": False}]}
 
 
 def bad(path, value):
@@ -33,8 +33,8 @@ def test_a_good_file_passes():
     (bad(["places"], ["x"]), "places[1]"),
     (bad(["places", 0, "confidence"], "high"), "places[1].confidence"),
     (bad(["places", 0, "key"], "</script><script>alert(1)</script>"), "places[1].key"),
-    (bad(["places", 0, "media_url"], "media:anything"), "places[1].media_url"),
-    (bad(["places", 0, "media_url"], "javascript:alert(1)"), "places[1].media_url"),
+    (bad(["places", 0, "media"], [{"kind": "image", "url": "media:anything", "alt": "x"}]), "places[1].media[1].url"),
+    (bad(["places", 0, "media"], [{"kind": "image", "url": "javascript:alert(1)", "alt": "x"}]), "places[1].media[1].url"),
     (bad(["places", 0, "lat"], 123.0), "places[1].lat"),
     (bad(["places", 0, "kind"], "planet"), "places[1].kind"),
     (bad(["places", 0, "tour_zoom"], 40), "places[1].tour_zoom"),
@@ -74,5 +74,5 @@ def test_every_problem_is_listed_at_once():
 
 def test_an_edit_is_checked_by_the_same_rules():
     assert check_place({"name": "Wana"}) == {"name": "Wana"}
-    with pytest.raises(SchemaError, match="media_url"):
-        check_place({"media_url": "media:nothing"})
+    with pytest.raises(SchemaError, match=r"media\[1\]\.url"):
+        check_place({"media": [{"kind": "image", "url": "media:nothing", "alt": "x"}]})

@@ -113,7 +113,7 @@ def test_two_editors_racing_in_threads_never_overwrite_silently(seeded, tmp_path
 @pytest.mark.parametrize("changes,message", [
     ({"lat": 91}, "outside the world"), ({"lon": float("nan")}, "not a number"), ({"lat": "north"}, "number"),
     ({"name": "  "}, "label"), ({"kind": "planet"}, "kind"), ({"precision_km": -1}, "precision"),
-    ({"media_url": "javascript:alert(1)"}, "http"),
+    ({"media": [{"kind": "image", "url": "javascript:alert(1)", "alt": "x"}]}, "http"),
 ])
 def test_bad_values_are_refused_and_nothing_is_lost(seeded, changes, message):
     place = mine(seeded)
@@ -176,10 +176,10 @@ def test_images_are_checked(seeded):
     Image.new("RGB", (4, 4), "red").save(buffer, format="PNG")
     ref = seeded.save_media(ALICE, buffer.getvalue())
     assert seeded.media(ref.split(":")[1])[0] == "image/png"
-    with pytest.raises(ValueError, match="not an image"):
+    with pytest.raises(ValueError, match="not one Storymap can show"):
         seeded.save_media(ALICE, b"<html>not an image</html>")
-    with pytest.raises(ValueError, match="limit"):
-        seeded.save_media(ALICE, b"\x89PNG" + b"0" * (21 * 1024 * 1024))
+    with pytest.raises(ValueError, match="at most 10 MB"):
+        seeded.save_media(ALICE, b"\x89PNG\r\n\x1a\n" + b"0" * (11 * 1024 * 1024))
 
 
 def test_story_files_seed_the_store_once(store, tmp_path, gazetteer):
@@ -223,14 +223,18 @@ def test_an_import_of_a_story_already_here_comes_in_as_a_copy(seeded):
     assert seeded.load("pakistan-copper").version == 1  # the original is untouched
 
 
-def test_a_stored_image_address_must_name_a_stored_image(seeded):
+def test_a_stored_upload_address_must_name_a_stored_upload_of_its_kind(seeded):
     place = mine(seeded)
+    image = lambda url: [{"kind": "image", "url": url, "alt": "The mine"}]  # noqa: E731
     with pytest.raises(ValueError, match="not in the store"):
-        seeded.update_place(ALICE, place.stored.id, place.stored.version, media_url="media:" + "0" * 64)
-    with pytest.raises(ValueError, match="image address"):
-        seeded.update_place(ALICE, place.stored.id, place.stored.version, media_url="media:anything")
+        seeded.update_place(ALICE, place.stored.id, place.stored.version, media=image("media:" + "0" * 64))
+    with pytest.raises(ValueError, match="media address"):
+        seeded.update_place(ALICE, place.stored.id, place.stored.version, media=image("media:anything"))
+    wav = seeded.save_media(ALICE, b"RIFF\x24\x00\x00\x00WAVEfmt " + bytes(32))
+    with pytest.raises(ValueError, match="audio, not image"):
+        seeded.update_place(ALICE, place.stored.id, place.stored.version, media=image(wav))
     data = seeded.export_json("pakistan-copper")
-    data["places"][0]["media_url"] = "media:" + "a" * 64
+    data["places"][0]["media"] = image("media:" + "a" * 64)
     with pytest.raises(ValueError, match="not in the store"):
         seeded.import_json(ALICE, data)
     assert mine(seeded) == place

@@ -21,15 +21,16 @@ def with_places(smap, **changes):
 
 
 def test_the_cover_opens_the_tour_with_the_storys_title_dateline_byline_and_lead_image(sample_map):
-    smap = with_places(sample_map, wana={"media": Media("https://example.org/wana.jpg", "Wana's bazaar", "AP")},
-                       pakistan={"media": Media("")})  # an image with no address is no image
+    smap = with_places(sample_map, wana={"media": (Media("https://example.org/wana.jpg", "Wana's bazaar", "AP", "A bazaar"),)},
+                       pakistan={"media": ()})
     cover = build_tour(smap, media_url=str)[0]
     assert (cover.number, cover.kind, cover.key, cover.title) == (1, COVER, None, smap.story.title)
     assert cover.bounds  # over all the places
     html = cover.html
     assert html.index(html_text(smap.story.title)) < html.index("South Waziristan, Pakistan · 3 February 2026")
     assert "Storymap sample story" in html and "19 places" in html
-    assert '<img src="https://example.org/wana.jpg" alt="Wana&#39;s bazaar">' in html  # the first stop with an image
+    assert '<img src="https://example.org/wana.jpg" alt="A bazaar" loading="lazy">' in html  # the first stop with one
+    assert "Wana&#39;s bazaar" in html and "AP" in html  # its caption and credit, as every medium has
     assert "<img" not in build_tour(sample_map, media_url=str)[0].html  # none set: no image, no gap
 
 
@@ -51,7 +52,7 @@ def test_cover_and_credits_keep_hostile_text_as_text(sample_map):
     story = replace(sample_map.story, title=EVIL, dateline=EVIL, source=EVIL, url="javascript:alert(1)")
     first = sample_map.places[0]
     smap = replace(with_places(sample_map, **{first.key: {
-        "place": replace(first.place, source=EVIL), "media": Media("https://example.org/x.png", EVIL, EVIL)}}),
+        "place": replace(first.place, source=EVIL), "media": (Media("https://example.org/x.png", EVIL, EVIL, EVIL),)}}),
         story=story)
     steps = build_tour(smap, media_url=str)
     for step in (steps[0], steps[-1]):

@@ -18,5 +18,6 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table("stories") as batch:
-        batch.drop_column("basemap")
+    # Not batch mode: on SQLite it rebuilds the table, and dropping the old one would delete every
+    # place with it (their foreign keys cascade). SQLite has dropped columns itself since 3.35.
+    op.execute("ALTER TABLE stories DROP COLUMN basemap")
