@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -41,6 +42,15 @@ def _send(handler: BaseHTTPRequestHandler, status: int, headers: dict, body: byt
         pass  # the client gave up (a timeout test)
 
 
+class _Server(ThreadingHTTPServer):
+    """A loopback server that lets a client hang up mid-answer quietly: tests of time limits and
+    of size caps do it on purpose, and the traceback socketserver prints would look like a failure."""
+
+    def handle_error(self, request, client_address):
+        if not isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
+            super().handle_error(request, client_address)
+
+
 class NominatimServer:
     """Answers /search like Nominatim; some names misbehave on purpose."""
 
@@ -76,7 +86,7 @@ class NominatimServer:
                 body = b"{not json" if mode == "garbage" else json.dumps(NOMINATIM_PLACES.get(q, [])).encode()
                 _send(self, 200, {"Content-Type": "application/json"}, body)
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd = _Server(("127.0.0.1", 0), Handler)
         self.domain = f"127.0.0.1:{self.httpd.server_port}"
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
 
@@ -98,7 +108,7 @@ class WebServer:
             def do_GET(self):
                 _send(self, *routes_.get(self.path, (404, {}, b"not found")))
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd = _Server(("127.0.0.1", 0), Handler)
         self.base = f"http://127.0.0.1:{self.httpd.server_port}"
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
 

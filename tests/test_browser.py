@@ -83,6 +83,7 @@ def test_two_app_processes_share_one_postgresql_database(browser, tmp_path):
         sign_in_and_review(editor.page, "Wana")
         editor.page.get_by_label("Note (shown to readers)").filter(visible=True).first.fill("Saved through the first process")
         editor.page.get_by_role("button", name="Save", exact=True).first.click()
+        editor.page.get_by_text("Saved “Wana”.").wait_for(timeout=30_000)  # the page says so once it is stored
         editor.page.get_by_role("tab", name="History").click()
         editor.page.get_by_text("edit place").first.wait_for(timeout=20_000)
         reader = Visit(browser, f"{second}/?story=pakistan-copper&place=wana")

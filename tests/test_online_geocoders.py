@@ -37,15 +37,10 @@ SIX_NAMES = ["Qorvandi", "Zelmabad", "Tarnoki", "Vushkar", "Belqadir", "Oshmira"
 # A server that accepts and never answers, behind a per-request timeout longer than the action's time limit.
 HANGING = {"STORYMAP_GEOCODER_TIMEOUT": "10", "STORYMAP_GEOCODER_TIME_LIMIT": "1",
            "STORYMAP_GEOCODER_RETRY_AFTER": "60"}
-MARGIN = 0.5  # seconds past its deadline an action may take to wind up
-
-
-def offline_seconds(text, gazetteer) -> float:
-    """How long the story takes to analyse with no online geocoder: an import's deadline is on the
-    online look-ups, so this much is not counted against it (it grows when the machine is busy)."""
-    started = time.monotonic()
-    analyse(parse_story(text), gazetteer)
-    return time.monotonic() - started
+# Seconds past its deadline an action may take to wind up. Generous, as a busy machine (tests in
+# parallel) needs: each deadline is 1 or 1.6 s against a server that would otherwise keep a request
+# for the 10 s timeout, and whether a request was sent again is asserted by counting requests.
+MARGIN = 2.0
 
 
 def test_names_the_gazetteer_lacks_are_found_online(nominatim, tmp_path, gazetteer):
@@ -157,10 +152,9 @@ def test_a_search_against_a_hanging_geocoder_ends_in_time_and_a_rerun_does_not_a
 
 def test_an_import_of_six_unknown_places_from_a_hanging_geocoder_ends_in_time(nominatim, tmp_path, gazetteer):
     nominatim.fail["*"] = "hang"
-    offline = offline_seconds(SIX, gazetteer)
     started = time.monotonic()
     smap = analyse(parse_story(SIX), gazetteer, chain=chain(nominatim, tmp_path, gazetteer, **HANGING))
-    assert time.monotonic() - started - offline < 1 + MARGIN
+    assert time.monotonic() - started < 1 + MARGIN
     assert smap.place("wana")
     assert [p.name for p in smap.problems] == SIX_NAMES
     assert smap.problems[0].reason == "took too long to answer"
@@ -170,10 +164,9 @@ def test_an_import_of_six_unknown_places_from_a_hanging_geocoder_ends_in_time(no
 
 def test_names_not_tried_in_time_are_reported_and_answers_kept(nominatim, tmp_path, gazetteer):
     timed = {"STORYMAP_GEOCODER_TIME_LIMIT": "1.6", "STORYMAP_GEOCODER_MIN_DELAY": "1"}  # room for two requests
-    offline = offline_seconds(SIX, gazetteer)
     started = time.monotonic()
     smap = analyse(parse_story(SIX), gazetteer, chain=chain(nominatim, tmp_path, gazetteer, **timed))
-    assert time.monotonic() - started - offline < 1.6 + MARGIN
+    assert time.monotonic() - started < 1.6 + MARGIN
     assert [r["q"] for r in nominatim.requests] == ["qorvandi", "zelmabad"]
     assert [p.name for p in smap.problems] == SIX_NAMES[2:]
     assert all(p.reason == "not tried: time ran out (online lookups stop after 2 seconds)" for p in smap.problems)
