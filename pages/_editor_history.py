@@ -6,8 +6,9 @@ import streamlit as st
 
 from pages._editor_forms import forget, say
 from storymap.escaping import markdown_text as md
-from storymap.schema import SchemaError, read_story_file
+from storymap.schema import MAX_FILE_BYTES, SchemaError, read_story_file
 from storymap.storage import ConflictError, NotFound
+from storymap.transfer import export_story, import_story
 
 
 def history_tab(store, editor, record) -> None:
@@ -33,12 +34,13 @@ def history_tab(store, editor, record) -> None:
 
 def transfer_tab(store, editor, slug: str) -> None:
     st.download_button("Download this story as JSON",
-                       json.dumps(store.export_json(slug), ensure_ascii=False, indent=1),
+                       json.dumps(export_story(store, slug), ensure_ascii=False, indent=1),
                        file_name=f"{slug}.storymap.json", mime="application/json")
-    upload = st.file_uploader("Import a story exported from Storymap", type=["json"], key="import-json")
+    upload = st.file_uploader("Import a story exported from Storymap", type=["json"], key="import-json",
+                              max_upload_size=MAX_FILE_BYTES // 2**20)
     if upload is not None and st.button("Import"):
         try:
-            imported = store.import_json(editor, read_story_file(upload.getvalue()))
+            imported = import_story(store, editor, read_story_file(upload.getvalue()))
             say(f"Imported “{imported.title}” as {imported.slug}: it is open here now.")
             st.query_params["story"] = imported.slug  # the picker shows it, and the editor opens it
             st.rerun()

@@ -6,7 +6,7 @@ import streamlit as st
 from storymap import newsroom
 from storymap.escaping import markdown_text as md
 from storymap.media import IMAGE, MAX_ALT, MAX_BYTES, MAX_CAPTION, MAX_CREDIT, MAX_ITEMS, MB, MEDIA_KIND_LABELS, \
-    MEDIA_KINDS
+    MAX_UPLOAD_BYTES, MEDIA_KINDS
 
 LIMITS = ", ".join(f"{kind} {MAX_BYTES[kind] // MB} MB" for kind in MAX_BYTES)
 
@@ -43,7 +43,7 @@ def media_fields(prefix: str, media: list[dict]):
         kind = m1.selectbox("Kind of address", MEDIA_KINDS, format_func=MEDIA_KIND_LABELS.get, key=f"{prefix}-new-kind")
         address = m1.text_input("Address (https://…)", key=f"{prefix}-new-url")
         upload = m2.file_uploader(f"…or upload a file ({LIMITS}; its kind is read from its content)",
-                                  key=f"{prefix}-upload")
+                                  key=f"{prefix}-upload", max_upload_size=MAX_UPLOAD_BYTES // MB)
         texts = _texts(f"{prefix}-new", {"kind": IMAGE})
 
     def collect(store, editor) -> list[dict]:

@@ -7,7 +7,7 @@ from pages._resources import gazetteer, geocoder_chain, storage
 from pages._sign_in import sign_in
 from storymap.articles import StoryError
 from storymap.escaping import markdown_text as md
-from storymap.importing import FetchError, check_file, story_from_file, story_from_text, story_from_url
+from storymap.importing import MAX_DOCX_BYTES, FetchError, check_file, story_from_file, story_from_text, story_from_url
 from storymap.newsroom import add_story
 
 through_app()
@@ -28,7 +28,8 @@ try:
             if st.form_submit_button("Import"):
                 story = story_from_text(title, text, dateline=dateline, date=date)
     elif how == "A file":
-        upload = st.file_uploader("A .txt, .md, .html or .docx file", type=["txt", "md", "html", "htm", "docx"])
+        upload = st.file_uploader("A .txt, .md, .html or .docx file", type=["txt", "md", "html", "htm", "docx"],
+                                  max_upload_size=-(-MAX_DOCX_BYTES // 2**20))
         if upload is not None:
             check_file(upload.name, upload.size)  # an empty or oversized file is said so at once, not on Import
             if st.button("Import"):

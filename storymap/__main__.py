@@ -90,11 +90,12 @@ def _import(args: argparse.Namespace) -> int:
     from storymap.accounts import Editor
     from storymap.library import seeded_storage
     from storymap.schema import SchemaError, read_story_file
+    from storymap.transfer import import_story
 
     try:
         document = read_story_file(Path(args.file).read_bytes())
-        record = seeded_storage(args.database).import_json(Editor(f"{users.getuser()} (command line)", via="cli"),
-                                                           document)
+        record = import_story(seeded_storage(args.database), Editor(f"{users.getuser()} (command line)", via="cli"),
+                              document)
     except SchemaError as exc:
         print(f"storymap: {args.file} cannot be imported; nothing was stored:", file=sys.stderr)
         for problem in exc.problems:

@@ -11,10 +11,14 @@ privacy-enhanced hosts (``youtube-nocookie.com``, ``player.vimeo.com``).
 
 from __future__ import annotations
 
+import base64
+import binascii
+import hashlib
 import io
 import re
 import warnings
 from dataclasses import asdict, dataclass
+from typing import Iterable
 from urllib.parse import parse_qs, urlsplit
 
 IMAGE, VIDEO, AUDIO, LINK = "image", "video", "audio", "link"
@@ -154,6 +158,31 @@ def check_upload(data: bytes) -> str:
     if len(data) > MAX_BYTES[kind]:
         raise ValueError(f"The {kind} is {len(data) / MB:.1f} MB; {kind} files are at most {MAX_BYTES[kind] // MB} MB.")
     return _image_type(data) if kind == IMAGE else mime
+
+
+# --- uploads in a story file ---
+
+def packed(uploads: Iterable[tuple[str, str, bytes]]) -> dict[str, dict[str, str]]:
+    """Uploads as a story file carries them: under their sha256, their type and their bytes in base64."""
+    return {digest: {"mime": mime, "data": base64.b64encode(data).decode("ascii")} for digest, mime, data in uploads}
+
+
+def unpacked(uploads: dict[str, dict[str, str]]) -> list[tuple[str, str, bytes]]:
+    """A story file's uploads as (sha256, type, bytes), each checked as an upload is: a file edited by
+    hand or cut short is refused, and a type is what the content says, not what the file claims."""
+    found = []
+    for digest, item in uploads.items():
+        try:
+            data = base64.b64decode(item["data"], validate=True)
+        except (binascii.Error, ValueError):
+            raise ValueError(f"The upload {digest[:12]}… in this file is not base64 data.") from None
+        if hashlib.sha256(data).hexdigest() != digest:
+            raise ValueError(f"The upload {digest[:12]}… does not match its address: the file was changed or cut short.")
+        try:
+            found.append((digest, check_upload(data), data))
+        except ValueError as exc:
+            raise ValueError(f"The upload {digest[:12]}… in this file is refused: {exc}") from None
+    return found
 
 
 # --- YouTube and Vimeo ---

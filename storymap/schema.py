@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from jsonschema import Draft202012Validator
 
 from storymap.articles import MAX_STORY_CHARS, StoryError
-from storymap.media import (MAX_ALT, MAX_CAPTION, MAX_CREDIT, MAX_ITEMS, MEDIA_KINDS, check_item,
-                            legacy_media)
+from storymap.media import (EXTENSIONS, MAX_ALT, MAX_CAPTION, MAX_CREDIT, MAX_ITEMS, MAX_UPLOAD_BYTES, MEDIA_KINDS,
+                            check_item, legacy_media)
 from storymap.places import KINDS, check_coordinates
 from storymap.tiles import CHOICES, DEFAULT, OUTLINE
 
@@ -35,7 +35,8 @@ MEDIA_PATTERN = r"^(https?://[^\s\"'<>]+|media:[0-9a-f]{64})$"
 MAX_LABEL = 200
 MAX_NOTE = 5000
 MAX_SHORT = 1000
-MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_FILE_BYTES = 200 * 1024 * 1024
+"""A story file carries its uploads (a 40 MB video is 53 MB in base64); this is Streamlit's own default cap."""
 
 _text = lambda most, least=0: {"type": "string", "minLength": least, "maxLength": most}  # noqa: E731
 _key = {"type": "string", "pattern": KEY_PATTERN, "maxLength": 200}
@@ -123,6 +124,10 @@ STORY_FILE = {
         "places": {"type": "array", "maxItems": 20_000, "items": {
             "type": "object", "required": ["key", "name", "kind", "lat", "lon"],
             "properties": PLACE_PROPERTIES, "additionalProperties": False}},
+        "uploads": {"type": "object", "propertyNames": {"pattern": "^[0-9a-f]{64}$"}, "additionalProperties": {
+            "type": "object", "required": ["mime", "data"], "additionalProperties": False,
+            "properties": {"mime": {"enum": list(EXTENSIONS)},
+                           "data": {"type": "string", "maxLength": 4 * -(-MAX_UPLOAD_BYTES // 3)}}}},
     },
     "additionalProperties": False,
 }

@@ -25,9 +25,9 @@ from storymap.accounts import Editor
 from storymap.articles import Story, free_name, slugify
 from storymap.media import check_upload, kind_of
 from storymap.places import ResolvedPlace
-from storymap.records import (STORY_FIELDS, TOUR_FIELDS, Broken, ChangeRecord, StoryRecord, place_values,
-                              read_place, row_values, story_place, story_record)
-from storymap.schema import (ADDED, FORMAT, REJECTED, VERSION, check_mentions, check_story_file, check_story_text, check_story_values, find_all,
+from storymap.records import (STORY_FIELDS, TOUR_FIELDS, Broken, ChangeRecord, StoryRecord, read_place,
+                              row_values, story_place, story_record)
+from storymap.schema import (ADDED, REJECTED, check_mentions, check_story_text, check_story_values, find_all,
                              validate_place)
 from storymap.settings import current as current_settings
 from storymap.tables import ChangeRow, MediaRow, PlaceRow, StoryRow
@@ -177,6 +177,12 @@ class Storage:
             rows = s.scalars(select(ChangeRow).where(ChangeRow.story_id == story.id).order_by(ChangeRow.id.desc()))
             return [self._change(r, slug) for r in rows]
 
+    def uploads(self, digests: set[str]) -> list[tuple[str, str, bytes]]:
+        """The stored uploads among ``digests``, as (sha256, type, bytes), in digest order."""
+        with self._sessions() as s:
+            rows = s.scalars(select(MediaRow).where(MediaRow.sha256.in_(digests)).order_by(MediaRow.sha256))
+            return [(r.sha256, r.mime, r.data) for r in rows]
+
     def media(self, sha256: str) -> tuple[str, bytes]:
         with self._sessions() as s:
             row = s.get(MediaRow, sha256)
@@ -191,20 +197,23 @@ class Storage:
 
     # writing
 
-    def create_story(self, editor: Editor | None, story: Story, places: list[dict]) -> StoryRecord:
-        """Add a story with the places found in it (as ``found``, for editors to review)."""
+    def create_story(self, editor: Editor | None, story: Story, places: list[dict],
+                     uploads: list[tuple[str, str, bytes]] = ()) -> StoryRecord:
+        """Add a story with the places found in it (as ``found``, for editors to review) and the uploads
+        (sha256, type, bytes: checked already) they show, all or nothing."""
         editor = _require(editor)
         check_story_text(story.title, story.text)
         check_story_values(_story_values(story))
         try:
-            return self._create_story(editor, story, places)
+            return self._create_story(editor, story, places, uploads)
         except IntegrityError:
             raise ValueError(f"A story called “{story.slug}” exists already.") from None
 
-    def _create_story(self, editor: Editor, story: Story, places: list[dict]) -> StoryRecord:
+    def _create_story(self, editor: Editor, story: Story, places: list[dict], uploads) -> StoryRecord:
         with self._sessions.begin() as s:
             if s.scalar(select(StoryRow.id).where(StoryRow.slug == story.slug)) is not None:
                 raise ValueError(f"A story called “{story.slug}” exists already.")
+            s.add_all(MediaRow(sha256=d, mime=m, data=b) for d, m, b in uploads if s.get(MediaRow, d) is None)
             row = StoryRow(**_story_values(story))
             s.add(row)
             s.flush()
@@ -447,29 +456,6 @@ class Storage:
             if s.get(MediaRow, digest) is None:
                 s.add(MediaRow(sha256=digest, mime=mime, data=data))
         return f"media:{digest}"
-
-    # whole stories as JSON
-
-    def export_json(self, slug: str) -> dict:
-        """The story as a story file (see :mod:`storymap.schema`)."""
-        record = self.load(slug)
-        return {"format": FORMAT, "version": VERSION, "story": record.values(),
-                "places": [place_values(p) for p in record.places] + [dict(b.values) for b in record.broken]}
-
-    def import_json(self, editor: Editor | None, data: dict) -> StoryRecord:
-        """Recreate a story from a story file, checked against the schema first; a story whose
-        slug is taken comes in as a copy under a free one (``slug-2``)."""
-        _require(editor)
-        data = check_story_file(data)  # a version 1 file comes back as version 2
-        values = dict(data["story"])
-        story = Story(slug=self.free_slug(values["slug"]), title=values["title"], text=values["text"],
-                      date=dt.date.fromisoformat(values["date"]) if values.get("date") else None,
-                      dateline=values.get("dateline", ""), source=values.get("source", ""),
-                      url=values.get("url", ""), basemap=values.get("basemap", ""))
-        keys = [p["key"] for p in data["places"]]
-        if len(set(keys)) != len(keys):
-            raise ValueError("Two places in this file have the same key.")
-        return self.create_story(editor, story, [dict(p) for p in data["places"]])
 
 
 def _story_values(story: Story) -> dict:

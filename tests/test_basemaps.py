@@ -18,6 +18,7 @@ from storymap.schema import SchemaError, check_story_file
 from storymap.storage import Storage
 from storymap.tiles import CHOICES, LABEL_ZOOM, OUTLINE, base_map, offline_only, options, provider
 from storymap.tours import build_tour
+from storymap.transfer import export_story, import_story
 
 ALICE = Editor("alice")
 IMAGERY = "Esri.WorldImagery"
@@ -83,15 +84,15 @@ def test_a_story_keeps_its_base_map_and_an_edit_of_it_can_be_undone(store):
 def test_the_story_file_carries_the_base_map_and_round_trips(store, tmp_path):
     record = store.load("pakistan-copper")
     store.update_story(ALICE, "pakistan-copper", record.version, basemap="OpenTopoMap")
-    data = json.loads(json.dumps(store.export_json("pakistan-copper")))
+    data = json.loads(json.dumps(export_story(store, "pakistan-copper")))
     assert data["story"]["basemap"] == "OpenTopoMap"
     other = Storage(f"sqlite:///{tmp_path / 'other.sqlite3'}")
-    copy = other.import_json(ALICE, data)
+    copy = import_story(other, ALICE, data)
     assert copy.basemap == "OpenTopoMap"
-    assert other.export_json(copy.slug) == data
+    assert export_story(other, copy.slug) == data
     older = json.loads(json.dumps(data))
     del older["story"]["basemap"]  # a file written before base maps: the default
-    assert other.import_json(ALICE, older).basemap == ""
+    assert import_story(other, ALICE, older).basemap == ""
     older["story"]["basemap"] = "Somebody.Tiles"
     with pytest.raises(SchemaError, match="basemap"):
         check_story_file(older)
@@ -136,6 +137,6 @@ def test_a_store_from_before_base_maps_is_migrated_with_every_story_on_the_defau
                                 "version) VALUES ('old', 'Old', NULL, '', '', '', 'In Karachi.', 0, 1)"))
     engine.dispose()
     store = Storage(url)  # a SQLite store is brought to this code's schema as it opens
-    assert store.load("old").basemap == "" and store.export_json("old")["story"]["basemap"] == ""
+    assert store.load("old").basemap == "" and export_story(store, "old")["story"]["basemap"] == ""
     store.update_story(ALICE, "old", 1, basemap=OUTLINE)
     assert store.load("old").basemap == OUTLINE

@@ -6,6 +6,7 @@ import pytest
 
 from storymap.__main__ import main
 from storymap.storage import Storage
+from storymap.transfer import export_story
 
 
 @pytest.fixture
@@ -50,7 +51,7 @@ def test_an_unknown_story_is_still_explained_after_seeding(empty_store, tmp_path
 def test_import_checks_a_story_file_and_stores_it_or_nothing(empty_store, tmp_path, capsys):
     from storymap.library import seeded_storage
 
-    document = seeded_storage().export_json("pakistan-copper")
+    document = export_story(seeded_storage(), "pakistan-copper")
     good, bad = tmp_path / "good.storymap.json", tmp_path / "bad.storymap.json"
     good.write_text(json.dumps(document), encoding="utf-8")
     document["places"][0]["key"] = "</script><script>alert(1)</script>"

@@ -6,6 +6,7 @@ import pytest
 
 from storymap.accounts import Editor
 from storymap.storage import Storage
+from storymap.transfer import export_story, import_story
 from tests.apptest import app, editor_env, signed_in_editor
 
 @pytest.fixture
@@ -187,7 +188,7 @@ def test_a_form_saves_only_what_the_editor_changed(env):
 def test_two_stories_with_one_title_are_told_apart_by_slug(env):
     at = signed_in()
     store = Storage(env)
-    store.import_json(Editor("bob"), store.export_json("pakistan-copper"))
+    import_story(store, Editor("bob"), export_story(store, "pakistan-copper"))
     at = editor_page({"editor": at.session_state["editor"]})
     at.query_params["story"] = "pakistan-copper"
     at = at.run()

@@ -5,6 +5,8 @@ ordered list that travels in the story file and back, and the one image older St
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import io
 import json
 import wave
@@ -17,6 +19,7 @@ from storymap.analysis import from_record, stored_places
 from storymap.media import MAX_BYTES, MB, Media, check_item, check_upload, video_link
 from storymap.schema import SchemaError, check_place, read_story_file
 from storymap.storage import Storage
+from storymap.transfer import export_story, import_story
 
 ALICE = Editor("alice")
 
@@ -182,19 +185,49 @@ def test_a_story_with_every_kind_of_media_goes_out_and_comes_back_equal(store, t
         {"kind": "video", "url": "https://example.org/a.mp4", "alt": "", "caption": "", "credit": ""},
         {"kind": "audio", "url": "http://example.org/a.mp3", "alt": "", "caption": "", "credit": ""},
         {"kind": "link", "url": "https://vimeo.com/76979871", "alt": "", "caption": "", "credit": ""}])
-    document = store.export_json("pakistan-copper")
+    document = export_story(store, "pakistan-copper")
     assert next(p for p in document["places"] if p["key"] == "wana")["media"] == media
     raw = json.dumps(document).encode()
     assert read_story_file(raw) == document  # version 2, valid as it is
-    copy = store.import_json(ALICE, json.loads(raw))
-    again = store.export_json(copy.slug)
+    copy = import_story(store, ALICE, json.loads(raw))
+    again = export_story(store, copy.slug)
     assert again["places"] == document["places"] and again["story"] == {**document["story"], "slug": copy.slug}
     place = next(p for p in store.load(copy.slug).places if p.key == "wana")
     assert [m.kind for m in place.media] == ["link", "image", "audio", "video"]
     assert [m.caption for m in place.media] == ["The mine, filmed", "The bazaar", "The foreman, recorded", "The convoy"]
-    elsewhere = Storage(f"sqlite:///{tmp_path / 'elsewhere.sqlite3'}")  # uploads are named, not carried
+    # Another Storymap that shares nothing: the uploads travel in the file, byte for byte.
+    assert set(document["uploads"]) == {m["url"][6:] for m in media if m["url"].startswith("media:")}
+    elsewhere = Storage(f"sqlite:///{tmp_path / 'elsewhere.sqlite3'}")
+    moved = import_story(elsewhere, ALICE, json.loads(raw))
+    assert export_story(elsewhere, moved.slug)["places"] == document["places"]
+    for digest in document["uploads"]:
+        assert elsewhere.media(digest) == store.media(digest)
+
+
+def test_a_story_file_whose_uploads_were_changed_cut_or_disguised_stores_nothing(store, tmp_path):
+    wana = next(p for p in store.load("pakistan-copper").places if p.key == "wana")
+    url = store.save_media(ALICE, png())
+    store.update_place(ALICE, wana.stored.id, wana.stored.version,
+                       media=[{"kind": "image", "url": url, "alt": "The bazaar", "caption": "", "credit": ""}])
+    document = export_story(store, "pakistan-copper")
+    digest = url[6:]
+    program = b"MZ\x90\x00" + bytes(200)
+    cases = {"does not match its address": base64.b64encode(png()[:-10]).decode(),
+             "not base64": "not base64 at all!",
+             "refused": base64.b64encode(program).decode()}
+    for why, data in cases.items():
+        bad = json.loads(json.dumps(document))
+        bad["uploads"][digest]["data"] = data
+        if why == "refused":  # a program under its own true address, claiming to be a PNG
+            bad["uploads"] = {hashlib.sha256(program).hexdigest(): {"mime": "image/png", "data": data}}
+        elsewhere = Storage(f"sqlite:///{tmp_path / f'{why}.sqlite3'}")
+        with pytest.raises(ValueError, match=why):
+            import_story(elsewhere, ALICE, bad)
+        assert elsewhere.slugs() == [] and elsewhere.uploads({digest, hashlib.sha256(program).hexdigest()}) == []
+    named_only = {k: v for k, v in document.items() if k != "uploads"}  # an older file: named, not carried
+    elsewhere = Storage(f"sqlite:///{tmp_path / 'older.sqlite3'}")
     with pytest.raises(ValueError, match="Wana: its upload media:.* is not in the store"):
-        elsewhere.import_json(ALICE, json.loads(raw))
+        import_story(elsewhere, ALICE, named_only)
     assert elsewhere.slugs() == []
 
 
@@ -258,7 +291,7 @@ def test_a_version_1_story_file_is_read_with_its_one_image():
                                                "alt": "Wana", "kind": "image"}]
     assert document["places"][1]["media"] == []
     store = Storage("sqlite://")  # the store's own door reads it too, not only the file's
-    record = store.import_json(ALICE, old)
+    record = import_story(store, ALICE, old)
     assert [p.media for p in record.places] == [(Media("https://example.org/w.jpg", "Wana", "AP", "Wana"),), ()]
     old["places"][0]["media_url"] = "javascript:alert(1)"
     with pytest.raises(SchemaError, match=r"places\[1\]\.media\[1\]\.url"):
@@ -341,12 +374,17 @@ def test_media_are_ordered_as_the_editor_typed(typed, order):
         ordered_media(kept + [(4, 4, {})], {"caption": "new"})
 
 
-def test_the_app_accepts_uploads_as_large_as_the_largest_kind_and_no_larger():
+def test_the_server_takes_uploads_as_large_as_a_story_file_and_no_larger():
+    """The server's cap is the largest file any uploader takes (a story file carrying its uploads);
+    each uploader refuses more than its own limit before the file is sent."""
     import tomllib
     from pathlib import Path
 
-    config = tomllib.loads((Path(__file__).resolve().parent.parent / ".streamlit" / "config.toml").read_text())
-    assert config["server"]["maxUploadSize"] * MB == max(MAX_BYTES.values())
+    from storymap.schema import MAX_FILE_BYTES
+
+    root = Path(__file__).resolve().parent.parent
+    config = tomllib.loads((root / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["maxUploadSize"] * MB == MAX_FILE_BYTES > 3 * max(MAX_BYTES.values()) * 4 // 3
 
 
 def test_the_exported_file_carries_each_upload_once(store):

@@ -11,6 +11,7 @@ from storymap.analysis import from_record, stored_places
 from storymap.articles import parse_story
 from storymap.library import sync_files
 from storymap.storage import ConflictError, NotFound, Storage
+from storymap.transfer import export_story, import_story
 
 ALICE, BOB = Editor("alice"), Editor("bob")
 
@@ -165,10 +166,10 @@ def test_story_edits_conflict_and_undo(seeded):
 def test_json_export_import_round_trip_is_exact(seeded, tmp_path):
     place = mine(seeded)
     seeded.update_place(ALICE, place.stored.id, place.stored.version, note='<img src=x onerror="alert(1)"> & “quotes”')
-    data = seeded.export_json("pakistan-copper")
+    data = export_story(seeded, "pakistan-copper")
     other = Storage(f"sqlite:///{tmp_path / 'other.sqlite3'}")  # a different store, wherever the first is
-    other.import_json(ALICE, data)
-    assert other.export_json("pakistan-copper") == data
+    import_story(other, ALICE, data)
+    assert export_story(other, "pakistan-copper") == data
 
 
 def test_images_are_checked(seeded):
@@ -207,18 +208,18 @@ def test_empty_and_huge_stories_are_refused(store):
 
 
 def test_a_bad_story_file_stores_nothing(seeded):
-    data = seeded.export_json("pakistan-copper")
+    data = export_story(seeded, "pakistan-copper")
     data["story"]["slug"] = "copy"
     data["places"][-1]["runners_up"] = [{"foo": 1}]
     data["story"]["url"] = "javascript:alert(1)"
     with pytest.raises(ValueError, match="3 problems"):
-        seeded.import_json(ALICE, data)
+        import_story(seeded, ALICE, data)
     assert seeded.slugs() == ["pakistan-copper"]
 
 
 def test_an_import_of_a_story_already_here_comes_in_as_a_copy(seeded):
-    data = seeded.export_json("pakistan-copper")
-    copy = seeded.import_json(ALICE, data)
+    data = export_story(seeded, "pakistan-copper")
+    copy = import_story(seeded, ALICE, data)
     assert copy.slug == "pakistan-copper-2" and copy.title == data["story"]["title"]
     assert seeded.load("pakistan-copper").version == 1  # the original is untouched
 
@@ -233,10 +234,10 @@ def test_a_stored_upload_address_must_name_a_stored_upload_of_its_kind(seeded):
     wav = seeded.save_media(ALICE, b"RIFF\x24\x00\x00\x00WAVEfmt " + bytes(32))
     with pytest.raises(ValueError, match="audio, not image"):
         seeded.update_place(ALICE, place.stored.id, place.stored.version, media=image(wav))
-    data = seeded.export_json("pakistan-copper")
+    data = export_story(seeded, "pakistan-copper")
     data["places"][0]["media"] = image("media:" + "a" * 64)
     with pytest.raises(ValueError, match="not in the store"):
-        seeded.import_json(ALICE, data)
+        import_story(seeded, ALICE, data)
     assert mine(seeded) == place
 
 
