@@ -30,6 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import exported_media  # noqa: E402  (benchmarks/, beside this file)
 from storymap import assets  # noqa: E402
 from storymap.analysis import StoryMap, analyse  # noqa: E402
 from storymap.articles import load_story, parse_story  # noqa: E402
@@ -624,6 +625,7 @@ def main() -> None:
         pages[n] = (html, naive_html)
     if Path(CHROMIUM).exists():
         rows += browser_rows(pages)
+        rows += exported_media.rows(smap, CHROMIUM)
         rows += app_rows()
         rows += page_rows()
     else:
