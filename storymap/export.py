@@ -24,7 +24,7 @@ from storymap.places import KIND_LABELS
 from storymap.escaping import csv_cell, html_text
 from storymap.sharing import share_meta
 from storymap.templating import render
-from storymap.tiles import base_map
+from storymap.tiles import BaseMap, base_map
 from storymap.tours import PLACE, build_tour, ordered_places
 from storymap.viewer import READ, viewer_page
 
@@ -179,8 +179,17 @@ def to_storymapjs(story_map: StoryMap, media_url: Callable[[str], str] | None = 
             except (LookupError, ValueError):
                 pass  # an upload gone from the store: the slide goes without it
         slides.append(slide)
-    return {"storymap": {"language": "en", "map_type": "osm:standard", "call_to_action": True,
+    return {"storymap": {"language": "en", **_storymapjs_tiles(base_map(story.basemap)), "call_to_action": True,
                          "call_to_action_text": "Start the story", "slides": slides}}
+
+
+def _storymapjs_tiles(tiles: BaseMap | None) -> dict:
+    """The story's base map as StoryMapJS takes a custom one (a tile URL template, its subdomains and
+    its credit); its own OpenStreetMap style where the story has none (StoryMapJS needs tiles)."""
+    if tiles is None or tiles.name == "OpenStreetMap.Mapnik":
+        return {"map_type": "osm:standard"}
+    return {"map_type": tiles.url.replace("{r}", ""), "map_subdomains": tiles.subdomains,
+            "attribution": tiles.credit}
 
 
 def export(story_map: StoryMap, fmt: str, media_url: Callable[[str], str] | None = None) -> str:

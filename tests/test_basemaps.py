@@ -4,6 +4,7 @@ and the deployment's STORYMAP_TILES=none still keeps every map offline."""
 
 import json
 import re
+from dataclasses import replace
 
 import pytest
 import xyzservices.providers as xyz
@@ -11,7 +12,7 @@ import xyzservices.providers as xyz
 from storymap import assets
 from storymap.accounts import Editor
 from storymap.analysis import from_record, stored_places
-from storymap.export import export
+from storymap.export import export, to_storymapjs
 from storymap.maps import build_map
 from storymap.newsroom import edit_story
 from storymap.schema import SchemaError, check_story_file
@@ -118,6 +119,11 @@ def test_the_map_and_the_export_draw_the_chosen_tiles_with_their_credit(store, t
     wana = story_map.place("wana").place
     assert ["Wana", wana.lat, wana.lon] in labels and len(labels) == len(story_map.places)
     assert f", {LABEL_ZOOM});" in page
+    # StoryMapJS takes the same tiles as a custom map, with their credit.
+    tool = to_storymapjs(story_map)["storymap"]
+    assert tool["map_type"] == imagery.url.replace("{r}", "") and tool["attribution"] == imagery.credit
+    assert to_storymapjs(replace(story_map, story=replace(story_map.story, basemap="")))["storymap"]["map_type"] \
+        == "osm:standard"
     # Offline by the deployment's setting: the outlines alone, whatever the story chose.
     monkeypatch.setenv("STORYMAP_TILES", "none")
     offline = export(story_map, "html")
