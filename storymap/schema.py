@@ -20,6 +20,7 @@ from jsonschema import Draft202012Validator
 
 from storymap.articles import MAX_STORY_CHARS, StoryError
 from storymap.places import KINDS, check_coordinates
+from storymap.shapes import AREA, LINE, MAX_VERTICES, check_shape
 from storymap.tiles import CHOICES, DEFAULT, OUTLINE
 
 FORMAT = "storymap-story"
@@ -79,6 +80,10 @@ PLACE_PROPERTIES = {
     "tour_order": {"type": ["integer", "null"], "minimum": 1, "maximum": 100_000},
     "tour_hidden": {"type": "boolean"},
     "tour_zoom": {"type": ["integer", "null"], "minimum": 1, "maximum": 18},
+    "shape": {"anyOf": [{"type": "null"}, {  # its points are checked by storymap.shapes.check_shape
+        "type": "object", "required": ["type", "coordinates"], "additionalProperties": False,
+        "properties": {"type": {"enum": [LINE, AREA]},
+                       "coordinates": {"type": "array", "maxItems": MAX_VERTICES + 1}}}]},
 }
 
 STORY = {
@@ -294,6 +299,8 @@ def validate_place(values: dict) -> dict:
         raise ValueError("A step's zoom is between 1 and 18.")
     if out.get("media_url") and not str(out["media_url"]).startswith(("http://", "https://", "media:")):
         raise ValueError("An image address must start with http:// or https://.")
+    if "shape" in out:
+        out["shape"] = check_shape(out["shape"])
     return check_place(out)
 
 
