@@ -69,6 +69,21 @@ var storymapMap = (function () {
     });
   }
 
+  // The lines and areas editors drew, beneath the markers, in their place's colour; a click opens
+  // the place's popup as its marker's does (the viewer chooses the place instead).
+  function shapes(map, rows) {
+    map.storymapShapes = {};
+    rows.forEach(function (s) {
+      var style = {color: s.color, weight: 4, opacity: 0.9, className: 'sm-shape sm-shape-' + s.key};
+      var layer = s.area ? L.polygon(s.points, L.Util.extend(style, {fillColor: s.color, fillOpacity: 0.25}))
+                         : L.polyline(s.points, style);
+      layer.bindTooltip(s.tooltip, {sticky: true});
+      if (s.popup) { layer.bindPopup(s.popup, {maxWidth: 300}); }
+      layer.addTo(map);
+      map.storymapShapes[s.key] = layer;
+    });
+  }
+
   // Every place in one marker-cluster layer: clusters keep 10,000 places legible and fast.
   // A row is [key, name, kind, lat, lon, precision_km, passages (sentence numbers), source];
   // its popup is built when it is opened, from text nodes (nothing in it is parsed as HTML).
@@ -150,5 +165,5 @@ var storymapMap = (function () {
   }
 
   return {legend: legend, background: background, outlines: outlines, defaultIcon: defaultIcon, places: places,
-          clustered: clustered, attribution: attribution, labels: labels};
+          shapes: shapes, clustered: clustered, attribution: attribution, labels: labels};
 })();

@@ -81,7 +81,9 @@ function storymapViewer(map, data) {
   }
 
   // ---- views ---------------------------------------------------------------------------------
-  function placeView(p) { return {center: [p.lat, p.lon], zoom: p.zoom}; }
+  function placeView(p) {
+    return p.bounds ? {bounds: p.bounds, maxZoom: 16} : {center: [p.lat, p.lon], zoom: p.zoom};  // a shape, whole
+  }
 
   function go(view, instant) {
     // A view set while Leaflet animates a zoom is undone when the animation ends: wait for it.
@@ -424,10 +426,14 @@ function storymapViewer(map, data) {
   // On the tour, a click on a pin goes to its step; the wide faint areas take no clicks there,
   // or a click anywhere on the map would jump the tour.
   function activate(key, how) {
-    if (state.mode === 'read') { choose(key, how); return; }
+    if (state.mode === 'read') { choose(key, how === 'shape' ? 'map' : how); return; }
     var i = data.steps.findIndex(function (s) { return s.key === key; });
-    if (i >= 0 && (how === 'key' || layers[key]._icon)) { show(i); }
+    if (i >= 0 && (how === 'key' || how === 'shape' || layers[key]._icon)) { show(i); }
   }
+  // A line or an area an editor drew answers a click as its place's marker does.
+  Object.keys(map.storymapShapes || {}).forEach(function (key) {
+    if (places[key]) { map.storymapShapes[key].on('click', function () { activate(key, 'shape'); }); }
+  });
   Object.keys(layers).forEach(function (key) {
     var layer = layers[key], p = places[key];
     if (!p) { return; }
