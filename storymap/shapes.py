@@ -90,6 +90,12 @@ def read_shape(geometry: dict) -> Shape:
     return make_shape(geometry["type"], flipped)
 
 
+def describe(geometry: dict) -> str:
+    """A stored shape in words, for an editor reading a change: "an area of 4 points"."""
+    shape = read_shape(geometry)
+    return f"{'a line' if shape.kind == LINE else 'an area'} of {len(shape.points)} points"
+
+
 def check_shape(geometry: dict | None) -> dict | None:
     """A shape as it is stored (its geometry, normalised), or None for a place without one."""
     return None if geometry is None else read_shape(geometry).geometry()

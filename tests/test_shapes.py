@@ -12,7 +12,7 @@ from storymap.export import KML_NS, export, places_from_geojson, place_propertie
 from storymap.maps import build_map
 from storymap.assets import inline
 from storymap.schema import SchemaError, check_story_file
-from storymap.shapes import AREA, LINE, MAX_VERTICES, check_shape, make_shape, read_shape
+from storymap.shapes import AREA, LINE, MAX_VERTICES, check_shape, describe, make_shape, read_shape
 from storymap.storage import Storage
 from storymap.tours import build_tour
 from storymap.viewer import viewer_data
@@ -33,6 +33,7 @@ def test_a_line_and_an_area_are_kept_as_geojson():
     assert check_shape(area) == area and check_shape(None) is None
     assert read_shape(area).points == tuple(FIELD)  # the ring's closing point is not a vertex
     assert make_shape(AREA, FIELD).bounds() == ((33.0, 69.75), (33.08, 69.85))
+    assert describe(area) == "an area of 4 points" and describe(line) == "a line of 3 points"
 
 
 @pytest.mark.parametrize("kind, points, message", [
