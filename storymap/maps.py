@@ -206,14 +206,14 @@ def build_map(story_map: StoryMap, assets: Assets, tiles: BaseMap | None = None,
                          max_native_zoom=tiles.max_native_zoom, subdomains=tiles.subdomains).add_to(m)
     if any(rp.place.origin is Origin.GEONAMES_DUMP for rp in story_map.places):
         m.add_child(MapCall("storymapMap.attribution", GEONAMES_ATTRIBUTION))
-    if any(rp.shape for rp in story_map.places):
-        m.add_child(_shapes(story_map, media_url, popups))
     if len(story_map.places) > CLUSTER_THRESHOLD:
         m.add_child(_clustered(story_map, popups))
     else:
         m.add_child(_places(story_map, media_url, popups))
         m.add_child(MapCall("storymapMap.labels", [[rp.written_name, rp.place.lat, rp.place.lon]
                                                    for rp in story_map.places], LABEL_ZOOM))
+    if any(rp.shape for rp in story_map.places):
+        m.add_child(_shapes(story_map, media_url, popups))
     kinds = [k for k in KINDS if any(p.place.kind == k for p in story_map.places)]
     if kinds:
         m.add_child(_legend(kinds))

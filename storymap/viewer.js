@@ -97,11 +97,14 @@ function storymapViewer(map, data) {
   }
 
   var ring = L.circleMarker([0, 0], {radius: 18, color: '#111', weight: 3, fill: false, interactive: false});
-  var outlined = null;
+  var outlined = null, drawn = null;
 
-  // The chosen place stands out: a ring around a pin, a bolder outline around an area.
+  // The chosen place stands out: a ring around a pin, a bolder outline around an area, a bolder
+  // line or area where an editor drew one.
   function highlight(key) {
     map.removeLayer(ring);
+    if (drawn) { drawn.setStyle({weight: 4}); drawn = null; }
+    if (key && map.storymapShapes && map.storymapShapes[key]) { drawn = map.storymapShapes[key].setStyle({weight: 7}); }
     if (outlined) { outlined.setStyle({weight: 2, dashArray: '6 4'}); outlined = null; }
     var layer = key ? layers[key] : null;
     if (!layer) { return; }
