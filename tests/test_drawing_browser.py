@@ -17,6 +17,7 @@ from playwright.sync_api import expect
 from storymap.analysis import from_record
 from storymap.export import export
 from storymap.storage import Storage
+from storymap.tours import build_tour
 from tests.browsing import EDITOR_PASSWORD, SAMPLE, SIZES, Visit, start_server, stop
 
 pytestmark = pytest.mark.browser
@@ -61,6 +62,7 @@ def draw_area(browser, url, size, name, size_name):
         page.get_by_text("Review a place").wait_for(timeout=30_000)
         expect(page.get_by_text("Click the map to set the position")).to_be_visible(timeout=30_000)  # settled
         page.locator('[data-testid="stSelectbox"]', has_text="Review a place").click()
+        page.keyboard.type(name)  # the list shows only some of its options at a time: filter it
         page.get_by_role("option", name=name, exact=True).click()
         expect(page.get_by_text(f"{name} — ")).to_be_visible()  # the chosen place's form, not the first's
         clicks = page.get_by_role("radiogroup", name="A click on the map")
@@ -120,6 +122,13 @@ def shows_and_opens(page, scope, key: str, name: str, size) -> None:
     expect(panel).to_contain_text(name)
 
 
+FITS = """key => {
+    const view = storymap.map.getBounds(), shape = storymap.map.storymapShapes[key].getBounds();
+    return view.contains(shape) && (view.getNorth() - view.getSouth()) < 8 * (shape.getNorth() - shape.getSouth());
+}"""
+"""Whether the map shows the whole shape, and not much more."""
+
+
 def test_an_editor_draws_an_area_and_readers_and_the_exported_file_show_it(browser, app, size_name):
     SHOTS.mkdir(exist_ok=True)
     url, database = app
@@ -139,13 +148,20 @@ def test_an_editor_draws_an_area_and_readers_and_the_exported_file_show_it(brows
     finally:
         r.close()
 
+    story_map = from_record(Storage(database).load("pakistan-copper"))
     path = SHOTS / f"drawing-exported-{size_name}.html"
-    path.write_text(export(from_record(Storage(database).load("pakistan-copper")), "html"), encoding="utf-8")
+    path.write_text(export(story_map, "html"), encoding="utf-8")
     f = Visit(browser, path.as_uri(), size)  # every request off this machine fails
     try:
         f.page.wait_for_function("() => window.storymap && storymap.settled()", polling="raf")
         shows_and_opens(f.page, f.page, key, name, size)
         f.page.screenshot(path=str(SHOTS / f"drawing-exported-{size_name}.png"))
+        # The tour's step for the place shows its area whole.
+        step = next(s.number for s in build_tour(story_map) if s.key == key)
+        f.page.evaluate(f"() => {{ storymap.setMode('tour'); storymap.show({step}); }}")
+        f.page.wait_for_function(f"() => storymap.step() === {step} && storymap.settled()", polling="raf")
+        assert f.page.evaluate(FITS, key)
+        f.page.screenshot(path=str(SHOTS / f"drawing-tour-{size_name}.png"))
         assert not f.errors and not f.failed, (f.errors, f.failed)
     finally:
         f.close()
