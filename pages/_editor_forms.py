@@ -4,6 +4,7 @@ the editor changed against it, and shows another editor's save instead of undoin
 import streamlit as st
 
 from storymap.escaping import markdown_text as md
+from storymap.shapes import describe
 from storymap.schema import ACCEPTED, ADDED, FOUND, REJECTED
 from storymap.storage import ConflictError, NotFound
 
@@ -59,7 +60,9 @@ def show_conflict(exc: ConflictError) -> None:
 
 
 def readable(value) -> str:
-    """A stored value as an editor reads it (a status by its label)."""
+    """A stored value as an editor reads it (a status by its label, a shape in words)."""
+    if isinstance(value, dict) and "coordinates" in value:
+        return describe(value)
     if isinstance(value, (str, type(None))):
         return STATUS_LABELS.get(value, "—" if value in (None, "") else str(value))
     return str(value)

@@ -3,6 +3,7 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
+from pages import _editor_shape as drawing
 from pages._editor_forms import forget, parse_number, say
 from pages._editor_media import media_fields
 from pages._resources import media_url, vendor_assets
@@ -41,20 +42,27 @@ def place_form(store, editor, prefix: str, values: dict) -> dict | None:
         return None
 
 
-def pick_on_map(story_map, prefix: str, lat: float, lon: float, kind: str, precision_km: float) -> None:
+def pick_on_map(story_map, prefix: str, lat: float, lon: float, kind: str, precision_km: float,
+                shape: dict | None = None) -> None:
     """A small map of the story opened on this place, at a zoom that suits it (a country whole,
-    a mine close up): a click sets the latitude and longitude fields."""
+    a mine close up): a click sets the latitude and longitude fields, or adds a point to the
+    place's line or area (``shape``, what is saved of it)."""
     here = Place("here", "here", kind, lat, lon, precision_km=precision_km)
     fmap = maps.build_map(story_map, vendor_assets(), tiles=tiles.base_map(story_map.story.basemap), height=320,
                           focus=here, popups=False, media_url=media_url())
-    st.caption("Click the map to set the position.")
+    drawing.start(prefix, shape)
+    st.caption("Click the map to set the position, or to draw the place as a line or an area.")
+    drawing.controls(prefix)
     state = st_folium(fmap, key=f"{prefix}-map", height=320, use_container_width=True,
-                      returned_objects=["last_clicked"])
+                      returned_objects=["last_clicked"], feature_group_to_add=drawing.layer(prefix))
     clicked = (state or {}).get("last_clicked")
     if clicked and clicked != st.session_state.get(f"{prefix}-clicked"):
         st.session_state[f"{prefix}-clicked"] = clicked
-        st.session_state[f"{prefix}-lat"] = f"{clicked['lat']:.5f}"
-        st.session_state[f"{prefix}-lon"] = f"{clicked['lng']:.5f}"
+        if drawing.drawing(prefix):
+            drawing.add_point(prefix, clicked["lat"], clicked["lng"])
+        else:
+            st.session_state[f"{prefix}-lat"] = f"{clicked['lat']:.5f}"
+            st.session_state[f"{prefix}-lon"] = f"{clicked['lng']:.5f}"
         st.rerun()
 
 

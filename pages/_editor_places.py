@@ -4,6 +4,7 @@ from dataclasses import astuple
 
 import streamlit as st
 
+from pages import _editor_shape as drawing
 from pages._editor_forms import STATUS_LABELS, changed_since, fields_key, opened, save
 from pages._editor_place_form import pick_on_map, place_form
 from pages._resources import gazetteer
@@ -87,8 +88,14 @@ def review(store, editor, place, story_map, chain) -> None:
                     f"“{place.name}” is now {described(alt)}."):
                 st.rerun()
     if story_map is not None:
-        pick_on_map(story_map, form, was.place.lat, was.place.lon, was.place.kind, was.place.precision_km)
+        pick_on_map(story_map, form, was.place.lat, was.place.lon, was.place.kind, was.place.precision_km, was.shape)
     new = place_form(store, editor, form, place_values(was))
+    if new is not None and story_map is not None:
+        try:
+            new["shape"] = drawing.drawn(form)
+        except ValueError as exc:
+            st.error(md(exc))
+            new = None
     if new is not None and save(lambda: newsroom.correct_place(store, editor, was, new), prefix,
                                 f"Saved “{new['name']}”."):
         st.rerun()

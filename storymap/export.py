@@ -19,8 +19,10 @@ from typing import Callable
 
 from storymap import assets
 from storymap.analysis import StoryMap
+from storymap.maps import KIND_STYLE
 from storymap.media import INLINED, LINK, video_link
 from storymap.places import KIND_LABELS
+from storymap.shapes import AREA, read_shape
 from storymap.escaping import csv_cell, html_text
 from storymap.sharing import share_meta
 from storymap.templating import render
@@ -99,15 +101,25 @@ def place_properties(story_map: StoryMap) -> list[dict]:
             "note": p.note, "tour_step": order + 1,
             "passages": [s.text for s in story_map.passages(rp)],
             "media": [m.to_dict() for m in rp.media],
+            "shape": rp.shape,
         })
     return out
 
 
+def _feature(p: dict) -> dict:
+    """A place as a GeoJSON feature: its point, or the line or area an editor drew with the point
+    (its marker and label) kept as the ``lat`` and ``lon`` properties. Not a GeometryCollection:
+    QGIS, Mapbox and most web maps style a LineString or Polygon directly but take a collection
+    apart, or not at all."""
+    shape = p["shape"]
+    drop = ("shape",) if shape else ("shape", "lat", "lon")
+    return {"type": "Feature", "geometry": shape or {"type": "Point", "coordinates": [p["lon"], p["lat"]]},
+            "properties": {k: v for k, v in p.items() if k not in drop}}
+
+
 def to_geojson(story_map: StoryMap) -> dict:
     story = story_map.story
-    features = [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [p["lon"], p["lat"]]},
-                 "properties": {k: v for k, v in p.items() if k not in ("lat", "lon")}}
-                for p in place_properties(story_map)]
+    features = [_feature(p) for p in place_properties(story_map)]
     return {"type": "FeatureCollection",
             "properties": {"title": story.title, "date": story.date.isoformat() if story.date else None,
                            "dateline": story.dateline, "source": story.source, "url": story.url},
@@ -120,13 +132,17 @@ def places_from_geojson(data: dict) -> list[dict]:
         raise ValueError("This is not a GeoJSON FeatureCollection.")
     out = []
     for feature in data["features"]:
-        lon, lat = feature["geometry"]["coordinates"][:2]
         props = dict(feature["properties"])
+        point = feature["geometry"]["type"] == "Point"
+        lon, lat = feature["geometry"]["coordinates"][:2] if point else (props.pop("lon"), props.pop("lat"))
+        props["shape"] = None if point else feature["geometry"]
         out.append({**{k: props[k] for k in ("key", "name", "kind", "kind_label")}, "lat": lat, "lon": lon,
                     **{k: v for k, v in props.items() if k not in ("key", "name", "kind", "kind_label")}})
     return out
 
 
+# A drawn shape is left out of the CSV: a spreadsheet's row is the place's point, and hundreds of
+# vertices as WKT in one cell help no one there; GeoJSON and KML carry it.
 CSV_FIELDS = ("tour_step", "key", "name", "kind", "lat", "lon", "precision_km", "country", "confidence", "source",
               "note", "passages")
 
@@ -152,9 +168,46 @@ def to_kml(story_map: StoryMap) -> str:
         lines = [p["kind_label"]] + ([f"Approximate: within {p['precision_km']:g} km"] if p["approximate"] else [])
         lines += p["passages"] + ([p["note"]] if p["note"] else [])
         ET.SubElement(placemark, f"{{{KML_NS}}}description").text = "\n\n".join(lines)
-        point = ET.SubElement(placemark, f"{{{KML_NS}}}Point")
-        ET.SubElement(point, f"{{{KML_NS}}}coordinates").text = f"{p['lon']},{p['lat']},0"
+        if p["shape"]:
+            _kml_shape(document, placemark, p)
+        else:
+            _kml_point(placemark, p)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(kml, encoding="unicode")
+
+
+def _kml_point(parent: ET.Element, p: dict) -> None:
+    point = ET.SubElement(parent, f"{{{KML_NS}}}Point")
+    ET.SubElement(point, f"{{{KML_NS}}}coordinates").text = f"{p['lon']},{p['lat']},0"
+
+
+def _kml_colour(rgb: str, alpha: int) -> str:
+    """KML's colour: aabbggrr in hex, from #rrggbb."""
+    return f"{alpha:02x}{rgb[5:7]}{rgb[3:5]}{rgb[1:3]}".lower()
+
+
+def _kml_shape(document: ET.Element, placemark: ET.Element, p: dict) -> None:
+    """A drawn line or area, in its place's colour (a style of its own, which the placemark
+    uses), with the place's point beside it in a MultiGeometry: Google Earth labels the point."""
+    colour = KIND_STYLE[p["kind"]]["color"]
+    style = ET.Element(f"{{{KML_NS}}}Style", id=f"shape-{p['key']}")
+    document.insert(1, style)  # styles before the placemarks, after the document's name
+    line = ET.SubElement(style, f"{{{KML_NS}}}LineStyle")
+    ET.SubElement(line, f"{{{KML_NS}}}color").text = _kml_colour(colour, 0xE6)
+    ET.SubElement(line, f"{{{KML_NS}}}width").text = "3"
+    poly = ET.SubElement(style, f"{{{KML_NS}}}PolyStyle")
+    ET.SubElement(poly, f"{{{KML_NS}}}color").text = _kml_colour(colour, 0x40)
+    ET.SubElement(poly, f"{{{KML_NS}}}fill").text = "1"
+    ET.SubElement(poly, f"{{{KML_NS}}}outline").text = "1"
+    ET.SubElement(placemark, f"{{{KML_NS}}}styleUrl").text = f"#shape-{p['key']}"
+    multi = ET.SubElement(placemark, f"{{{KML_NS}}}MultiGeometry")
+    _kml_point(multi, p)
+    shape = read_shape(p["shape"])
+    ring = " ".join(f"{lon},{lat},0" for lat, lon in shape.points + (shape.points[:1] if shape.kind == AREA else ()))
+    if shape.kind == AREA:
+        outer = ET.SubElement(ET.SubElement(multi, f"{{{KML_NS}}}Polygon"), f"{{{KML_NS}}}outerBoundaryIs")
+        ET.SubElement(ET.SubElement(outer, f"{{{KML_NS}}}LinearRing"), f"{{{KML_NS}}}coordinates").text = ring
+    else:
+        ET.SubElement(ET.SubElement(multi, f"{{{KML_NS}}}LineString"), f"{{{KML_NS}}}coordinates").text = ring
 
 
 def to_storymapjs(story_map: StoryMap, media_url: Callable[[str], str] | None = None) -> dict:

@@ -92,6 +92,30 @@ var storymapMap = (function () {
     });
   }
 
+  // The lines and areas editors drew, beneath the markers, in their place's colour; a click opens
+  // the place's popup as its marker's does (the viewer chooses the place instead). Drawn after the
+  // places: an approximate place's dashed area wider than a shape goes behind it (narrowest first,
+  // so the widest ends undermost), a smaller one stays above it, clickable.
+  function shapes(map, rows) {
+    map.storymapShapes = {};
+    function span(layer) {
+      var b = layer.getBounds();
+      return (b.getNorth() - b.getSouth()) * (b.getEast() - b.getWest());
+    }
+    var circles = Object.keys(map.storymapLayers || {}).map(function (key) { return map.storymapLayers[key]; })
+      .filter(function (layer) { return layer instanceof L.Circle; }).reverse();
+    rows.forEach(function (s) {
+      var style = {color: s.color, weight: 4, opacity: 0.9, className: 'sm-shape sm-shape-' + s.key};
+      var layer = s.area ? L.polygon(s.points, L.Util.extend(style, {fillColor: s.color, fillOpacity: 0.25}))
+                         : L.polyline(s.points, style);
+      layer.bindTooltip(s.tooltip, {sticky: true});
+      if (s.popup) { layer.bindPopup(s.popup, {maxWidth: 300}); }
+      layer.addTo(map);
+      map.storymapShapes[s.key] = layer;
+      circles.forEach(function (circle) { if (span(circle) > span(layer)) { circle.bringToBack(); } });
+    });
+  }
+
   // Every place in one marker-cluster layer: clusters keep 10,000 places legible and fast.
   // A row is [key, name, kind, lat, lon, precision_km, passages (sentence numbers), source];
   // its popup is built when it is opened, from text nodes (nothing in it is parsed as HTML).
@@ -173,5 +197,5 @@ var storymapMap = (function () {
   }
 
   return {legend: legend, background: background, outlines: outlines, defaultIcon: defaultIcon, places: places,
-          clustered: clustered, attribution: attribution, labels: labels, players: players};
+          shapes: shapes, clustered: clustered, attribution: attribution, labels: labels, players: players};
 })();

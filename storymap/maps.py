@@ -27,6 +27,7 @@ from storymap.escaping import html_text, js_json
 from storymap.media import AUDIO, IMAGE, INLINED, LINK, VIDEO, video_link
 from storymap.places import (CITY, COUNTRY, KIND_LABELS, KINDS, LANDFORM, REGION, SITE, Media, Origin, Place,
                              ResolvedPlace)
+from storymap.shapes import AREA, read_shape
 from storymap.templating import TEMPLATES, render
 from storymap.tiles import LABEL_ZOOM, MAP_MAX_ZOOM, BaseMap
 
@@ -234,6 +235,8 @@ def build_map(story_map: StoryMap, assets: Assets, tiles: BaseMap | None = None,
         m.add_child(_places(story_map, media_url, popups))
         m.add_child(MapCall("storymapMap.labels", [[rp.written_name, rp.place.lat, rp.place.lon]
                                                    for rp in story_map.places], LABEL_ZOOM))
+    if any(rp.shape for rp in story_map.places):
+        m.add_child(_shapes(story_map, media_url, popups))
     kinds = [k for k in KINDS if any(p.place.kind == k for p in story_map.places)]
     if kinds:
         m.add_child(_legend(kinds))
@@ -271,10 +274,36 @@ def _places(story_map: StoryMap, media_url, popups: bool = True) -> MapCall:
         size = 22 if place.kind == COUNTRY else 18
         rows.append({
             "key": rp.key, "lat": place.lat, "lon": place.lon, "color": KIND_STYLE[place.kind]["color"],
-            "area": place.precision_km * 1000 if place.approximate else 0,
+            "area": place.precision_km * 1000 if place.approximate and not rp.shape else 0,  # a shape says it
             "icon": str(render("icon.html", key=rp.key, shape=shape_svg(place.kind, size))), "size": size,
             "z": {SITE: 400, CITY: 300, LANDFORM: 200, REGION: 100, COUNTRY: 0}[place.kind],
             "tooltip": html_text(tooltip_text(rp)),
             "popup": str(popup_html(story_map, rp, media_url)) if popups else "",
         })
     return MapCall("storymapMap.places", rows)
+
+
+def _shapes(story_map: StoryMap, media_url, popups: bool = True) -> MapCall:
+    """The lines and areas editors drew (map.js), in their place's colour, each with the place's
+    tooltip and popup; the place's marker stays at its point."""
+    rows = []
+    for rp in story_map.places:
+        if rp.shape:
+            shape = read_shape(rp.shape)
+            rows.append({"key": rp.key, "area": shape.kind == AREA, "points": [list(p) for p in shape.points],
+                         "color": KIND_STYLE[rp.place.kind]["color"], "tooltip": html_text(tooltip_text(rp)),
+                         "popup": str(popup_html(story_map, rp, media_url)) if popups else ""})
+    return MapCall("storymapMap.shapes", rows)
+
+
+def sketch(kind: str, points: list[tuple[float, float]]) -> folium.FeatureGroup:
+    """What an editor is drawing: the points so far and the line or area through them, as a layer
+    the editor's map adds without being drawn again (so it keeps the view the editor chose)."""
+    group = folium.FeatureGroup(name="sketch")
+    if len(points) >= 2:
+        kwargs = {"locations": [list(p) for p in points], "color": "#111", "weight": 3, "dash_array": "6 4"}
+        (folium.Polygon(fill=True, fill_opacity=0.2, **kwargs) if kind == AREA and len(points) >= 3
+         else folium.PolyLine(**kwargs)).add_to(group)
+    for lat, lon in points:
+        folium.CircleMarker([lat, lon], radius=4, color="#111", fill=True, fill_opacity=1, weight=1).add_to(group)
+    return group

@@ -213,6 +213,7 @@ class ResolvedPlace:
     geocoder: str = ""  # what placed it: the offline gazetteer, an online service, an editor
     located_at: str = ""  # when it was placed (ISO 8601, UTC)
     stored: Stored | None = None  # None until the store hands it out
+    shape: dict | None = None  # a line or an area an editor drew (storymap.shapes), as GeoJSON
 
     @property
     def name(self) -> str:

@@ -14,7 +14,7 @@ from storymap.tables import PlaceRow, StoryRow
 
 PLACE_FIELDS = ("key", "gazetteer_id", "name", "kind", "lat", "lon", "country", "precision_km", "status",
                 "mentions", "confidence", "reason", "runners_up", "note", "source", "geocoder", "located_at",
-                "media", "tour_order", "tour_hidden", "tour_zoom")
+                "media", "tour_order", "tour_hidden", "tour_zoom", "shape")
 TOUR_FIELDS = ("tour_order", "tour_hidden", "tour_zoom")
 STORY_FIELDS = ("slug", "title", "date", "dateline", "source", "url", "text", "basemap")
 
@@ -82,7 +82,7 @@ def place_values(rp: ResolvedPlace) -> dict:
             "reason": rp.reason, "runners_up": [r.to_dict() for r in rp.runners_up], "note": p.note,
             "source": p.source, "geocoder": rp.geocoder, "located_at": rp.located_at,
             "media": [m.to_dict() for m in rp.media],
-            "tour_order": tour.order, "tour_hidden": tour.hidden, "tour_zoom": tour.zoom}
+            "tour_order": tour.order, "tour_hidden": tour.hidden, "tour_zoom": tour.zoom, "shape": rp.shape}
 
 
 def row_values(row: PlaceRow) -> dict:
@@ -101,7 +101,7 @@ def story_place(row: PlaceRow) -> ResolvedPlace:
         status=row.status,
         media=tuple(Media.from_dict(item) for item in row.media),
         tour=TourStop(row.tour_order, row.tour_hidden, row.tour_zoom), geocoder=row.geocoder,
-        located_at=row.located_at, stored=Stored(row.id, row.version))
+        located_at=row.located_at, stored=Stored(row.id, row.version), shape=row.shape)
 
 
 def read_place(row: PlaceRow) -> ResolvedPlace | Broken:

@@ -22,6 +22,7 @@ from storymap.articles import MAX_STORY_CHARS, StoryError
 from storymap.media import (EXTENSIONS, MAX_ALT, MAX_CAPTION, MAX_CREDIT, MAX_ITEMS, MAX_UPLOAD_BYTES, MEDIA_KINDS,
                             check_item, legacy_media)
 from storymap.places import KINDS, check_coordinates
+from storymap.shapes import AREA, LINE, MAX_VERTICES, check_shape
 from storymap.tiles import CHOICES, DEFAULT, OUTLINE
 
 FORMAT = "storymap-story"
@@ -91,6 +92,10 @@ PLACE_PROPERTIES = {
     "tour_order": {"type": ["integer", "null"], "minimum": 1, "maximum": 100_000},
     "tour_hidden": {"type": "boolean"},
     "tour_zoom": {"type": ["integer", "null"], "minimum": 1, "maximum": 18},
+    "shape": {"anyOf": [{"type": "null"}, {  # its points are checked by storymap.shapes.check_shape
+        "type": "object", "required": ["type", "coordinates"], "additionalProperties": False,
+        "properties": {"type": {"enum": [LINE, AREA]},
+                       "coordinates": {"type": "array", "maxItems": MAX_VERTICES + 1}}}]},
 }
 
 STORY = {
@@ -342,6 +347,8 @@ def validate_place(values: dict) -> dict:
     for item in out.get("media") or ():
         if isinstance(item, dict) and not str(item.get("url", "")).startswith(("http://", "https://", "media:")):
             raise ValueError("A media address must start with http:// or https://.")
+    if "shape" in out:
+        out["shape"] = check_shape(out["shape"])
     return check_place(out)
 
 

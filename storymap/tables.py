@@ -61,6 +61,7 @@ class PlaceRow(Base):
     tour_order: Mapped[int | None] = mapped_column(Integer)
     tour_hidden: Mapped[bool] = mapped_column(Boolean, default=False)
     tour_zoom: Mapped[int | None] = mapped_column(Integer)
+    shape: Mapped[dict | None] = mapped_column(JSON, default=None)  # GeoJSON (storymap.shapes)
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     __mapper_args__ = {"version_id_col": version}
 

@@ -20,6 +20,7 @@ from storymap.places import KIND_LABELS, ResolvedPlace
 from storymap.maps import map_credits, media_html, place_view
 from storymap.media import IMAGE, Media
 from storymap.routes import route
+from storymap.shapes import read_shape
 from storymap.templating import render
 from storymap.tiles import BaseMap
 
@@ -98,6 +99,8 @@ def build_tour(story_map: StoryMap, media_url: Callable[[str], str] | None = Non
     for stop, rp in enumerate(places, 1):
         (lat, lon), zoom = place_view(rp.place)
         zoom = rp.tour.zoom or zoom
+        # a drawn shape is seen whole, unless the editor fixed the step's zoom
+        fitted = read_shape(rp.shape).bounds() if rp.shape and not rp.tour.zoom else None
         passages = story_map.passages(rp)
         first = passages[0] if passages else None
         html = render(
@@ -108,7 +111,7 @@ def build_tour(story_map: StoryMap, media_url: Callable[[str], str] | None = Non
             figures=[fig for fig in story_map.figures if first is not None and first.start <= fig.start < first.end],
             note=rp.place.note, media=media_html(rp.media, media_url),
         )
-        steps.append(Step(len(steps) + 1, rp.key, rp.written_name, lat, lon, zoom, str(html), stop=stop))
+        steps.append(Step(len(steps) + 1, rp.key, rp.written_name, lat, lon, zoom, str(html), fitted, stop=stop))
     steps.append(_credits(story_map, len(steps) + 1, bounds, tiles))
     return steps
 

@@ -92,7 +92,9 @@ function storymapViewer(map, data) {
   }
 
   // ---- views ---------------------------------------------------------------------------------
-  function placeView(p) { return {center: [p.lat, p.lon], zoom: p.zoom}; }
+  function placeView(p) {
+    return p.bounds ? {bounds: p.bounds, maxZoom: 16} : {center: [p.lat, p.lon], zoom: p.zoom};  // a shape, whole
+  }
 
   function go(view, instant) {
     // A view set while Leaflet animates a zoom is undone when the animation ends: wait for it.
@@ -106,11 +108,14 @@ function storymapViewer(map, data) {
   }
 
   var ring = L.circleMarker([0, 0], {radius: 18, color: '#111', weight: 3, fill: false, interactive: false});
-  var outlined = null;
+  var outlined = null, drawn = null;
 
-  // The chosen place stands out: a ring around a pin, a bolder outline around an area.
+  // The chosen place stands out: a ring around a pin, a bolder outline around an area, a bolder
+  // line or area where an editor drew one.
   function highlight(key) {
     map.removeLayer(ring);
+    if (drawn) { drawn.setStyle({weight: 4}); drawn = null; }
+    if (key && map.storymapShapes && map.storymapShapes[key]) { drawn = map.storymapShapes[key].setStyle({weight: 7}); }
     if (outlined) { outlined.setStyle({weight: 2, dashArray: '6 4'}); outlined = null; }
     var layer = key ? layers[key] : null;
     if (!layer) { return; }
@@ -440,10 +445,14 @@ function storymapViewer(map, data) {
   // On the tour, a click on a pin goes to its step; the wide faint areas take no clicks there,
   // or a click anywhere on the map would jump the tour.
   function activate(key, how) {
-    if (state.mode === 'read') { choose(key, how); return; }
+    if (state.mode === 'read') { choose(key, how === 'shape' ? 'map' : how); return; }
     var i = data.steps.findIndex(function (s) { return s.key === key; });
-    if (i >= 0 && (how === 'key' || layers[key]._icon)) { show(i); }
+    if (i >= 0 && (how === 'key' || how === 'shape' || layers[key]._icon)) { show(i); }
   }
+  // A line or an area an editor drew answers a click as its place's marker does.
+  Object.keys(map.storymapShapes || {}).forEach(function (key) {
+    if (places[key]) { map.storymapShapes[key].on('click', function () { activate(key, 'shape'); }); }
+  });
   Object.keys(layers).forEach(function (key) {
     var layer = layers[key], p = places[key];
     if (!p) { return; }
