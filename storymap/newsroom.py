@@ -23,7 +23,7 @@ from storymap.articles import Story
 from storymap.gazetteer import Gazetteer
 from storymap.geocoders import OFFLINE, GeocoderChain, LookupProblem
 from storymap.media import MAX_ITEMS, Media, check_item, check_upload, kind_of
-from storymap.places import ResolvedPlace
+from storymap.places import ResolvedPlace, Stored
 from storymap.records import TOUR_FIELDS, Broken, StoryRecord, place_values
 from storymap.schema import ACCEPTED
 from storymap.storage import Storage
@@ -93,15 +93,27 @@ def place_changes(opened: dict, values: dict) -> dict:
 
 def correct_place(store: Storage, editor: Editor, opened: ResolvedPlace, values: dict) -> ResolvedPlace | None:
     """Save what the editor changed in a place's form; None when nothing was changed."""
-    changes = place_changes(place_values(opened), values)
-    return store.update_place(editor, opened.stored.id, opened.stored.version, **changes) if changes else None
+    return _save_changes(store, editor, opened.stored, place_values(opened), values)
 
 
 def correct_broken(store: Storage, editor: Editor, opened: Broken, values: dict) -> ResolvedPlace | Broken | None:
     """Save an editor's correction of a place stored with values no place can have; None when
     nothing was changed."""
-    changes = place_changes(opened.values, values)
-    return store.update_place(editor, opened.stored.id, opened.stored.version, **changes) if changes else None
+    return _save_changes(store, editor, opened.stored, opened.values, values)
+
+
+def _save_changes(store: Storage, editor: Editor, stored: Stored, was: dict, values: dict) -> ResolvedPlace | Broken | None:
+    """Save the fields a form changed since it was opened on ``was``. A save made elsewhere since
+    (the tour's order, another editor's note) is kept when it touched none of those fields: the
+    form saves against what is stored now. One that changed the same field is a conflict
+    (ConflictError, from the store), never silently overwritten."""
+    changes = place_changes(was, values)
+    if not changes:
+        return None
+    now, version = store.place_values(stored.id)
+    if version != stored.version and any(now.get(field) != was.get(field) for field in changes):
+        version = stored.version  # the same field changed on both sides: the store says who saved what
+    return store.update_place(editor, stored.id, version, **changes)
 
 
 def ordered_media(kept: list[tuple[int, int, dict]], new: dict | None) -> list[dict]:

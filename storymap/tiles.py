@@ -30,9 +30,11 @@ CHOICES = {
     "Esri.WorldGrayCanvas": "Light grey (Esri)",
     "Esri.WorldImagery": "Satellite imagery (Esri)",
     "OpenTopoMap": "Terrain (OpenTopoMap)",
+    "Stadia.AlidadeSmoothDark": "Dark (Stadia Maps)",
 }
 """The providers an editor may choose, by xyzservices' name. None needs an API key (CartoDB's
-light and dark maps do since xyzservices 2026.9, so they are not offered)."""
+light and dark maps do since xyzservices 2026.9, so they are not offered); Stadia Maps serves
+its tiles to a site whose domain is registered with it, free for non-commercial use."""
 LABEL_ZOOM = 7
 """From this zoom, a map without tiles names its places beside their markers."""
 MAP_MAX_ZOOM = 18

@@ -66,7 +66,7 @@ def sign_in_and_review(page, place):
     page.get_by_text("Review a place").wait_for(timeout=20_000)
     page.locator('[data-testid="stSelectbox"]', has_text="Review a place").click()
     page.get_by_role("option", name=place, exact=True).click()
-    page.get_by_text("Click the map to set the position.").wait_for(timeout=20_000)
+    page.get_by_text("Click the map to set the position").wait_for(timeout=20_000)
 
 
 def test_two_app_processes_share_one_postgresql_database(browser, tmp_path):

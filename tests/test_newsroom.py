@@ -62,11 +62,17 @@ def test_a_correction_saves_only_what_changed_and_a_moved_place_was_placed_by_th
     assert [c.fields_changed for c in store.history(story)[:2]] == [["geocoder", "lat"], ["note"]]
 
 
-def test_a_correction_on_a_stale_form_keeps_the_other_editors_change(store, story):
-    peshawar = place(store, story, "peshawar")
+def test_a_correction_on_a_stale_form_keeps_the_other_change_and_conflicts_only_on_the_same_field(store, story):
+    """As the form says: a save made since it was opened (another editor's, or the tour's order saved
+    from the Tour tab) is kept unless the form changes the same thing, which is a conflict."""
+    peshawar = place(store, story, "peshawar")  # Alice's form, opened now
     newsroom.correct_place(store, BOB, peshawar, {**place_values(peshawar), "source": "Bob's source"})
-    with pytest.raises(ConflictError):
-        newsroom.correct_place(store, ALICE, peshawar, {**place_values(peshawar), "note": "Alice's note"})
+    tour = [place(store, story, "peshawar")]  # the tour saved elsewhere: Peshawar made stop 7
+    assert newsroom.save_tour(store, BOB, story, tour, [{"step": 7, "hidden": False, "zoom": None}])
+    saved = newsroom.correct_place(store, ALICE, peshawar, {**place_values(peshawar), "note": "Alice's note"})
+    assert (saved.place.note, saved.place.source) == ("Alice's note", "Bob's source")
+    with pytest.raises(ConflictError, match="changed by someone else"):
+        newsroom.correct_place(store, ALICE, peshawar, {**place_values(peshawar), "source": "Alice's source"})
     assert place(store, story, "peshawar").place.source == "Bob's source"
 
 
