@@ -285,7 +285,11 @@ function storymapViewer(map, data) {
     tour.next = button('smv-next', 'Next step', [['smv-label', 'Next '], ['smv-arrow', '\u2192']]);
     tour.list = el('select', 'smv-steps', bar);
     tour.list.setAttribute('aria-label', 'Go to a step');
-    data.steps.forEach(function (s, i) { el('option', '', tour.list, (i + 1) + '. ' + s.title).value = String(i); });
+    // Steps are named as readers see them: the cover, each stop by its marker's number, the credits.
+    tour.stops = data.steps.filter(function (s) { return s.stop; }).length;
+    data.steps.forEach(function (s, i) {
+      el('option', '', tour.list, s.stop ? s.stop + '. ' + s.title : stepName(s)).value = String(i);
+    });
     tour.full = button('smv-full', 'Full screen', [['', 'Full screen']]);
     modeButton(bar, 'Read the story', 'read');
     tour.body = el('div', 'smv-step', tourSide);
@@ -432,7 +436,7 @@ function storymapViewer(map, data) {
     tour.body.innerHTML = step.html;  // escaped by Storymap (tours.build_tour)
     showMedia(tour.body);
     tour.body.scrollTop = 0;
-    tour.counter.textContent = (state.step + 1) + ' / ' + data.steps.length;
+    tour.counter.textContent = step.stop ? step.stop + ' of ' + tour.stops : stepName(step);
     tour.list.value = String(state.step);
     tour.prev.disabled = state.step === 0;
     tour.next.disabled = state.step === data.steps.length - 1;
@@ -470,6 +474,8 @@ function storymapViewer(map, data) {
     node.setAttribute('tabindex', '0');
   }
 
+  function stepName(step) { return step.kind === 'cover' ? 'Cover' : step.kind === 'credits' ? 'Credits' : step.title; }
+
   function setMode(mode, instant) {
     state.mode = mode;
     root.className = 'smv smv-' + mode;
@@ -505,10 +511,12 @@ function storymapViewer(map, data) {
     mapBox.addEventListener('mouseleave', function () { map.scrollWheelZoom.disable(); });
   }
 
-  var wanted = {place: data.place, step: data.step};
+  var wanted = {place: data.place, step: data.step, mode: data.mode};
   if (!host && window.location.protocol === 'file:') {
     wanted.place = fromHash('place') || wanted.place;
     wanted.step = parseInt(fromHash('step') || wanted.step, 10) || 1;
+    // A link to a step of the tour (#step=5, as the address reads while touring) opens the tour there.
+    if (data.steps && fromHash('step')) { wanted.mode = 'tour'; }
   }
 
   function open() {
@@ -519,8 +527,8 @@ function storymapViewer(map, data) {
     if (legend) { legend.open = size.x >= 800 && size.y >= 600; }
     state.step = Math.max(0, (wanted.step || 1) - 1);
     state.ready = true;
-    setMode(data.mode, true);
-    if (data.mode === 'tour') { return; }
+    setMode(wanted.mode, true);
+    if (wanted.mode === 'tour') { return; }
     if (wanted.place && places[wanted.place]) {
       var p = places[wanted.place];
       mark(p.key);

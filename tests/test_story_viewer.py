@@ -162,6 +162,12 @@ def test_a_page_opened_by_its_address_asks_for_nothing_that_is_not_there(visit, 
     assert not v.errors
 
 
+def counter(step, steps) -> str:
+    """What the tour's counter says at a step: a stop by its marker's number, out of the stops."""
+    stops = sum(1 for s in steps if s.stop)
+    return f"{step.stop} of {stops}" if step.stop else {"cover": "Cover", "credits": "Credits"}[step.kind]
+
+
 def test_every_tour_step_opens_by_its_link(browser, server, size, sample_map):
     steps = build_tour(sample_map)
     v = Visit(browser, f"{server}/present?story=pakistan-copper&step=1", size)
@@ -169,7 +175,7 @@ def test_every_tour_step_opens_by_its_link(browser, server, size, sample_map):
         for step in steps:
             v.page.goto(f"{server}/present?story=pakistan-copper&step={step.number}")
             frame, inner = v.viewer()
-            expect(frame.locator(".smv-counter")).to_have_text(f"{step.number} / {len(steps)}")
+            expect(frame.locator(".smv-counter")).to_have_text(counter(step, steps))
             state = inner.evaluate(STATE)
             if step.bounds:
                 (south, west), (north, east) = step.bounds
@@ -196,7 +202,7 @@ def test_arrow_keys_after_a_click_on_the_map_move_map_and_panel_together(visit, 
         state = settle(inner, f"storymap.step() === {number}")
         assert state["zoom"] == step.zoom and near(state, step.lat, step.lon), (number, state)
         expect(frame.locator(".smv-step h3")).to_have_text(step.title)
-        expect(frame.locator(".smv-counter")).to_have_text(f"{number} / {len(steps)}")
+        expect(frame.locator(".smv-counter")).to_have_text(counter(step, steps))
     v.page.keyboard.press("ArrowLeft")
     state = settle(inner, "storymap.step() === 3")
     assert near(state, steps[2].lat, steps[2].lon), state
@@ -304,8 +310,15 @@ def test_the_exported_file_works_from_disk_on_a_phone_and_a_desk(browser, size, 
         page.keyboard.press("ArrowRight")
         page.wait_for_function("() => storymap.settled() && storymap.step() === 2", polling="raf")
         expect(page.locator(".smv-step h3")).to_have_text("Pakistan")
+        expect(page).to_have_url(re.compile(r"#step=2$"))
         assert all("tile.openstreetmap.org" in url for _, url in v.blocked), v.blocked
         assert not v.errors
+        # The address a reader copies while touring opens the tour at that step (a reload, a link).
+        page.goto(path.as_uri() + "#step=4")
+        page.reload()
+        page.wait_for_function("() => window.storymap && storymap.settled() && storymap.step() === 4", polling="raf")
+        expect(page.locator(".smv-step h3")).to_be_visible()
+        assert page.locator(".smv-step h3").inner_text() == [s.title for s in build_tour(sample_map)][3]
     finally:
         v.close()
 

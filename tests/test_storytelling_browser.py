@@ -48,7 +48,7 @@ def check_tour(page, scope, inner, sample_map, size, name):
     window = {"x": 0, "y": 0, "width": size[0], "height": size[1]}
     inner.wait_for_function(SETTLED.format(1), polling="raf", timeout=15_000)
     # The cover is the first step, the story's title on screen.
-    expect(scope.locator(".smv-counter")).to_have_text(f"1 / {len(steps)}")
+    expect(scope.locator(".smv-counter")).to_have_text("Cover")  # the stops are counted by their markers
     title = scope.locator(".smv-step .sm-cover h3")
     expect(title).to_have_text(sample_map.story.title)
     assert inside(title.bounding_box(), window), title.bounding_box()
@@ -77,6 +77,9 @@ def check_tour(page, scope, inner, sample_map, size, name):
     marker = scope.locator('.leaflet-marker-icon:has([data-place="wana"])').bounding_box()
     assert abs(badge.bounding_box()["x"] - (marker["x"] + marker["width"])) < 12  # beside its marker
     expect(scope.locator(".smv-step .sm-stop")).to_have_text(str(wana.stop))
+    stops = sum(1 for s in steps if s.stop)  # the counter and the list name the stop as its marker does
+    expect(scope.locator(".smv-counter")).to_have_text(f"{wana.stop} of {stops}")
+    expect(scope.locator(".smv-steps option:checked")).to_have_text(f"{wana.stop}. Wana")
     inset = scope.locator(".smv-inset")
     expect(inset).to_be_visible()
     map_box, inset_box = scope.locator(".smv-map").bounding_box(), inset.bounding_box()
