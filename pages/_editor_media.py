@@ -14,11 +14,14 @@ LIMITS = ", ".join(f"{kind} {MAX_BYTES[kind] // MB} MB" for kind in MAX_BYTES)
 def _texts(key: str, item: dict) -> dict:
     for field in ("caption", "credit", "alt"):
         st.session_state.setdefault(f"{key}-{field}", item.get(field, ""))
+    # No max_chars: the browser would cut a longer paste short, or drop it, without a word; the
+    # save says which field is too long instead, and nothing typed is lost.
     c1, c2, c3 = st.columns(3)
-    return {"caption": c1.text_input("Caption", key=f"{key}-caption", max_chars=MAX_CAPTION),
-            "credit": c2.text_input("Credit", key=f"{key}-credit", max_chars=MAX_CREDIT),
-            "alt": c3.text_input("Alt text (required for an image)", key=f"{key}-alt", max_chars=MAX_ALT,
-                                 help="What the image shows, read to readers who cannot see it.")}
+    alt = "Alt text (required)" if item.get("kind") == IMAGE else "Alt text (for an image)"
+    return {"caption": c1.text_input("Caption", key=f"{key}-caption", help=f"Up to {MAX_CAPTION} characters."),
+            "credit": c2.text_input("Credit", key=f"{key}-credit", help=f"Up to {MAX_CREDIT} characters."),
+            "alt": c3.text_input(alt, key=f"{key}-alt", help=f"What the image shows, read to readers who cannot "
+                                 f"see it; up to {MAX_ALT} characters.")}
 
 
 def media_fields(prefix: str, media: list[dict]):

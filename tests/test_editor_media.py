@@ -55,3 +55,21 @@ def test_an_editor_reorders_and_removes_media(env):
     saved = store.place(wana.stored.id)
     assert [(m.caption, m.credit) for m in saved.media] == [("third", ""), ("first", "AP")]
     assert store.history("pakistan-copper")[0].fields_changed == ["media"]
+
+
+def test_a_caption_longer_than_its_limit_is_refused_by_name_and_what_was_typed_stays(env):
+    """A new-user session pasted a long caption and saw it vanish (the field's own limit dropped it):
+    the field takes it, the save says which field is too long, and the typing is still there."""
+    from storymap.media import MAX_CAPTION
+
+    store = Storage(env)
+    at, wana, prefix = wana_form(signed_in_editor(), store)
+    at.selectbox(key=f"{prefix}-new-kind").select("link")
+    at.text_input(key=f"{prefix}-new-url").input("https://www.youtube.com/watch?v=dQw4w9WgXcQ")
+    long = "A caption that goes on. " * 30
+    assert len(long) > MAX_CAPTION
+    at.text_input(key=f"{prefix}-new-caption").input(long)
+    at = at.button(key=f"{prefix}-save").click().run()
+    assert "media[1].caption: longer than 500 characters" in at.error[0].value.replace("\\", "")  # markdown-escaped
+    assert store.place(wana.stored.id).media == ()
+    assert at.text_input(key=f"{prefix}-new-caption").value == long
