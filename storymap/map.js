@@ -187,12 +187,29 @@ var storymapMap = (function () {
       var on = failed && !loaded && map.getZoom() >= minZoom;
       if (on && !map.hasLayer(group)) { group.addTo(map); }
       if (!on && map.hasLayer(group)) { map.removeLayer(group); }
+      declutter();
+    }
+    // No label is written over another ("Wana" over "South Waziristan") or cut by the map's edge:
+    // one that would be is hidden until a zoom or a pan makes room; the rows' own order decides.
+    function declutter() {
+      if (!map.hasLayer(group)) { return; }
+      var kept = [], edge = map.getContainer().getBoundingClientRect();
+      group.eachLayer(function (marker) {
+        var icon = marker.getElement();
+        if (!icon || !icon.firstChild) { return; }
+        icon.style.visibility = '';
+        var r = icon.firstChild.getBoundingClientRect();
+        var clash = r.left < edge.left || r.right > edge.right || r.top < edge.top || r.bottom > edge.bottom ||
+          kept.some(function (k) { return r.left < k.right && r.right > k.left && r.top < k.bottom && r.bottom > k.top; });
+        if (clash) { icon.style.visibility = 'hidden'; } else { kept.push(r); }
+      });
     }
     tiles.forEach(function (layer) {
       layer.on('tileerror', function () { failed = true; update(); });
       layer.on('tileload', function () { loaded = true; update(); });
     });
     map.on('zoomend', update);
+    map.on('moveend resize', declutter);
     update();
   }
 

@@ -233,8 +233,9 @@ def build_map(story_map: StoryMap, assets: Assets, tiles: BaseMap | None = None,
         m.add_child(_clustered(story_map, popups))
     else:
         m.add_child(_places(story_map, media_url, popups))
-        m.add_child(MapCall("storymapMap.labels", [[rp.written_name, rp.place.lat, rp.place.lon]
-                                                   for rp in story_map.places], LABEL_ZOOM))
+        named = sorted(story_map.places, key=lambda rp: -len(rp.mentions))  # where two would overlap, the
+        m.add_child(MapCall("storymapMap.labels", [[rp.written_name, rp.place.lat, rp.place.lon]  # more named wins
+                                                   for rp in named], LABEL_ZOOM))
     if any(rp.shape for rp in story_map.places):
         m.add_child(_shapes(story_map, media_url, popups))
     kinds = [k for k in KINDS if any(p.place.kind == k for p in story_map.places)]

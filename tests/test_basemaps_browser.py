@@ -51,6 +51,11 @@ def inside(box, outer, slack=0.5):
         and box["y"] + box["height"] <= outer["y"] + outer["height"] + slack
 
 
+def overlap(a, b) -> bool:
+    return a["x"] < b["x"] + b["width"] and b["x"] < a["x"] + a["width"] and \
+        a["y"] < b["y"] + b["height"] and b["y"] < a["y"] + a["height"]
+
+
 def zoom_to(page, zoom):
     page.evaluate(f"() => {{ storymap.map.setZoom({zoom}, {{animate: false}}); }}")
     page.wait_for_function(f"() => storymap.settled() && storymap.map.getZoom() === {zoom}", polling="raf")
@@ -89,6 +94,25 @@ def test_offline_the_outlines_show_and_zoomed_in_the_places_are_named(browser, e
         on_map = [b for b in shown if inside(b, map_box)]
         assert on_map and all(inside(b, window) for b in on_map)
         assert page.locator(".sm-label span").first.evaluate("e => e.children.length") == 0
+        # None written over another, none cut by the map's edge, at the place and at the story's area
+        # around it, where "Wana", "Cadet College Wana" and "South Waziristan" crowd together.
+        for zoom in (10, 9, 8, 7):
+            zoom_to(page, zoom)
+            shown = page.locator(".sm-label span").evaluate_all(
+                "els => els.filter(e => getComputedStyle(e.parentNode).visibility !== 'hidden' && "
+                "getComputedStyle(e).visibility !== 'hidden').map(e => { const r = e.getBoundingClientRect(); "
+                "return {x: r.x, y: r.y, width: r.width, height: r.height, text: e.textContent}; })")
+            assert shown, zoom
+            assert all(inside(b, map_box) for b in shown), (zoom, shown)
+            assert not [(a["text"], b["text"]) for i, a in enumerate(shown) for b in shown[i + 1:] if overlap(a, b)]
+        # The provider's long credit is one line on a phone (it covered the map's corner in five), whole on a tap.
+        credit = page.locator(".leaflet-control-attribution")
+        if size_name == "phone":
+            assert credit.bounding_box()["height"] < 20, credit.bounding_box()
+            credit.hover()
+            expect(credit).to_have_css("white-space", "normal")
+            page.mouse.move(size[0] / 2, 5)
+        zoom_to(page, 10)
         page.screenshot(path=str(SHOTS / f"basemap-offline-{size_name}.png"))
         zoom_to(page, LABEL_ZOOM - 1)
         expect(page.locator(".sm-label")).to_have_count(0)
