@@ -20,7 +20,7 @@ def _texts(key: str, item: dict) -> dict:
     alt = "Alt text (required)" if item.get("kind") == IMAGE else "Alt text (for an image)"
     return {"caption": c1.text_input("Caption", key=f"{key}-caption", help=f"Up to {MAX_CAPTION} characters."),
             "credit": c2.text_input("Credit", key=f"{key}-credit", help=f"Up to {MAX_CREDIT} characters."),
-            "alt": c3.text_input(alt, key=f"{key}-alt", help=f"What the image shows, read to readers who cannot "
+            "alt": c3.text_input(md(alt), key=f"{key}-alt", help=f"What the image shows, read to readers who cannot "
                                  f"see it; up to {MAX_ALT} characters.")}
 
 

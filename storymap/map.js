@@ -75,20 +75,31 @@ var storymapMap = (function () {
   // nothing, and a file opened from disk may be refused by the player. The player's address was
   // built by Storymap from the video's id; it is checked again here, so nothing else is framed.
   var PLAYER = /^https:\/\/(www\.youtube-nocookie\.com\/embed\/[A-Za-z0-9_-]{11}|player\.vimeo\.com\/video\/[0-9]{1,12}\?dnt=1)$/;
+  // Online, a "Play here" button beside the card puts the player above it when pressed: nothing is
+  // asked of YouTube or Vimeo until the reader wants the video (their privacy, and no dead grey
+  // frame where a network is there but the service is not, as behind a newsroom's firewall).
   function players(root) {
     if (!root || !navigator.onLine) { return; }
     Array.prototype.forEach.call(root.querySelectorAll('.sm-video-link[data-player]'), function (card) {
       var src = card.getAttribute('data-player');
-      if (!PLAYER.test(src) || card.querySelector('iframe')) { return; }
-      var frame = document.createElement('iframe');
-      frame.className = 'sm-player';
-      frame.title = card.getAttribute('data-title');
-      frame.setAttribute('allow', 'fullscreen; picture-in-picture; encrypted-media');
-      frame.setAttribute('allowfullscreen', '');
-      frame.setAttribute('loading', 'lazy');
-      frame.setAttribute('referrerpolicy', 'strict-origin-when-cross-origin');
-      frame.src = src;
-      card.insertBefore(frame, card.firstChild);
+      if (!PLAYER.test(src) || card.querySelector('iframe, .sm-play-here')) { return; }
+      var button = document.createElement('button');
+      button.type = 'button';
+      button.className = 'sm-play-here';
+      button.textContent = '\u25B6 Play here';
+      button.setAttribute('aria-label', 'Play ' + card.getAttribute('data-title') + ' here');
+      button.addEventListener('click', function () {
+        var frame = document.createElement('iframe');
+        frame.className = 'sm-player';
+        frame.title = card.getAttribute('data-title');
+        frame.setAttribute('allow', 'fullscreen; picture-in-picture; encrypted-media; autoplay');
+        frame.setAttribute('allowfullscreen', '');
+        frame.setAttribute('referrerpolicy', 'strict-origin-when-cross-origin');
+        frame.src = src;
+        card.insertBefore(frame, card.firstChild);
+        button.remove();
+      });
+      card.appendChild(button);
     });
   }
 

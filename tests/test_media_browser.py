@@ -1,8 +1,8 @@
 """A place's media in the exported single HTML file, opened from disk with the network blocked
 (issue 18), at a desk's window size and a phone's: an image, an audio and a video element from the
 file itself (uploads inlined as data: URIs), and a YouTube video as a link card. Online (as the
-browser judges, here with every outside request blocked) the player's frame is put above the card,
-on youtube-nocookie.com; offline, the card alone.
+browser judges, here with every outside request blocked) a "Play here" button puts the player's
+frame above the card, on youtube-nocookie.com; offline, the card alone.
 
 Screenshots are written to /tmp/storymap-shots (for a person to look at; nothing reads them).
 """
@@ -67,11 +67,14 @@ def check_media(scope, online: bool) -> None:
     expect(card).to_be_visible()
     expect(card).to_contain_text("The mine, filmed")
     expect(card).to_have_attribute("href", "https://www.youtube.com/watch?v=dQw4w9WgXcQ")
-    player = figure.locator(".sm-video-link iframe")
+    player, play = figure.locator(".sm-video-link iframe"), figure.locator(".sm-video-link .sm-play-here")
+    expect(player).to_have_count(0)  # nothing is asked of YouTube until the reader wants the video
     if online:
+        play.click()
         expect(player).to_have_attribute("src", "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ")
+        expect(play).to_have_count(0)
     else:
-        expect(player).to_have_count(0)
+        expect(play).to_have_count(0)
     kinds = figure.locator("figure").evaluate_all(
         "fs => fs.map(f => f.querySelector('img, audio, video, a.sm-link-card').tagName)")
     assert kinds == ["A", "IMG", "AUDIO", "VIDEO"]  # the editor's order
