@@ -53,19 +53,28 @@ def show_conflict(exc: ConflictError) -> None:
     st.error(md(exc))
     change = exc.change
     if change:
-        before, after = change.before or {}, change.after or {}
         st.markdown(f"What {md(change.editor)} saved at {change.at:%H:%M:%S}:\n" + "\n".join(
-            f"- {md(field)}: {md(readable(before.get(field)))} → {md(readable(after.get(field)))}"
-            for field in change.fields_changed))
+            f"- {md(field)}: {md(was)} → {md(now)}" for field, was, now in changed_fields(change)))
 
 
-def readable(value) -> str:
-    """A stored value as an editor reads it (a status by its label, a shape in words)."""
+def changed_fields(change) -> list[tuple[str, str, str]]:
+    """A change as an editor reads it: each field, what it was, what it became (not yet escaped)."""
+    before, after = change.before or {}, change.after or {}
+    return [(field.replace("_", " "), readable(before.get(field)), readable(after.get(field)))
+            for field in change.fields_changed]
+
+
+def readable(value, most: int = 160) -> str:
+    """A stored value as an editor reads it (a status by its label, a shape in words, media by their
+    captions), cut at ``most`` characters: a story's whole text is not a line of history."""
     if isinstance(value, dict) and "coordinates" in value:
         return describe(value)
+    if isinstance(value, list) and all(isinstance(v, dict) and "kind" in v for v in value):
+        value = "; ".join(f"{v['kind']} “{v.get('caption') or v.get('url', '')}”" for v in value) or "none"
     if isinstance(value, (str, type(None))):
-        return STATUS_LABELS.get(value, "—" if value in (None, "") else str(value))
-    return str(value)
+        value = STATUS_LABELS.get(value, "—" if value in (None, "") else str(value))
+    text = str(value)
+    return text if len(text) <= most else text[:most - 1] + "…"
 
 
 def opened(key: str, current):

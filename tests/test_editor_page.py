@@ -66,6 +66,11 @@ def test_an_editor_corrects_a_place_and_the_history_can_undo_it(env):
     assert (saved.place.lat, saved.place.lon, saved.place.note) == (33.1, 69.95, "<script>alert(1)</script> checked")
     change = store.history("pakistan-copper")[0]
     assert change.editor == "alice" and change.after["lat"] == 33.1
+    # The History tab says what changed in words an editor reads, escaped, not as JSON.
+    lines = [m.value for m in at.markdown if "→" in m.value]
+    assert lines and "→ \\<script\\>alert\\(1\\)\\</script\\> checked" in lines[0], lines  # escaped
+    assert "- lat: 33\\.03 → 33\\.1" in lines[0] and "- geocoder: offline gazetteer → editor" in lines[0]
+    assert not at.json
     at.button(key=f"undo-{change.id}").click().run()
     assert store.place(mine.stored.id).place.lat == mine.place.lat
 
