@@ -102,6 +102,7 @@ def test_a_service_that_asks_for_a_longer_rest_gets_it(nominatim, tmp_path, gaze
                                         "it will be asked again in 60 minutes")
 
 
+@pytest.mark.filterwarnings("ignore:Latitude normalization has been prohibited:UserWarning")  # the answer we send
 def test_unreachable_geocoder_and_impossible_answers(tmp_path, gazetteer, nominatim):
     dead = chain(nominatim, tmp_path, gazetteer, STORYMAP_NOMINATIM_DOMAIN="127.0.0.1:9")
     assert dead.online_only("Boya") == []
