@@ -1,4 +1,8 @@
-"""The app's server: app.py behind Streamlit's st.App, with one workaround (Streamlit 1.67).
+"""The app's server: app.py behind Streamlit's st.App, with one route of its own and one
+workaround (Streamlit 1.67).
+
+``/story/SLUG`` is the story as one page (storymap.export.story_page): the address to share, since
+it carries the title, description and image link previews show, which Streamlit's pages cannot.
 
 Loaded straight at a page's address (/present, /editor), Streamlit's frontend cannot tell
 where the app's base path ends: it asks ``/present/_stcore/health`` and ``host-config``
@@ -8,9 +12,18 @@ meant for hosting platforms; this middleware sets it in the HTML shell Streamlit
 Remove it when Streamlit serves the base path itself. Run with ``streamlit run serve.py``.
 """
 
+from functools import lru_cache
+
 import streamlit as st
+from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
+from starlette.responses import HTMLResponse
+from starlette.routing import Route
 from streamlit import config
+
+from storymap.export import story_page
+from storymap.library import seeded_storage
+from storymap.storage import NotFound, Storage
 
 
 class BaseUrlHint:
@@ -51,4 +64,19 @@ class BaseUrlHint:
         await self.app(scope, receive, send_with_hint)
 
 
-app = st.App("app.py", middleware=[Middleware(BaseUrlHint)])
+@lru_cache(maxsize=1)
+def _store() -> Storage:
+    return seeded_storage()  # as the app opens it: the story library's files are in it
+
+
+async def story(request) -> HTMLResponse:
+    """A story's own page, or a 404 that says so (the slug is not echoed back)."""
+    try:
+        page = await run_in_threadpool(story_page, _store(), request.path_params["slug"])
+    except NotFound:
+        return HTMLResponse("<!doctype html><title>No such story</title><p>There is no such story.</p>",
+                            status_code=404)
+    return HTMLResponse(page, headers={"Cache-Control": "no-cache"})
+
+
+app = st.App("app.py", routes=[Route("/story/{slug}", story)], middleware=[Middleware(BaseUrlHint)])

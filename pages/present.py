@@ -44,9 +44,11 @@ if smap.broken:
 show_viewer(slug, TOUR, step=start)
 
 if not embed:
+    here = urlsplit(st.context.url or "http://localhost:8501/present")
+    st.caption("Link to share (chats and networks show its title, description and image):")
+    st.code(f"{here.scheme}://{here.netloc}/story/{slug}", language=None)
     with st.expander("Embed this story in a web page or slides"):
         shape = st.radio("Size", ["Fits the page (responsive)", "Fixed size"], horizontal=True)
-        here = urlsplit(st.context.url or "http://localhost:8501/present")
         src = f"{here.scheme}://{here.netloc}/present?" + urlencode({"story": slug, "embed": "true"})
         if shape == "Fixed size":
             c1, c2 = st.columns(2)

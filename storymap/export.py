@@ -18,7 +18,7 @@ import xml.etree.ElementTree as ET
 from typing import Callable
 
 from storymap import assets
-from storymap.analysis import StoryMap
+from storymap.analysis import StoryMap, from_record
 from storymap.maps import KIND_STYLE
 from storymap.media import INLINED, LINK, video_link
 from storymap.places import KIND_LABELS
@@ -87,6 +87,14 @@ def to_html(story_map: StoryMap, media_url: Callable[[str], str] | None = None) 
                            switchable=True, uploads=media_url.uris, meta=share_meta(story_map, media_url.inlined))
     return viewer_page(story_map, assets.inline(), mode=READ, tiles=tiles, media_url=media_url,
                        switchable=True, meta=share_meta(story_map, media_url))
+
+
+def story_page(store, slug: str) -> str:
+    """The story at an address of its own (``/story/SLUG``, served by serve.py): the exported file,
+    served. Streamlit sends one HTML shell for every page and no page may write into its head, so
+    a link to the app shows no preview; this page carries the title, description and image a
+    chat or a network shows of a shared link. NotFound when there is no such story."""
+    return to_html(from_record(store.load(slug)), data_uri_media(store))
 
 
 def place_properties(story_map: StoryMap) -> list[dict]:

@@ -28,13 +28,14 @@ def test_present_page_offers_embed_code_and_downloads(env):
     frame = at.get("iframe")[0].proto
     assert frame.alt.startswith("Guided tour: Copper under the frontier")
     assert '"mode": "tour"' in frame.srcdoc and '"step": 3' in frame.srcdoc
-    code = at.code[0].value  # responsive by default: as wide as its column, a height that fits
+    assert at.code[0].value.endswith("/story/pakistan-copper")  # the link to share: the story's own page
+    code = at.code[1].value  # responsive by default: as wide as its column, a height that fits
     assert code.startswith('<iframe src="') and "embed=true" in code and "width:100%" in code
     assert "height=" not in code.replace("height:", "")
     at.radio[0].set_value("Fixed size").run()
-    assert 'width="800" height="560"' in at.code[0].value
+    assert 'width="800" height="560"' in at.code[1].value
     at.number_input[0].set_value(640).run()
-    assert 'width="640"' in at.code[0].value
+    assert 'width="640"' in at.code[1].value
     assert [b.proto.label for b in at.get("download_button")] == ["HTML", "GEOJSON", "CSV", "KML", "StoryMapJS"]
 
 

@@ -5,6 +5,8 @@ import html
 import re
 from dataclasses import replace
 
+import pytest
+
 from storymap.analysis import analyse
 from storymap.articles import parse_story
 from storymap.export import export
@@ -63,3 +65,23 @@ def test_a_long_first_sentence_is_shortened_at_a_word(gazetteer):
     story = parse_story("---\ntitle: Long\n---\n" + "Karachi " + "word " * 80 + "end.\n")
     text = description(analyse(story, gazetteer))
     assert len(text) <= MAX_DESCRIPTION and text.endswith("word…")
+
+
+@pytest.mark.browser
+def test_a_story_has_a_page_of_its_own_that_link_previews_read(server):
+    """The app's pages are one Streamlit shell with nothing in its head; /story/SLUG is the story's
+    own page (the exported file, served), with its title, description and image for previews."""
+    import urllib.error
+    import urllib.request
+
+    with urllib.request.urlopen(f"{server}/story/pakistan-copper", timeout=60) as response:
+        assert response.status == 200 and response.headers["Content-Type"].startswith("text/html")
+        page = response.read().decode()
+    tags = meta(page)
+    assert tags["og:title"].startswith("Copper under the frontier") and tags["og:type"] == "article"
+    assert tags["og:description"].startswith("The mountains along Pakistan's border") and "storymapViewer" in page
+    evil = meta(urllib.request.urlopen(f"{server}/story/evil", timeout=60).read().decode())
+    assert evil["og:title"].startswith("Evil <script>")  # the text as written, escaped in the page
+    with pytest.raises(urllib.error.HTTPError) as missing:
+        urllib.request.urlopen(f"{server}/story/no-such-story", timeout=60)
+    assert missing.value.code == 404 and b"no-such-story" not in missing.value.read()
