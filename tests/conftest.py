@@ -112,8 +112,18 @@ def fresh_postgres_database(migrated: bool = True) -> str:
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request, tmp_path):
     """Each storage test runs on SQLite, and on PostgreSQL when a test server is configured."""
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'test.sqlite3'}"
+    return _database(request.param, tmp_path, migrated=True)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_database_url(request, tmp_path):
+    """An empty database, for a migration's test to fill as an older Storymap would have."""
+    return _database(request.param, tmp_path, migrated=False)
+
+
+def _database(kind: str, tmp_path, migrated: bool) -> str:
+    if kind == "sqlite":
+        return f"sqlite:///{tmp_path / 'test.sqlite3'}"  # a new file: migrated when a Storage opens it
     if not POSTGRES_URL:
         pytest.skip("PostgreSQL: set STORYMAP_TEST_POSTGRES_URL to a server's URL (.ci/run starts one)")
-    return fresh_postgres_database()
+    return fresh_postgres_database(migrated)

@@ -298,18 +298,6 @@ def test_a_version_1_story_file_is_read_with_its_one_image():
         read_story_file(json.dumps(old).encode())
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def empty_database_url(request, tmp_path):
-    """An empty database: SQLite, and PostgreSQL when a test server is configured."""
-    from tests.conftest import POSTGRES_URL, fresh_postgres_database
-
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'old.sqlite3'}"
-    if not POSTGRES_URL:
-        pytest.skip("PostgreSQL: set STORYMAP_TEST_POSTGRES_URL to a server's URL (.ci/run starts one)")
-    return fresh_postgres_database(migrated=False)
-
-
 def test_a_store_of_one_image_a_place_is_migrated_to_lists_and_its_history_still_undoes(empty_database_url):
     """Migration 0004 on a database an older Storymap (revision 0002) filled: the image becomes the
     place's first medium, and a change to it made back then can still be undone."""
