@@ -3,6 +3,7 @@ the editor changed against it, and shows another editor's save instead of undoin
 
 import streamlit as st
 
+from storymap import tiles
 from storymap.escaping import markdown_text as md
 from storymap.shapes import describe
 from storymap.schema import ACCEPTED, ADDED, FOUND, REJECTED
@@ -72,7 +73,8 @@ def readable(value, most: int = 160) -> str:
     if isinstance(value, list) and all(isinstance(v, dict) and "kind" in v for v in value):
         value = "; ".join(f"{v['kind']} “{v.get('caption') or v.get('url', '')}”" for v in value) or "none"
     if isinstance(value, (str, type(None))):
-        value = STATUS_LABELS.get(value, "—" if value in (None, "") else str(value))
+        value = {**STATUS_LABELS, **tiles.CHOICES, tiles.OUTLINE: "outline only"}.get(
+            value, "—" if value in (None, "") else str(value))
     text = str(value)
     return text if len(text) <= most else text[:most - 1] + "…"
 

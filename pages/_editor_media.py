@@ -17,10 +17,10 @@ def _texts(key: str, item: dict) -> dict:
     # No max_chars: the browser would cut a longer paste short, or drop it, without a word; the
     # save says which field is too long instead, and nothing typed is lost.
     c1, c2, c3 = st.columns(3)
-    alt = "Alt text (required)" if item.get("kind") == IMAGE else "Alt text (for an image)"
     return {"caption": c1.text_input("Caption", key=f"{key}-caption", help=f"Up to {MAX_CAPTION} characters."),
             "credit": c2.text_input("Credit", key=f"{key}-credit", help=f"Up to {MAX_CREDIT} characters."),
-            "alt": c3.text_input(md(alt), key=f"{key}-alt", help=f"What the image shows, read to readers who cannot "
+            "alt": c3.text_input("Alt text (required)" if item.get("kind") == IMAGE else "Alt text (for an image)",
+                                 key=f"{key}-alt", help=f"What the image shows, read to readers who cannot "
                                  f"see it; up to {MAX_ALT} characters.")}
 
 
