@@ -29,7 +29,11 @@ def story_tab(store, editor, record) -> None:
                   "basemap": st.selectbox("Base map", list(base_maps), list(base_maps).index(was.basemap),
                                           format_func=base_maps.get, key=f"{fields}-basemap",
                                           help="The map's background in every view and the export. The "
-                                               "country outlines stay beneath: offline, they are the map.")}
+                                               "country outlines stay beneath: offline, they are the map."),
+                  "tour_line": st.checkbox("Join the tour's stops with a line", was.tour_line,
+                                           key=f"{fields}-tour-line",
+                                           help="Drawn in the presenter, the embed and the exported file, "
+                                                "stop to stop in the tour's order.")}
         if tiles.offline_only():
             st.caption("This deployment draws every map offline (STORYMAP_TILES=none): the base map is saved "
                        "with the story, and its story file carries it to a deployment with a network.")

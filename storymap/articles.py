@@ -62,6 +62,7 @@ class Story:
     source: str = ""
     url: str = ""
     basemap: str = ""  # the map's tiles, an editor's choice (storymap.tiles); "" the deployment's default
+    tour_line: bool = True  # the tour's stops joined by a line, in order (an editor may leave it out)
     warnings: list[str] = field(default_factory=list)
 
     @property

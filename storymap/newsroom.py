@@ -30,7 +30,7 @@ from storymap.storage import Storage
 
 EDITOR = "editor"  # who geocoded a place an editor placed by hand
 EDITORS_CHOICE = "editor's choice"  # ...or one an editor picked among the finder's other candidates
-STORY_FORM_FIELDS = ("title", "date", "dateline", "source", "url", "text", "basemap")
+STORY_FORM_FIELDS = ("title", "date", "dateline", "source", "url", "text", "basemap", "tour_line")
 
 
 class Added(NamedTuple):

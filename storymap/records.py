@@ -16,7 +16,7 @@ PLACE_FIELDS = ("key", "gazetteer_id", "name", "kind", "lat", "lon", "country", 
                 "mentions", "confidence", "reason", "runners_up", "note", "source", "geocoder", "located_at",
                 "media", "tour_order", "tour_hidden", "tour_zoom", "shape")
 TOUR_FIELDS = ("tour_order", "tour_hidden", "tour_zoom")
-STORY_FIELDS = ("slug", "title", "date", "dateline", "source", "url", "text", "basemap")
+STORY_FIELDS = ("slug", "title", "date", "dateline", "source", "url", "text", "basemap", "tour_line")
 
 
 @dataclass(frozen=True)
@@ -42,13 +42,14 @@ class StoryRecord:
     url: str
     text: str
     basemap: str = ""
+    tour_line: bool = True
     places: tuple[ResolvedPlace, ...] = ()
     broken: tuple[Broken, ...] = ()  # stored places that cannot be read as places
 
     def story(self) -> Story:
         date = dt.date.fromisoformat(self.date) if self.date else None
         return Story(slug=self.slug, title=self.title, text=self.text, date=date, dateline=self.dateline,
-                     source=self.source, url=self.url, basemap=self.basemap)
+                     source=self.source, url=self.url, basemap=self.basemap, tour_line=self.tour_line)
 
     def values(self) -> dict:
         return {f: getattr(self, f) for f in STORY_FIELDS}

@@ -112,6 +112,7 @@ STORY = {
                                           "maxLength": 2000}]},
         "text": _text(MAX_STORY_CHARS, 1),
         "basemap": {"enum": [DEFAULT, OUTLINE, *CHOICES]},
+        "tour_line": {"type": "boolean"},
     },
     "additionalProperties": False,
 }

@@ -30,6 +30,7 @@ class StoryRow(Base):
     url: Mapped[str] = mapped_column(Text, default="")
     text: Mapped[str] = mapped_column(Text)
     basemap: Mapped[str] = mapped_column(String(100), default="")
+    tour_line: Mapped[bool] = mapped_column(Boolean, default=True)
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     __mapper_args__ = {"version_id_col": version}

@@ -40,5 +40,6 @@ def import_story(store: Storage, editor: Editor | None, data: dict) -> StoryReco
     story = Story(slug=store.free_slug(values["slug"]), title=values["title"], text=values["text"],
                   date=dt.date.fromisoformat(values["date"]) if values.get("date") else None,
                   dateline=values.get("dateline", ""), source=values.get("source", ""),
-                  url=values.get("url", ""), basemap=values.get("basemap", ""))
+                  url=values.get("url", ""), basemap=values.get("basemap", ""),
+                  tour_line=values.get("tour_line", True))
     return store.create_story(editor, story, [dict(p) for p in data["places"]], unpacked(data.get("uploads", {})))

@@ -129,7 +129,7 @@ def viewer_data(story_map: StoryMap, mode: str = READ, place: str | None = None,
         data.update(text=str(text_html(story_map)), figures=figures_html(story_map))
     if mode == TOUR or switchable:
         data["steps"] = [s.to_json() for s in build_tour(story_map, media_url, tiles)]
-        data["route"] = tour_route(story_map)
+        data["route"] = tour_route(story_map) if story.tour_line else []
     return data
 
 

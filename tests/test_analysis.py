@@ -21,7 +21,7 @@ def smap(gazetteer):
 def record_of(smap, **changes):
     """The story as storage would hand it back from its rows, each place with an id and a version."""
     story = SimpleNamespace(id=1, version=1, slug="rains", title=STORY.title, date=None, dateline="", source="",
-                            url="", text=STORY.text, basemap="")
+                            url="", text=STORY.text, basemap="", tour_line=True)
     rows = [SimpleNamespace(id=i, version=1, **{**values, **changes.get(values["key"], {})})
             for i, values in enumerate(stored_places(smap), 1)]
     return story_record(story, rows)

@@ -119,6 +119,27 @@ def test_the_viewer_carries_the_line_of_the_visible_stops(sample_map):
     assert "route" not in viewer_data(sample_map)  # the reader's page has no tour
 
 
+def test_an_editor_may_leave_the_line_out_and_the_choice_is_kept_undone_and_carried(sample_map, tmp_path):
+    from storymap.accounts import Editor
+    from storymap.analysis import from_record, stored_places
+    from storymap.storage import Storage
+    from storymap.transfer import export_story, import_story
+
+    alice = Editor("alice")
+    store = Storage(f"sqlite:///{tmp_path / 'line.sqlite3'}")
+    store.create_story(alice, sample_map.story, stored_places(sample_map))
+    assert store.load("pakistan-copper").tour_line  # every story had its line before the choice
+    record = store.update_story(alice, "pakistan-copper", store.load("pakistan-copper").version, tour_line=False)
+    without = from_record(record)
+    assert viewer_data(without, mode="tour")["route"] == [] and viewer_data(without, mode="tour")["steps"]
+    assert viewer_data(without, mode="read", switchable=True)["route"] == []  # the exported file's tour too
+    data = export_story(store, "pakistan-copper")
+    assert data["story"]["tour_line"] is False
+    assert import_story(Storage(f"sqlite:///{tmp_path / 'elsewhere.sqlite3'}"), alice, data).tour_line is False
+    store.undo(alice, store.history("pakistan-copper")[0].id)
+    assert viewer_data(from_record(store.load("pakistan-copper")), mode="tour")["route"] == tour_route(sample_map)
+
+
 def test_a_place_without_a_source_is_credited_to_the_gazetteer(sample_map):
     first = sample_map.places[0]
     smap = with_places(sample_map, **{first.key: {"place": Place(first.place.id, first.place.name, first.place.kind,

@@ -46,3 +46,18 @@ def test_the_editor_chooses_the_base_map_and_the_reader_draws_it(env, monkeypatc
     assert store.load("pakistan-copper").basemap == OUTLINE
     reader = app("reader", query={"story": "pakistan-copper"}).run()
     assert "L.tileLayer(" not in reader.get("iframe")[0].proto.srcdoc.split("</head>")[1]
+
+
+def test_the_editor_leaves_the_tours_line_out_and_the_presenter_draws_none(env):
+    at = signed_in_editor()
+    store = Storage(env)
+    record = store.load("pakistan-copper")
+    line = at.checkbox(key=f"story-pakistan-copper-v{record.version}-tour-line")
+    assert line.value is True
+    line.uncheck()
+    at = at.button(key="FormSubmitter:story-pakistan-copper-Save the story").click().run()
+    assert not at.exception and not at.error
+    assert store.load("pakistan-copper").tour_line is False
+    assert store.last_change(slug="pakistan-copper").after == {"tour_line": False}
+    present = app("present", query={"story": "pakistan-copper"}).run()
+    assert '"route": []' in present.get("iframe")[0].proto.srcdoc
