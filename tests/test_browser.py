@@ -88,7 +88,7 @@ def test_two_app_processes_share_one_postgresql_database(browser, tmp_path):
         editor.page.get_by_text("edit place").first.wait_for(timeout=20_000)
         reader = Visit(browser, f"{second}/?story=pakistan-copper&place=wana")
         frame, _ = reader.viewer()
-        assert "Saved through the first process" in frame.locator(".smv-panel").inner_text()
+        expect(frame.locator(".smv-panel")).to_contain_text("Saved through the first process", timeout=20_000)
         editor.close()
         reader.close()
     finally:
@@ -106,6 +106,7 @@ def test_an_undone_story_edit_stays_undone_when_the_form_is_saved_again(visit):
     page.get_by_role("button", name="Sign in").click()
     page.get_by_role("tab", name="Story", exact=True).click()
     dateline = page.get_by_label("Dateline", exact=True).first
+    expect(dateline).to_have_value(re.compile(r"\S"))  # the form drawn with the story's values, not yet empty
     original = dateline.input_value()
     dateline.fill("KARACHI")
     page.get_by_role("button", name="Save the story").click()
