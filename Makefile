@@ -4,8 +4,9 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PORT ?= 8501
-# Test processes: the browser tests mostly wait on the app and Chromium, so more workers than cores pay.
-WORKERS ?= 4
+# Test processes: the browser tests mostly wait on the app and Chromium, so more workers than cores
+# pay; past 3 on 2 cores, Chromium is starved and the browser tests' waits run out.
+WORKERS ?= 3
 
 .PHONY: install run test test-suite test-fast test-wheel bench bench-geoparse train-ranker load chromium clean
 
