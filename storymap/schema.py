@@ -345,9 +345,6 @@ def validate_place(values: dict) -> dict:
             out[key] = int(out[key])
     if out.get("tour_zoom") is not None and isinstance(out["tour_zoom"], int) and not 1 <= out["tour_zoom"] <= 18:
         raise ValueError("A step's zoom is between 1 and 18.")
-    for item in out.get("media") or ():
-        if isinstance(item, dict) and not str(item.get("url", "")).startswith(("http://", "https://", "media:")):
-            raise ValueError("A media address must start with http:// or https://.")
     if "shape" in out:
         out["shape"] = check_shape(out["shape"])
     return check_place(out)

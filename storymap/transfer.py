@@ -13,7 +13,7 @@ import datetime as dt
 from storymap.accounts import Editor
 from storymap.articles import Story
 from storymap.media import packed, unpacked
-from storymap.records import StoryRecord, place_values
+from storymap.records import STORY_FIELDS, StoryRecord, place_values
 from storymap.schema import FORMAT, VERSION, check_story_file
 from storymap.storage import Storage
 
@@ -37,9 +37,7 @@ def import_story(store: Storage, editor: Editor | None, data: dict) -> StoryReco
     keys = [p["key"] for p in data["places"]]
     if len(set(keys)) != len(keys):
         raise ValueError("Two places in this file have the same key.")
-    story = Story(slug=store.free_slug(values["slug"]), title=values["title"], text=values["text"],
-                  date=dt.date.fromisoformat(values["date"]) if values.get("date") else None,
-                  dateline=values.get("dateline", ""), source=values.get("source", ""),
-                  url=values.get("url", ""), basemap=values.get("basemap", ""),
-                  tour_line=values.get("tour_line", True))
+    # Every story field the file has (an older file lacks the newer ones: the Story's defaults).
+    story = Story(**{**{f: values[f] for f in STORY_FIELDS if f in values}, "slug": store.free_slug(values["slug"]),
+                     "date": dt.date.fromisoformat(values["date"]) if values.get("date") else None})
     return store.create_story(editor, story, [dict(p) for p in data["places"]], unpacked(data.get("uploads", {})))
