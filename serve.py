@@ -69,10 +69,20 @@ def _store() -> Storage:
     return seeded_storage()  # as the app opens it: the story library's files are in it
 
 
+@lru_cache(maxsize=16)
+def _page(slug: str, revision: int) -> str:
+    """Built once per saved state of the story (its revision), not on every visit or preview fetch."""
+    return story_page(_store(), slug)
+
+
+def _current_page(slug: str) -> str:
+    return _page(slug, _store().revision(slug))
+
+
 async def story(request) -> HTMLResponse:
     """A story's own page, or a 404 that says so (the slug is not echoed back)."""
     try:
-        page = await run_in_threadpool(story_page, _store(), request.path_params["slug"])
+        page = await run_in_threadpool(_current_page, request.path_params["slug"])
     except NotFound:
         return HTMLResponse("<!doctype html><title>No such story</title><p>There is no such story.</p>",
                             status_code=404)
