@@ -3,14 +3,9 @@ the editor changed against it, and shows another editor's save instead of undoin
 
 import streamlit as st
 
-from storymap import tiles
 from storymap.escaping import markdown_text as md
-from storymap.shapes import describe
-from storymap.schema import ACCEPTED, ADDED, FOUND, REJECTED
 from storymap.storage import ConflictError, NotFound
 
-STATUS_LABELS = {FOUND: "Found (not reviewed)", ACCEPTED: "Accepted", REJECTED: "Rejected: not drawn",
-                 ADDED: "Added by an editor"}
 
 
 def parse_number(label: str, raw: str) -> float:
@@ -55,28 +50,7 @@ def show_conflict(exc: ConflictError) -> None:
     change = exc.change
     if change:
         st.markdown(f"What {md(change.editor)} saved at {change.at:%H:%M:%S}:\n" + "\n".join(
-            f"- {md(field)}: {md(was)} → {md(now)}" for field, was, now in changed_fields(change)))
-
-
-def changed_fields(change) -> list[tuple[str, str, str]]:
-    """A change as an editor reads it: each field, what it was, what it became (not yet escaped)."""
-    before, after = change.before or {}, change.after or {}
-    return [(field.replace("_", " "), readable(before.get(field)), readable(after.get(field)))
-            for field in change.fields_changed]
-
-
-def readable(value, most: int = 160) -> str:
-    """A stored value as an editor reads it (a status by its label, a shape in words, media by their
-    captions), cut at ``most`` characters: a story's whole text is not a line of history."""
-    if isinstance(value, dict) and "coordinates" in value:
-        return describe(value)
-    if isinstance(value, list) and all(isinstance(v, dict) and "kind" in v for v in value):
-        value = "; ".join(f"{v['kind']} “{v.get('caption') or v.get('url', '')}”" for v in value) or "none"
-    if isinstance(value, (str, type(None))):
-        value = {**STATUS_LABELS, **tiles.CHOICES, tiles.OUTLINE: "outline only"}.get(
-            value, "—" if value in (None, "") else str(value))
-    text = str(value)
-    return text if len(text) <= most else text[:most - 1] + "…"
+            f"- {md(field)}: {md(was)} → {md(now)}" for field, was, now in change.described()))
 
 
 def opened(key: str, current):

@@ -4,7 +4,7 @@ import json
 
 import streamlit as st
 
-from pages._editor_forms import changed_fields, forget, say
+from pages._editor_forms import forget, say
 from storymap.escaping import markdown_text as md
 from storymap.schema import MAX_FILE_BYTES, SchemaError, read_story_file
 from storymap.storage import ConflictError, NotFound
@@ -20,7 +20,7 @@ def history_tab(store, editor, record) -> None:
             c1.write(f"**{md(change.action)}** · {md(subject)} · {md(change.editor)} · {change.at:%Y-%m-%d %H:%M:%S}")
             if change.before:  # an edit: what it changed (a creation is the place or story itself)
                 c1.markdown("\n".join(f"- {md(field)}: {md(was)} → {md(now)}"
-                                       for field, was, now in changed_fields(change)))
+                                       for field, was, now in change.described()))
             if change.action != "create story" and c2.button("Undo", key=f"undo-{change.id}"):
                 try:
                     store.undo(editor, change.id)

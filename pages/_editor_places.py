@@ -5,14 +5,14 @@ from dataclasses import astuple
 import streamlit as st
 
 from pages import _editor_shape as drawing
-from pages._editor_forms import STATUS_LABELS, changed_since, fields_key, opened, save
+from pages._editor_forms import changed_since, fields_key, opened, save
 from pages._editor_place_form import pick_on_map, place_form
 from pages._resources import gazetteer
 from storymap import newsroom
 from storymap.escaping import markdown_text as md
 from storymap.places import KIND_LABELS
 from storymap.records import Broken, place_values
-from storymap.schema import ACCEPTED, ADDED, FOUND, REJECTED
+from storymap.schema import ACCEPTED, ADDED, FOUND, REJECTED, STATUS_LABELS
 
 
 def places_tab(store, editor, record, story_map, chain, geocoders_off) -> None:

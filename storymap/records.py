@@ -9,7 +9,10 @@ from dataclasses import dataclass
 
 from storymap.articles import Story
 from storymap.places import Media, Mention, Place, ResolvedPlace, Stored, TourStop
+from storymap.schema import STATUS_LABELS
+from storymap.shapes import describe
 from storymap.tables import PlaceRow, StoryRow
+from storymap.tiles import CHOICES, OUTLINE
 
 
 PLACE_FIELDS = ("key", "gazetteer_id", "name", "kind", "lat", "lon", "country", "precision_km", "status",
@@ -71,6 +74,25 @@ class ChangeRecord:
     def fields_changed(self) -> list[str]:
         before, after = self.before or {}, self.after or {}
         return sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
+
+    def described(self) -> list[tuple[str, str, str]]:
+        """The change as an editor reads it: each field, what it was, what it became (not escaped)."""
+        before, after = self.before or {}, self.after or {}
+        return [(field.replace("_", " "), readable(before.get(field)), readable(after.get(field)))
+                for field in self.fields_changed]
+
+
+def readable(value, most: int = 160) -> str:
+    """A stored value as an editor reads it (a status or a base map by its label, a shape in words,
+    media by their captions), cut at ``most`` characters: a story's whole text is not a line of history."""
+    if isinstance(value, dict) and "coordinates" in value:
+        return describe(value)
+    if isinstance(value, list) and all(isinstance(v, dict) and "kind" in v for v in value):
+        value = "; ".join(f"{v['kind']} “{v.get('caption') or v.get('url', '')}”" for v in value) or "none"
+    if isinstance(value, (str, type(None))):
+        value = {**STATUS_LABELS, **CHOICES, OUTLINE: "outline only"}.get(value, "—" if value in (None, "") else value)
+    text = str(value)
+    return text if len(text) <= most else text[:most - 1] + "…"
 
 
 def place_values(rp: ResolvedPlace) -> dict:

@@ -29,6 +29,8 @@ FORMAT = "storymap-story"
 VERSION = 2
 """Version 2: a place has a list of media (version 1: one image, ``media_url``); both are read."""
 FOUND, ACCEPTED, REJECTED, ADDED = "found", "accepted", "rejected", "added"
+STATUS_LABELS = {FOUND: "Found (not reviewed)", ACCEPTED: "Accepted", REJECTED: "Rejected: not drawn",
+                 ADDED: "Added by an editor"}
 STATUSES = (FOUND, ACCEPTED, REJECTED, ADDED)
 KEY_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 """A slug: what :func:`storymap.articles.slugify` makes. Safe in an address, a CSS class and a script."""
