@@ -27,7 +27,7 @@ from storymap.escaping import html_text, js_json
 from storymap.media import AUDIO, IMAGE, INLINED, LINK, VIDEO, video_link
 from storymap.places import (CITY, COUNTRY, KIND_LABELS, KINDS, LANDFORM, REGION, SITE, Media, Origin, Place,
                              ResolvedPlace)
-from storymap.shapes import AREA, read_shape
+from storymap.shapes import AREA
 from storymap.templating import TEMPLATES, render
 from storymap.tiles import LABEL_ZOOM, MAP_MAX_ZOOM, BaseMap
 
@@ -289,8 +289,7 @@ def _shapes(story_map: StoryMap, media_url, popups: bool = True) -> MapCall:
     tooltip and popup; the place's marker stays at its point."""
     rows = []
     for rp in story_map.places:
-        if rp.shape:
-            shape = read_shape(rp.shape)
+        if shape := rp.drawn:
             rows.append({"key": rp.key, "area": shape.kind == AREA, "points": [list(p) for p in shape.points],
                          "color": KIND_STYLE[rp.place.kind]["color"], "tooltip": html_text(tooltip_text(rp)),
                          "popup": str(popup_html(story_map, rp, media_url)) if popups else ""})

@@ -12,9 +12,10 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from enum import Enum
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from storymap.media import Media
+from storymap.shapes import Shape, read_shape
 
 COUNTRY, REGION, CITY, SITE, LANDFORM = "country", "region", "city", "site", "landform"
 KINDS = (COUNTRY, REGION, CITY, SITE, LANDFORM)
@@ -214,6 +215,11 @@ class ResolvedPlace:
     located_at: str = ""  # when it was placed (ISO 8601, UTC)
     stored: Stored | None = None  # None until the store hands it out
     shape: dict | None = None  # a line or an area an editor drew (storymap.shapes), as GeoJSON
+
+    @cached_property
+    def drawn(self) -> Shape | None:
+        """The drawn shape read once (its vertices, bounds), for every view that draws or fits it."""
+        return read_shape(self.shape) if self.shape else None
 
     @property
     def name(self) -> str:

@@ -20,7 +20,6 @@ from storymap.places import KIND_LABELS, ResolvedPlace
 from storymap.maps import map_credits, media_html, place_view
 from storymap.media import IMAGE, Media
 from storymap.routes import route
-from storymap.shapes import read_shape
 from storymap.templating import render
 from storymap.tiles import BaseMap
 
@@ -100,7 +99,7 @@ def build_tour(story_map: StoryMap, media_url: Callable[[str], str] | None = Non
         (lat, lon), zoom = place_view(rp.place)
         zoom = rp.tour.zoom or zoom
         # a drawn shape is seen whole, unless the editor fixed the step's zoom
-        fitted = read_shape(rp.shape).bounds() if rp.shape and not rp.tour.zoom else None
+        fitted = rp.drawn.bounds() if rp.drawn and not rp.tour.zoom else None
         passages = story_map.passages(rp)
         first = passages[0] if passages else None
         html = render(

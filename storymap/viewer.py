@@ -17,7 +17,6 @@ from storymap.analysis import StoryMap
 from storymap.assets import Assets
 from storymap.figures import bars_html, comparison
 from storymap.places import COUNTRY, KIND_LABELS, ResolvedPlace
-from storymap.shapes import read_shape
 from storymap.highlight import text_html
 from storymap.escaping import html_text
 from storymap.maps import Inline, MapCall, build_map, media_html, place_view
@@ -70,7 +69,7 @@ def opening_views(story_map: StoryMap) -> tuple[dict, dict]:
             (lat, lon), zoom = place_view(places[0].place)
             return {"center": [lat, lon], "zoom": min(zoom, max_zoom)}
         points = [(rp.place.lat, rp.place.lon, min(rp.place.precision_km, AREA_MARGIN_KM)) for rp in places]
-        points += [(lat, lon, 0.0) for rp in places if rp.shape for lat, lon in read_shape(rp.shape).points]
+        points += [(lat, lon, 0.0) for rp in places if rp.drawn for lat, lon in rp.drawn.points]
         return {"bounds": _bounds(points), "maxZoom": max_zoom}
 
     return view(focus_places(story_map), FOCUS_MAX_ZOOM), view(list(story_map.places), FOCUS_MAX_ZOOM)
@@ -90,7 +89,7 @@ def place_data(story_map: StoryMap, rp: ResolvedPlace, index: dict[int, int],
         "sentences": [index[s.start] for s in passages], "passages": [s.text for s in passages],
         "note": place.note, "source": place.source or "gazetteer",
         "media": str(media_html(rp.media, media_url)),
-        "bounds": read_shape(rp.shape).bounds() if rp.shape else None,  # a drawn shape is seen whole
+        "bounds": rp.drawn.bounds() if rp.drawn else None,  # a drawn shape is seen whole
     }
 
 
