@@ -12,7 +12,7 @@ from storymap.places import Media, Mention, Place, ResolvedPlace, Stored, TourSt
 from storymap.schema import STATUS_LABELS
 from storymap.shapes import describe
 from storymap.tables import PlaceRow, StoryRow
-from storymap.tiles import CHOICES, OUTLINE
+from storymap.tiles import LABELS as BASE_MAP_LABELS
 
 
 PLACE_FIELDS = ("key", "gazetteer_id", "name", "kind", "lat", "lon", "country", "precision_km", "status",
@@ -90,7 +90,7 @@ def readable(value, most: int = 160) -> str:
     if isinstance(value, list) and all(isinstance(v, dict) and "kind" in v for v in value):
         value = "; ".join(f"{v['kind']} “{v.get('caption') or v.get('url', '')}”" for v in value) or "none"
     if isinstance(value, (str, type(None))):
-        value = {**STATUS_LABELS, **CHOICES, OUTLINE: "outline only"}.get(value, "—" if value in (None, "") else value)
+        value = {**STATUS_LABELS, **BASE_MAP_LABELS}.get(value, "—" if value in (None, "") else value)
     text = str(value)
     return text if len(text) <= most else text[:most - 1] + "…"
 

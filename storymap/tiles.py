@@ -35,6 +35,8 @@ CHOICES = {
 """The providers an editor may choose, by xyzservices' name. None needs an API key (CartoDB's
 light and dark maps do since xyzservices 2026.9, so they are not offered); Stadia Maps serves
 its tiles to a site whose domain is registered with it, free for non-commercial use."""
+LABELS = {**CHOICES, OUTLINE: "Outline only (offline)"}
+"""Every choice a story may have made, as the editor sees it (the default aside, which depends on the deployment)."""
 LABEL_ZOOM = 7
 """From this zoom, a map without tiles names its places beside their markers."""
 MAP_MAX_ZOOM = 18
@@ -71,8 +73,7 @@ def provider(name: str) -> BaseMap:
 def options() -> dict[str, str]:
     """What the editor picks from: the deployment's default, each provider, the outlines alone."""
     default = base_map(DEFAULT)
-    return {DEFAULT: f"Deployment default: {default.label if default else 'outline only'}", **CHOICES,
-            OUTLINE: "Outline only (offline)"}
+    return {DEFAULT: f"Deployment default: {default.label if default else 'outline only'}", **LABELS}
 
 
 def offline_only() -> bool:
