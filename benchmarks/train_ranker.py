@@ -1,7 +1,7 @@
 """Train the resolver's weights on one corpus, check them on the other: `make train-ranker`.
 
 The resolver scores every candidate of a name with a weighted sum of evidence
-(storymap.resolution.Weights). This fits those weights by coordinate descent on
+(storymap.ranker.Weights). This fits those weights by coordinate descent on
 acc@161 over the gold toponyms of the training corpus (TR-News by default), then
 reports the same figure on the held-out corpus (LGL), so a gain that is only
 memorised shows. What ships is the small artefact this writes,
@@ -24,7 +24,8 @@ from storymap.gazetteer import default_gazetteer  # noqa: E402
 from storymap.geocoders import OfflineGazetteer  # noqa: E402
 from storymap.places import Mention  # noqa: E402
 from storymap.recognition import find_mentions  # noqa: E402
-from storymap.resolution import RANKER_PATH, Weights, resolve  # noqa: E402
+from storymap.ranker import RANKER_PATH, Weights  # noqa: E402
+from storymap.resolution import resolve  # noqa: E402
 
 STEPS = (0.5, 0.75, 1.25, 1.5, 2.0)
 

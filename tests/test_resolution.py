@@ -66,7 +66,7 @@ def test_a_name_is_judged_by_the_rest_of_the_story(gazetteer):
 def test_trained_weights_ship_with_their_provenance():
     import json
 
-    from storymap.resolution import RANKER_PATH, Weights, load_weights
+    from storymap.ranker import RANKER_PATH, Weights, load_weights
 
     data = json.loads(RANKER_PATH.read_text())
     assert "train_ranker.py" in data["trained_on"] and data["acc161"]["held_out_corpus"]
