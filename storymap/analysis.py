@@ -14,8 +14,9 @@ from storymap.figures import Figure, extract_figures
 from storymap.gazetteer import Gazetteer, default_gazetteer
 from storymap.geocoders import OFFLINE, Deadline, GeocoderChain, LookupProblem
 from storymap.geoparsing import find_unknown_names, geoparse
+from storymap.home import Home
 from storymap.ner import configured as configured_ner
-from storymap.places import CITY, COUNTRY, LANDFORM, REGION, SITE, Mention, ResolvedPlace
+from storymap.places import CITY, COUNTRY, LANDFORM, REGION, SITE, Mention, Origin, ResolvedPlace
 from storymap.records import StoryRecord, place_values
 from storymap.schema import FOUND, REJECTED
 
@@ -58,24 +59,30 @@ class StoryMap:
 
 
 def analyse(story: Story, gazetteer: Gazetteer | None = None, geocoder: Geocoder | None = None,
-            chain: GeocoderChain | None = None, ner=None) -> StoryMap:
+            chain: GeocoderChain | None = None, ner=None, home: Home | None = None) -> StoryMap:
     """Geoparse ``story`` and extract its figures.
 
     With a ``chain`` that has online geocoders, names the gazetteer does not know
     but the text presents as places ("near Boya") are looked up online, all of
     them within the chain's time limit (one action); what could not be looked
     up, or was not tried in time, is listed in ``problems``. ``ner`` is a spaCy pipeline
-    adding candidates; by default, the one STORYMAP_SPACY_MODEL names, if any.
+    adding candidates; by default, the one STORYMAP_SPACY_MODEL names, if any. ``home`` is
+    where the newsroom's other stories are (:func:`storymap.newsroom.home`).
     """
     gazetteer = gazetteer or default_gazetteer()
     parsed = geoparse(story.text, gazetteer, geocoder, dateline=story.dateline,
-                      ner=ner if ner is not None else configured_ner()[0])
+                      ner=ner if ner is not None else configured_ner()[0], home=home)
     places = list(parsed.places)
     problems: list[LookupProblem] = []
     if chain is not None and chain.online:
         deadline = chain.new_action()
-        places += _online_places(story.text, gazetteer, parsed.mentions, parsed.unresolved, chain, deadline,
-                                 {p.key for p in places})
+        # A feature guessed by its namesake town is asked about too: an answer beats the guess.
+        guesses = [rp for rp in places if rp.place.origin is Origin.NAMESAKE]
+        online = _online_places(story.text, gazetteer, parsed.mentions,
+                                parsed.unresolved + [m for rp in guesses for m in rp.mentions], chain, deadline,
+                                {p.key for p in places})
+        answered = {m for rp in online for m in rp.mentions}
+        places = [rp for rp in places if rp not in guesses or not answered & set(rp.mentions)] + online
         problems = list(chain.problems)
     return _story_map(story, places, focus=parsed.focus, unresolved=parsed.unresolved, problems=problems)
 

@@ -14,6 +14,7 @@ from geopy.geocoders.base import Geocoder
 
 from storymap.gazetteer import Gazetteer
 from storymap.geocoders import OfflineGazetteer
+from storymap.home import Home
 from storymap.lexicon import Lexicon, load_lexicon
 from storymap.places import Mention
 from storymap.recognition import outside, recognise
@@ -48,14 +49,15 @@ def find_unknown_names(text: str, gazetteer: Gazetteer, known: list[Mention],
 
 
 def geoparse(text: str, gazetteer: Gazetteer, geocoder: Geocoder | None = None, dateline: str = "",
-             ner=None) -> Geoparse:
-    """Find and resolve every place named in ``text``; ``ner``, a spaCy pipeline, may add candidates."""
+             ner=None, home: Home | None = None) -> Geoparse:
+    """Find and resolve every place named in ``text``; ``ner``, a spaCy pipeline, may add candidates;
+    ``home`` is where the newsroom's other stories are (:mod:`storymap.home`)."""
     geocoder = geocoder or OfflineGazetteer(gazetteer)
     mentions, demonyms = recognise(text, gazetteer, load_lexicon())
     if ner is not None:
         from storymap.ner import entity_mentions  # spaCy is optional; only this path touches it
 
         mentions = sorted(mentions + entity_mentions(text, ner, mentions), key=lambda m: m.start)
-    parsed = resolve(mentions, geocoder, gazetteer, Counter(code for _, code in demonyms), dateline)
+    parsed = resolve(mentions, geocoder, gazetteer, Counter(code for _, code in demonyms), dateline, home=home)
     parsed.demonyms = outside(demonyms, mentions)
     return parsed

@@ -20,12 +20,15 @@ from typing import NamedTuple
 from storymap.accounts import Editor
 from storymap.analysis import analyse, stored_places
 from storymap.articles import Story
-from storymap.gazetteer import Gazetteer
+from storymap.gazetteer import Gazetteer, default_gazetteer
 from storymap.geocoders import OFFLINE, GeocoderChain, LookupProblem
+from storymap.geoparsing import geoparse
+from storymap.home import STORIES, Home, counted, learn
 from storymap.media import MAX_ITEMS, Media, check_item, check_upload, kind_of
 from storymap.places import ResolvedPlace, Stored
 from storymap.records import TOUR_FIELDS, Broken, StoryRecord, place_values
 from storymap.schema import ACCEPTED
+from storymap.settings import current as current_settings
 from storymap.storage import Storage
 
 EDITOR = "editor"  # who geocoded a place an editor placed by hand
@@ -50,7 +53,8 @@ def add_story(store: Storage, editor: Editor, story: Story, gazetteer: Gazetteer
     """
     if rename:
         story = dataclasses.replace(story, slug=store.free_slug(story.slug))
-    found = analyse(story, gazetteer, chain=chain)
+    gazetteer = gazetteer or default_gazetteer()
+    found = analyse(story, gazetteer, chain=chain, home=home(store, gazetteer))
     record = store.create_story(editor, story, stored_places(found))
     return Added(record, found.problems, len(found.figures))
 
@@ -62,7 +66,8 @@ def look_up_online(store: Storage, editor: Editor, slug: str, chain: GeocoderCha
     Places found are added for review; places already in the story are left alone.
     """
     record = store.load(slug)
-    retry = analyse(record.story(), gazetteer, chain=chain)
+    gazetteer = gazetteer or default_gazetteer()
+    retry = analyse(record.story(), gazetteer, chain=chain, home=home(store, gazetteer, leave_out=slug))
     known = {(p.name, tuple((m.start, m.end, m.text) for m in p.mentions)) for p in record.places}
     added = []
     for values in stored_places(retry):
@@ -70,6 +75,14 @@ def look_up_online(store: Storage, editor: Editor, slug: str, chain: GeocoderCha
         if values["geocoder"] != OFFLINE and fresh:
             added.append(store.add_place(editor, slug, {**values, "status": "found"}))
     return added, retry.problems
+
+
+def home(store: Storage, gazetteer: Gazetteer, leave_out: str = "") -> Home:
+    """Where the newsroom's stories are, as evidence for a new one's names: learned from its
+    newest stories but ``leave_out``, with the home its settings name (STORYMAP_HOME), if any."""
+    setting = current_settings().home
+    set_home = [rp.place for rp in geoparse(setting, gazetteer).places] if setting else []
+    return learn([counted(places) for places in store.recent_places(STORIES, leave_out)], gazetteer, set_home)
 
 
 def use_alternative(store: Storage, editor: Editor, opened: ResolvedPlace, alternative: dict) -> ResolvedPlace:

@@ -40,6 +40,7 @@ class Origin(Enum):
     COUNTRY_STATE_CITY = "csc"  # a first-level region outside the US (countrystatecity-countries)
     AIRPORT = "iata"  # an airport (airportsdata)
     CURATED = "cur"  # our curated file, data/gazetteer/curated.json
+    NAMESAKE = "near"  # a feature no gazetteer has, placed around the town of its name (storymap.namesakes)
     OSM = "osm"  # an online geocoder's answer (OpenStreetMap ids, or the address)
     STORED = "db"  # a stored place without a gazetteer id
     OTHER = ""  # anything else (an editor's unsaved pick)

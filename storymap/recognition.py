@@ -19,6 +19,7 @@ from storymap.gazetteer import Gazetteer
 from storymap.geo import qualifies
 from storymap.geocoders import candidates
 from storymap.lexicon import Lexicon, load_lexicon
+from storymap.namesakes import namesakes
 from storymap.places import CITY, COUNTRY, LANDFORM, REGION, Mention, Place, is_county, normalize, postal_only
 from storymap.words import (LETTERS, Token, acronym, after_abbreviated_title, after_locative, after_middle_initial,
                             after_number, capitalised_words, dateline, in_capitals, name_runs, said, sentence_initial,
@@ -221,7 +222,9 @@ def candidates_of_kind(m: Mention, geocoder: Geocoder, gazetteer: Gazetteer, lex
     province. An unknown name of a unit ("X District", "X County", "X State", "X Province", "X
     Governorate", "X Region") is the region called X, if there is one ("Gulu District"); "Kandahar
     province", written so, falls back to the name as written, but "Laurel County" does not: no
-    town stands for a unit, which is left for an online geocoder or an editor."""
+    town stands for a unit, which is left for an online geocoder or an editor. A feature nothing
+    else knows ("Neches River", "Readington Township") may be guessed by its namesake town
+    (:mod:`storymap.namesakes`)."""
     head, _, word = m.name.rpartition(" ")
     word = word.lower()
     kinds = _KINDS_OF_WORDS.get(word) or ((REGION,) if word in lexicon.admin_units else ())
@@ -236,7 +239,7 @@ def candidates_of_kind(m: Mention, geocoder: Geocoder, gazetteer: Gazetteer, lex
         found = [p for p in gazetteer.lookup(head) if p.kind in kinds]
     if not found and written_apart:
         found = candidates(geocoder, m.text)  # "Peshawar district": the town, as before
-    return found
+    return found or namesakes(m.name, gazetteer)  # "Neches River": a guess by the town Neches
 
 
 _NAME = r"[A-Z][\w'’.]*(?: [A-Z][\w'’.]*)*"

@@ -4,35 +4,35 @@ Each candidate the geocoder offers (``recognition.candidates_of_kind``) is score
 from the kind of place and its population, the story's country focus, "City,
 State" qualifiers, the story's other names that hold, lie in or lie near it, and
 nearness to the places the story is sure of. The weights of that evidence are
-trained (``Weights``, ``benchmarks/train_ranker.py``); the thresholds that decide
+trained (:mod:`storymap.ranker`); the thresholds that decide
 what counts as evidence are the named constants below. Every choice keeps its
 confidence, the reason in words, and the runners-up, for the editor to review.
 
 Besides the candidates, the resolver reads the gazetteer itself: the countries
 (for demonyms), its curated aliases, the places a qualifier names, a demonym's
-country or region, and the dateline's places.
+country or region, and the dateline's places. The newsroom's home (:mod:`storymap.home`),
+where its other stories are, counts as a few more of the story's places, but only among places
+in a country the rest of the story is in (or when it is in none): it chooses the Columbus, never
+the country ("Tbilisi, the capital of Georgia" in a paper from Georgia, US).
 """
 
 from __future__ import annotations
 
-import json
 import math
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import Path
 
 from geopy.geocoders.base import Geocoder
 
 from storymap.articles import free_name, slugify
 from storymap.gazetteer import Gazetteer
 from storymap.geo import KM_PER_DEGREE, Grid, contains, first_level, place_km, qualifies, within
+from storymap.home import Home
 from storymap.lexicon import Lexicon, load_lexicon
-from storymap.paths import data_dir
-from storymap.places import CITY, COUNTRY, REGION, Mention, Place, ResolvedPlace, normalize, spellings
+from storymap.namesakes import SURENESS as NAMESAKE_SURENESS
+from storymap.places import CITY, COUNTRY, REGION, Mention, Origin, Place, ResolvedPlace, normalize, spellings
+from storymap.ranker import Weights, load_weights
 from storymap.recognition import candidates_of_kind, find_mentions
-
-RANKER_PATH = data_dir() / "gazetteer" / "ranker.json"
 
 # What counts as evidence, set by hand (the weights of the evidence are in ``Weights``, trained).
 ANCHOR_SURENESS = 0.8  # a first look this sure of a place (not a country) makes it one of the story's anchors
@@ -49,6 +49,9 @@ STRAY_KM = 3000  # a small town this far from every place the story is sure of i
 STRAY_EVIDENCE = 2  # ... when the rest of the story has at least this much country evidence
 REGION_EVIDENCE = 2  # sure places the story needs before its state or province counts
 DATELINE_VOTES = 3  # country votes a dateline's place gives (not in Weights: the corpora have no datelines to fit it on)
+HOME_PLACES = 2  # the home counts as this many of the story's sure places, shared among its states and provinces
+HOME_REGION = 0.2  # a state or province with this share of the newsroom's stories is its home, in words
+NAMESAKE_KM = 100  # a feature guessed by its namesake town (storymap.namesakes) must be this near a sure place
 RUNNERS_UP = 3  # other candidates kept for the editor
 
 
@@ -61,39 +64,6 @@ class Geoparse:
     demonyms: list[tuple[Mention, str]] = field(default_factory=list)  # "Afghan" -> AF, outside place names
 
 
-@dataclass(frozen=True)
-class Weights:
-    """How much each piece of evidence counts when choosing among places of one name.
-
-    The shipped values are trained (``benchmarks/train_ranker.py``) and read
-    from ``data/gazetteer/ranker.json``; these defaults are the hand-set ones.
-    """
-
-    country: float = 8.0  # the candidate is a country
-    curated: float = 7.0  # ... one of our curated entries
-    region: float = 5.0  # ... a state, province, county or continent
-    town: float = 1.0  # ... a town, plus `population` per tenfold inhabitants
-    population: float = 1.0
-    own_name: float = 2.0  # the name is the place's own, not an alternate one
-    first_listed: float = 1.0  # the gazetteer lists it first for this name
-    same_region: float = 5.0  # times the share of the story's places in its state or province
-    country_focus: float = 4.0  # times the share of the story's evidence for its country
-    qualifier: float = 6.0  # "City, State" names its state or country
-    near: float = 2.0  # within 300 km of a place the story is sure of
-    together: float = 3.0  # per other name with a place that holds, lies in or lies near this one (up to two)
-    # How much a name votes for its places' countries (a demonym votes one):
-    vote_country: float = 2.0  # ... when its first place is a country
-    vote_town: float = 1.0  # ... a town of SMALL_TOWN people or more, a region, a curated place
-    vote_small_town: float = 0.5  # ... a smaller town (nothing when it is only a sentence's first word)
-
-
-@lru_cache(maxsize=4)
-def load_weights(path: Path = RANKER_PATH) -> Weights:
-    if not Path(path).exists():
-        return Weights()
-    return Weights(**json.loads(Path(path).read_text(encoding="utf-8"))["weights"])
-
-
 @dataclass(slots=True)
 class Evidence:
     """What the story adds to a candidate's prior (``_rank``), kept to explain the winner (one per
@@ -104,6 +74,7 @@ class Evidence:
     share: float  # share of the story's country evidence for its country
     near: str  # a sure place of the story within NEAR_SURE_KM, or ""
     only: bool  # the only place with this name
+    home: bool = False  # in the newsroom's home state or province, or near a place its stories come back to
 
 
 @dataclass
@@ -128,12 +99,17 @@ class _Choice:
                 reasons.append(("in {}, {:.0%} of the story's country evidence", self.place.country, e.share))
             if e.near:
                 reasons.append(("near {}", e.near))
+            if e.home:
+                reasons.append(("where the newsroom's other stories are",))
         return "; ".join(template.format(*values) for template, *values in reasons)
 
 
 def resolve(mentions: list[Mention], geocoder: Geocoder, gazetteer: Gazetteer,
-            demonyms: Counter | None = None, dateline: str = "", weights: Weights | None = None) -> Geoparse:
-    """Choose a place for every mention, using the whole story as evidence."""
+            demonyms: Counter | None = None, dateline: str = "", weights: Weights | None = None,
+            home: Home | None = None) -> Geoparse:
+    """Choose a place for every mention, using the whole story as evidence, and the newsroom's
+    ``home`` as a little more."""
+    home = home or Home()
     lexicon = load_lexicon()
     w = weights or load_weights()
     options: dict[tuple[str, str], list[Place]] = {}
@@ -170,11 +146,18 @@ def resolve(mentions: list[Mention], geocoder: Geocoder, gazetteer: Gazetteer,
     # Within a country, the story's state or province: "Alexandria" in a story about Louisiana.
     regional = {k: (place.country, place.admin1) for k, place in sure.items() if place.admin1}
     counts = Counter(regional.values())
+    home_counts = Counter({region: HOME_PLACES * share for region, share in home.regions.items()})
     near = Grid(cell_deg=NEAR_SURE_KM / KM_PER_DEGREE)
     for anchor in anchors:
         near.add(anchor, anchor, NEAR_SURE_KM)
-    final = {k: _rank(p, others[k], w, near, together.get(k),
-                      _region_shares(counts - Counter([regional[k]]) if k in regional else counts))
+    homely = _home_area(home) if home else None
+
+    def region_shares(k: tuple[str, str]) -> tuple[dict, dict]:
+        """The story's states by its other sure places: alone (its words), and with the home (its score)."""
+        story = counts - Counter([regional[k]]) if k in regional else counts
+        return _region_shares(story), _region_shares(story + home_counts, 0) if home_counts else None
+
+    final = {k: _rank(p, others[k], w, near, together.get(k), *region_shares(k), homely)
              for k, p in priors.items()}
 
     total = sum(votes.values())
@@ -199,11 +182,17 @@ def resolve(mentions: list[Mention], geocoder: Geocoder, gazetteer: Gazetteer,
         if evidence_elsewhere[key] >= STRAY_EVIDENCE and _stray(best.place, others[key], anchors):
             unresolved.append(m)  # a hamlet on another continent: better unplaced than misplaced
             continue
+        guess = best.place.origin is Origin.NAMESAKE
+        if guess and not any(a.id != best.place.id and place_km(a, best.place) <= NAMESAKE_KM
+                             for a in anchors + list(home.places)):
+            unresolved.append(m)  # a river named like a town nowhere near the story
+            continue
         if best.place.id not in by_place:
             slug = free_name(slugify(best.place.name), keys_used)
             keys_used.add(slug)
             by_place[best.place.id] = ResolvedPlace(
-                key=slug, place=best.place, mentions=[], confidence=round(_confidence(ranked), 3),
+                key=slug, place=best.place, mentions=[],
+                confidence=round(min(_confidence(ranked), NAMESAKE_SURENESS if guess else 1.0), 3),
                 reason=best.reason, runners_up=[c.place for c in ranked[1 : 1 + RUNNERS_UP]],
             )
         by_place[best.place.id].mentions.append(m)
@@ -226,6 +215,8 @@ def _votes(mentions, options, odds: dict, demonyms: Counter, dateline: str, gaze
         if not opts:
             continue
         top = opts[0]
+        if top.origin is Origin.NAMESAKE:
+            continue  # a guess by name is no evidence of where the story is
         small = top.kind == CITY and top.population < SMALL_TOWN and not top.curated
         weight = w.vote_country if top.kind == COUNTRY else 0.0 if (small and m.initial) \
             else w.vote_small_town if small else w.vote_town
@@ -309,6 +300,8 @@ def _together(options: dict[tuple[str, str], list[Place]], names: dict[tuple[str
     areas, towns = Grid(), Grid()
     for key, opts in options.items():
         for place in opts:
+            if place.origin is Origin.NAMESAKE:
+                continue  # a guess lends no other name evidence
             if place.kind == REGION and place.country:
                 if first_level(place):
                     by_code.setdefault((place.country, place.admin1), []).append((key, place))
@@ -335,6 +328,8 @@ def _together(options: dict[tuple[str, str], list[Place]], names: dict[tuple[str
 
     for key, opts in options.items():
         for place in opts:
+            if place.origin is Origin.NAMESAKE:
+                continue
             for holders in (areas.at(place), by_code.get((place.country, place.admin1), ())):
                 for area_key, area in holders:
                     if area_key != key and contains(area, place):
@@ -356,10 +351,21 @@ def _together(options: dict[tuple[str, str], list[Place]], names: dict[tuple[str
     return ties
 
 
-def _region_shares(counts: Counter) -> dict:
-    """Each state's share of the story's sure places, once there are two to go on."""
+def _home_area(home: Home) -> tuple[set[tuple[str, str]], Grid]:
+    """The newsroom's home states and provinces, and the places its stories come back to, which
+    lend nearness as the story's sure places do."""
+    towns = Grid(cell_deg=NEAR_SURE_KM / KM_PER_DEGREE)
+    for place in home.places:
+        if place.precision_km < ANCHOR_PRECISION_KM:
+            towns.add(place, place, NEAR_SURE_KM)
+    return {region for region, share in home.regions.items() if share >= HOME_REGION}, towns
+
+
+def _region_shares(counts: Counter, least: float = REGION_EVIDENCE) -> dict:
+    """Each state's share of the story's sure places, once there are two to go on (the home is
+    enough to go on: ``least`` 0)."""
     total = sum(counts.values())
-    return {k: n / total for k, n in counts.items()} if total >= REGION_EVIDENCE else {}
+    return {k: n / total for k, n in counts.items()} if total and total >= least else {}
 
 
 def _shares(votes: Counter, without: Counter | None = None) -> dict[str, float]:
@@ -379,7 +385,10 @@ def _priors(key: tuple[str, str], opts: list[Place], gazetteer: Gazetteer, w: We
     out = []
     for rank, place in enumerate(opts):
         reasons: list[tuple] = []
-        if place.kind == COUNTRY:
+        if place.origin is Origin.NAMESAKE:
+            score = w.town
+            reasons.append(("a guess: no gazetteer has it, but a town of its name is here",))
+        elif place.kind == COUNTRY:
             score = w.country
             reasons.append(("a country",))
         elif place.curated:
@@ -411,30 +420,40 @@ def _priors(key: tuple[str, str], opts: list[Place], gazetteer: Gazetteer, w: We
 
 
 def _rank(priors: list[_Choice], focus: dict[str, float], w: Weights, anchors: "Grid",
-          together: dict[str, tuple[float, str, str]] | None = None, regions: dict | None = None) -> list[_Choice]:
+          together: dict[str, tuple[float, str, str]] | None = None, regions: dict | None = None,
+          with_home: dict | None = None, home: tuple[set, "Grid"] | None = None) -> list[_Choice]:
     """The candidates, best first, once all the story's evidence is added to their priors: the
-    quick look of ``_scores``, then the story's state or province and nearness to its sure places.
-    The words for the evidence are put together for the winner alone (``_Choice.reason``)."""
+    quick look of ``_scores``, then the story's state or province and nearness to its sure places
+    (and the newsroom's: ``with_home``, the story's states with its home's, and ``home``, its
+    states and places). The words for the evidence are put together for the winner alone
+    (``_Choice.reason``)."""
     choices = []
     only = len(priors) == 1
     for prior, score in zip(priors, _scores(priors, focus, w, together)):
         place = prior.place
-        regional = regions.get((place.country, place.admin1), 0.0) if regions and place.kind != COUNTRY else 0.0
-        score += w.same_region * regional
+        region = (place.country, place.admin1)
+        regional = regions.get(region, 0.0) if regions and place.kind != COUNTRY else 0.0
+        # The home counts in a country the rest of the story is in, or when it is in none.
+        homely = bool(home) and place.kind != COUNTRY and (
+            not focus or focus.get(place.country, 0.0) >= STORY_COUNTRY_SHARE)
+        score += w.same_region * (with_home.get(region, 0.0) if homely and with_home is not None else regional)
         near = _near(place, anchors)
-        if near:
+        home_town = "" if near or not homely else _near(place, home[1], itself=True)
+        if near or home_town:
             score += w.near
+        at_home = homely and (bool(home_town) or region in home[0])
         tie = together.get(place.id) if together else None
         share = focus.get(place.country, 0.0) if w.country_focus else 0.0
-        choices.append(_Choice(place, score, prior.reasons, Evidence(tie, regional, share, near, only)))
+        choices.append(_Choice(place, score, prior.reasons, Evidence(tie, regional, share, near, only, at_home)))
     choices.sort(key=lambda c: -c.score)
     return choices
 
 
-def _near(place: Place, anchors: "Grid") -> str:
-    """The name of a place the story is sure of within NEAR_SURE_KM, if any."""
+def _near(place: Place, anchors: "Grid", itself: bool = False) -> str:
+    """The name of a place the story is sure of within NEAR_SURE_KM, if any (or, ``itself``, of
+    the places the newsroom's other stories come back to, this one among them)."""
     for a in anchors.at(place):
-        if a.id != place.id and within(a, place, NEAR_SURE_KM):
+        if (itself or a.id != place.id) and within(a, place, NEAR_SURE_KM):
             return a.name
     return ""
 

@@ -29,6 +29,7 @@ class Settings:
     geonames: str = ""  # STORYMAP_GEONAMES: the imported GeoNames index (default: in the cache); "off" for none
     tiles: str = "osm"  # STORYMAP_TILES: osm, none, or a tile URL template
     spacy_model: str = ""  # STORYMAP_SPACY_MODEL: an optional second recogniser
+    home: str = ""  # STORYMAP_HOME: the newsroom's home, in words ("Columbus, Georgia"), until its stories show it
     fetch_allow: frozenset[str] = frozenset()  # STORYMAP_FETCH_ALLOW: hosts exempt from the public-address rule
     geocoders: Mapping[str, str] = field(default_factory=dict)  # GEOCODER_PREFIXES: see geocoders.py
     data_home: Path = Path("~/.local/share").expanduser()  # XDG_DATA_HOME
@@ -42,6 +43,7 @@ class Settings:
             stories=get("STORYMAP_STORIES"), data=get("STORYMAP_DATA"), cache=get("STORYMAP_CACHE"),
             geonames=get("STORYMAP_GEONAMES"),
             tiles=get("STORYMAP_TILES", "osm"), spacy_model=get("STORYMAP_SPACY_MODEL"),
+            home=get("STORYMAP_HOME"),
             fetch_allow=frozenset(h.strip() for h in get("STORYMAP_FETCH_ALLOW").split(",") if h.strip()),
             geocoders={k: v for k, v in env.items() if k.startswith(GEOCODER_PREFIXES)},
             data_home=Path(get("XDG_DATA_HOME") or Path("~/.local/share").expanduser()),

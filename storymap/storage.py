@@ -151,6 +151,19 @@ class Storage:
             places = list(s.scalars(select(PlaceRow).where(PlaceRow.story_id == row.id)))
             return story_record(row, places)
 
+    def recent_places(self, stories: int, leave_out: str = "") -> list[list[ResolvedPlace]]:
+        """The places of the newest ``stories`` stories but ``leave_out``, a list per story: what
+        the newsroom's home is learned from (:mod:`storymap.home`)."""
+        with self._sessions() as s:
+            ids = list(s.scalars(select(StoryRow.id).where(StoryRow.deleted.is_(False), StoryRow.slug != leave_out)
+                                 .order_by(StoryRow.id.desc()).limit(stories)))
+            by_story: dict[int, list[ResolvedPlace]] = {i: [] for i in ids}
+            for row in s.scalars(select(PlaceRow).where(PlaceRow.story_id.in_(ids))):
+                place = read_place(row)
+                if isinstance(place, ResolvedPlace):
+                    by_story[row.story_id].append(place)
+            return list(by_story.values())
+
     def place(self, place_id: int) -> ResolvedPlace | Broken:
         with self._sessions() as s:
             return read_place(self._place_row(s, place_id))
