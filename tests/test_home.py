@@ -121,3 +121,18 @@ def test_a_home_set_by_hand_counts_before_the_newsroom_has_stories(store, gazett
     assert next(p for p in added.places if p.key == "columbus").place.lat == pytest.approx(32.46, abs=0.1)
     monkeypatch.setenv("STORYMAP_HOME", "Nowhere we know")
     assert not newsroom.home(Storage(f"sqlite:///{store.engine.url.database}-2"), gazetteer)
+
+
+def test_the_place_a_newsroom_always_writes_about_is_its_own_name_alone(gazetteer):
+    # A paper in Alexandria, Virginia, whose stories often reach far (a third of their places are
+    # in Virginia): the town its stories come back to counts itself as near, as a neighbour would,
+    # though the biggest Alexandria is in Egypt.
+    stories = ["Alexandria, Virginia, sent firefighters to Tulsa, Oklahoma.",
+               "Alexandria, Virginia, and Boise, Idaho, won the same grant.",
+               "Tulsa, Oklahoma, and Boise, Idaho, ran out of buses."]
+    home = learn([places_of(text, gazetteer) for text in stories], gazetteer)
+    alone = "School board hopefuls met in Alexandria on Tuesday."
+    assert next(rp for rp in geoparse(alone, gazetteer).places).place.country == "EG"
+    placed = next(rp for rp in geoparse(alone, gazetteer, home=home).places)
+    assert (placed.place.country, placed.place.admin1) == ("US", "VA")
+    assert "where the newsroom's other stories are" in placed.reason
