@@ -1,7 +1,8 @@
 """Speed and memory of Storymap's core, printed as a table: `make bench`.
 
 Measures the world gazetteer (first build, then warm load from the cache),
-reading the sample story (geoparse + figures), building the map for synthetic
+reading the sample story (geoparse + figures), what the newsroom's home costs an
+import (learned from a store of fifty stories), building the map for synthetic
 stories of 100, 1,000 and 10,000 places, and, in headless Chromium, the time
 until such a map shows its markers and a click opens a popup. Beside the map
 figures stands the naive way (a folium.Marker per place) done in the same run,
@@ -593,6 +594,28 @@ def geonames_rows() -> list[tuple[str, str, str]]:
     return [tuple(row) for row in json.loads(done.stdout.strip().splitlines()[-1])["rows"]]
 
 
+def home_rows(gaz, sample) -> list[tuple[str, str, str]]:
+    """What reading a story with its newsroom's home costs: learning the home from the newest
+    fifty stories of a store, and adding a story with it (against analysing it alone)."""
+    from storymap import newsroom
+    from storymap.accounts import Editor
+    from storymap.home import STORIES
+    from storymap.storage import Storage
+
+    with tempfile.TemporaryDirectory() as folder:
+        store = Storage(f"sqlite:///{Path(folder) / 'store.sqlite3'}")
+        editor = Editor("bench")
+        for _ in range(STORIES):
+            newsroom.add_story(store, editor, sample, gaz)
+        secs, home = timed(lambda: newsroom.home(store, gaz), repeat=5)
+        add, _ = timed(lambda: newsroom.add_story(store, editor, sample, gaz), repeat=5)
+    alone, _ = timed(lambda: analyse(sample, gaz), repeat=5)
+    return [(f"newsroom home: learned from {STORIES} stories", f"{secs * 1000:.0f} ms",
+             f"{len(home.places)} places its stories come back to"),
+            ("sample story: added to that store", f"{add * 1000:.0f} ms",
+             f"analysed alone {alone * 1000:.0f} ms; the rest is the home and the store's write")]
+
+
 def main() -> None:
     rows = []
     rows.append(("gazetteer: first build (cold cache)", f"{gazetteer_cold():.2f} s", ""))
@@ -604,6 +627,7 @@ def main() -> None:
     secs, smap = timed(lambda: analyse(sample, gaz), repeat=5)
     rows.append(("sample story: geoparse + figures", f"{secs * 1000:.0f} ms",
                  f"{len(smap.places)} places, {len(smap.figures)} figures"))
+    rows += home_rows(gaz, sample)
     dense = local_news_text()
     secs, parsed = timed(lambda: geoparse(dense, gaz))
     rows.append(("long local story: geoparse", f"{secs:.2f} s",
