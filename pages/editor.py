@@ -35,12 +35,21 @@ if not labels:  # every story deleted: they can still come back from here
     st.info("There are no stories: import one, add a file to the story library, or restore one below.")
     deleted_stories(store, editor)
     st.stop()
-wanted = st.query_params.get("story")
-# Stories are told apart by slug (two may share a title): the picker's key names the slug in
-# the address, so a rerun never lands on another story with the same label.
-slug = st.sidebar.selectbox("Story", list(labels), format_func=labels.get,
-                            index=list(labels).index(wanted) if wanted in labels else 0, key=f"story-pick-{wanted}")
-st.query_params["story"] = slug
+# The address names the story; without one (a click in the menu), the story last read or presented.
+wanted = st.query_params.get("story", st.session_state.get("story"))
+if wanted not in labels:
+    wanted = next(iter(labels))
+if st.session_state.get("story-pick") != wanted:
+    st.session_state["story-pick"] = wanted  # a new address wins over the picker's last choice
+
+
+def pick_story() -> None:
+    st.query_params["story"] = st.session_state["story-pick"]  # before the rerun reads the address
+
+
+# Options are slugs, labelled so two stories with one title are told apart.
+slug = st.sidebar.selectbox("Story", list(labels), format_func=labels.get, key="story-pick", on_change=pick_story)
+st.query_params["story"] = st.session_state["story"] = slug
 record = store.load(slug)
 st.title(f"Edit: {md(record.title)}")
 story_map = None  # what the review map draws; None when the stored story cannot be drawn

@@ -328,3 +328,16 @@ def test_namesakes_are_told_apart_by_their_state(env):
     us_towns = [o for o in options if ", US, " in o]
     assert us_towns and len(set(us_towns)) == len(us_towns)  # no two alike
     assert all(re.search(r"\((?:[A-Z]{2,3}, )?US, ", o) for o in us_towns)
+
+
+def test_the_editor_opens_the_story_being_read_and_the_first_pick_of_another_is_kept(env):
+    at = signed_in()
+    store = Storage(env)
+    import_story(store, Editor("bob"), export_story(store, "pakistan-copper"))
+    # From the reader's menu (no address): the story last read, not the first in the list.
+    at = editor_page({"editor": at.session_state["editor"], "story": "pakistan-copper-2"}).run()
+    assert at.query_params["story"] == "pakistan-copper-2" and at.sidebar.selectbox[0].value == "pakistan-copper-2"
+    at = at.sidebar.selectbox[0].select("pakistan-copper").run()  # the first pick counts
+    assert at.query_params["story"] == "pakistan-copper" and at.sidebar.selectbox[0].value == "pakistan-copper"
+    at = at.run()  # and stays on a rerun
+    assert at.sidebar.selectbox[0].value == "pakistan-copper" and at.session_state["story"] == "pakistan-copper"
