@@ -42,6 +42,5 @@ def namesakes(name: str, gazetteer: Gazetteer) -> list[Place]:
     key = normalize(bare)
     return [Place(id=f"{Origin.NAMESAKE.value}:{word}:{town.id}", name=name, kind=kind, lat=town.lat, lon=town.lon,
                   country=town.country, admin1=town.admin1, precision_km=reach_km,
-                  source=f"approximate: around {town.name}, the town of the same name ({town.source})",
-                  note=f"Placed by its name; no gazetteer has {name}.")
+                  source=f"approximate: around {town.name}, the town of the same name ({town.source})")
             for town in gazetteer.lookup(bare) if town.kind == CITY and normalize(town.name) == key]

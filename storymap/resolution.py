@@ -387,7 +387,7 @@ def _priors(key: tuple[str, str], opts: list[Place], gazetteer: Gazetteer, w: We
         reasons: list[tuple] = []
         if place.origin is Origin.NAMESAKE:
             score = w.town
-            reasons.append(("a guess: no gazetteer has it, but a town of its name is here",))
+            reasons.append(("a guess: no gazetteer has it, so it is drawn around the town of the same name",))
         elif place.kind == COUNTRY:
             score = w.country
             reasons.append(("a country",))
@@ -410,7 +410,7 @@ def _priors(key: tuple[str, str], opts: list[Place], gazetteer: Gazetteer, w: We
             reasons.append(("also known as {!r}", name))
         if rank == 0:
             score += w.first_listed
-            if len(opts) > 1:
+            if len(opts) > 1 and place.origin is not Origin.NAMESAKE:
                 reasons.append(("the gazetteer's first of {} places with this name", len(opts)))
         if any(qualifies(q, place) for q in qualifying):
             score += w.qualifier

@@ -22,6 +22,7 @@ def test_a_feature_is_guessed_by_the_town_of_its_name_and_drawn_as_an_approximat
     assert great_circle((river.place.lat, river.place.lon), (30.73, -81.55)).km < 10  # St. Marys, Georgia
     assert river.confidence <= SURENESS and river.reason.startswith("a guess")
     assert "St. Marys" in river.place.source and "approximate" in river.place.source
+    assert river.place.note == "" and "first of" not in river.reason  # readers see notes; the rank is no reason
     # The guess lends nothing: Kingsland and Georgia are as sure as without it.
     assert {rp.written_name for rp in parsed.places if rp.confidence > 0.9} == {"Kingsland", "Georgia"}
 
