@@ -59,7 +59,8 @@ def story_labels() -> dict[str, str]:
     """Every story's slug and a label that tells it apart; stops the page when there is none."""
     labels = storage().labels()
     if not labels:
-        st.info("The story library is empty: add a .md or .txt file to data/stories, or import one.")
+        st.info("There are no stories yet: an editor can add one on the Import page, "
+                "or put a .md or .txt file in data/stories.")
         st.stop()
     return labels
 

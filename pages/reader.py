@@ -20,7 +20,8 @@ with st.sidebar:
             for name, error in broken.values():
                 st.text(f"{name}: {error}")
 if not slugs:
-    st.info("The story library is empty: add a .md or .txt file to data/stories.")
+    st.info("There are no stories yet: an editor can add one on the Import page, "
+            "or put a .md or .txt file in data/stories.")
     st.stop()
 
 # The address names the story; without one (a click in the menu), the story last read or presented.
