@@ -3,6 +3,7 @@
 The reader, the presenter, the embed and the exported file are in test_story_viewer.py.
 """
 
+import os
 import re
 import shutil
 
@@ -65,7 +66,9 @@ def sign_in_and_review(page, place):
     page.get_by_text("Review a place").wait_for(timeout=20_000)
     page.locator('[data-testid="stSelectbox"]', has_text="Review a place").click()
     page.get_by_role("option", name=place, exact=True).click()
-    page.get_by_text("Click the map to set the position").wait_for(timeout=20_000)
+    # The form of the place picked, not the one drawn before the pick's rerun came back: text typed
+    # into that one is lost when the page redraws, and Save then has nothing to save.
+    expect(page.get_by_label("Label", exact=True).filter(visible=True).first).to_have_value(place, timeout=20_000)
 
 
 def save_place(page) -> None:
@@ -82,7 +85,11 @@ def save_place(page) -> None:
             return
         except PlaywrightTimeout:
             continue
-    raise AssertionError("the place was not saved after three presses of Save")
+    # What the editor saw instead, for the log: a message the page showed, and the page itself.
+    alerts = page.locator('[data-testid="stAlert"], [data-testid="stToast"]').all_inner_texts()
+    page.screenshot(path=f"/tmp/storymap-unsaved-{os.getpid()}.png", full_page=True)
+    raise AssertionError(f"the place was not saved after three presses of Save; the page said {alerts}; "
+                         f"screenshot /tmp/storymap-unsaved-{os.getpid()}.png")
 
 
 def test_two_app_processes_share_one_postgresql_database(browser, tmp_path):
