@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 from storymap.gazetteer import Gazetteer
+from storymap.geo import KM_PER_DEGREE, Grid
 from storymap.places import COUNTRY, Place, ResolvedPlace
 from storymap.schema import ACCEPTED, REJECTED
 
@@ -38,6 +39,16 @@ class Home:
 
     def __bool__(self) -> bool:
         return bool(self.countries)
+
+    def area(self, least: float, precision_km: float, reach_km: float) -> tuple[set[tuple[str, str]], Grid]:
+        """Its states and provinces with at least ``least`` of its places, and the places its
+        stories come back to known within ``precision_km``, each reaching ``reach_km`` (a grid
+        to ask what is near: they lend nearness as a story's sure places do)."""
+        near = Grid(cell_deg=reach_km / KM_PER_DEGREE)
+        for place in self.places:
+            if place.precision_km < precision_km:
+                near.add(place, place, reach_km)
+        return {region for region, share in self.regions.items() if share >= least}, near
 
     def describe(self, gazetteer: Gazetteer) -> str:
         """In words, for the editor: "around Alexandria and Pineville, United States (8 stories)"."""

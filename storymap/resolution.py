@@ -50,6 +50,7 @@ STRAY_EVIDENCE = 2  # ... when the rest of the story has at least this much coun
 REGION_EVIDENCE = 2  # sure places the story needs before its state or province counts
 DATELINE_VOTES = 3  # country votes a dateline's place gives (not in Weights: the corpora have no datelines to fit it on)
 HOME_PLACES = 2  # the home counts as this many of the story's sure places, shared among its states and provinces
+HOME_SURENESS = 0.75  # the most confidence a choice the home made against the story's own evidence has
 HOME_REGION = 0.2  # a state or province with this share of the newsroom's stories is its home, in words
 NAMESAKE_KM = 100  # a feature guessed by its namesake town (storymap.namesakes) must be this near a sure place
 RUNNERS_UP = 3  # other candidates kept for the editor
@@ -75,6 +76,7 @@ class Evidence:
     near: str  # a sure place of the story within NEAR_SURE_KM, or ""
     only: bool  # the only place with this name
     home: bool = False  # in the newsroom's home state or province, or near a place its stories come back to
+    own: float = 0.0  # the score without the newsroom's home: what the story alone says
 
 
 @dataclass
@@ -150,7 +152,7 @@ def resolve(mentions: list[Mention], geocoder: Geocoder, gazetteer: Gazetteer,
     near = Grid(cell_deg=NEAR_SURE_KM / KM_PER_DEGREE)
     for anchor in anchors:
         near.add(anchor, anchor, NEAR_SURE_KM)
-    homely = _home_area(home) if home else None
+    homely = home.area(HOME_REGION, ANCHOR_PRECISION_KM, NEAR_SURE_KM) if home else None
 
     def region_shares(k: tuple[str, str]) -> tuple[dict, dict]:
         """The story's states by its other sure places: alone (its words), and with the home (its score)."""
@@ -192,7 +194,7 @@ def resolve(mentions: list[Mention], geocoder: Geocoder, gazetteer: Gazetteer,
             keys_used.add(slug)
             by_place[best.place.id] = ResolvedPlace(
                 key=slug, place=best.place, mentions=[],
-                confidence=round(min(_confidence(ranked), NAMESAKE_SURENESS if guess else 1.0), 3),
+                confidence=round(min(_confidence(ranked), NAMESAKE_SURENESS if guess else _by_home(ranked)), 3),
                 reason=best.reason, runners_up=[c.place for c in ranked[1 : 1 + RUNNERS_UP]],
             )
         by_place[best.place.id].mentions.append(m)
@@ -351,16 +353,6 @@ def _together(options: dict[tuple[str, str], list[Place]], names: dict[tuple[str
     return ties
 
 
-def _home_area(home: Home) -> tuple[set[tuple[str, str]], Grid]:
-    """The newsroom's home states and provinces, and the places its stories come back to, which
-    lend nearness as the story's sure places do."""
-    towns = Grid(cell_deg=NEAR_SURE_KM / KM_PER_DEGREE)
-    for place in home.places:
-        if place.precision_km < ANCHOR_PRECISION_KM:
-            towns.add(place, place, NEAR_SURE_KM)
-    return {region for region, share in home.regions.items() if share >= HOME_REGION}, towns
-
-
 def _region_shares(counts: Counter, least: float = REGION_EVIDENCE) -> dict:
     """Each state's share of the story's sure places, once there are two to go on (the home is
     enough to go on: ``least`` 0)."""
@@ -436,15 +428,16 @@ def _rank(priors: list[_Choice], focus: dict[str, float], w: Weights, anchors: "
         # The home counts in a country the rest of the story is in, or when it is in none.
         homely = bool(home) and place.kind != COUNTRY and (
             not focus or focus.get(place.country, 0.0) >= STORY_COUNTRY_SHARE)
-        score += w.same_region * (with_home.get(region, 0.0) if homely and with_home is not None else regional)
         near = _near(place, anchors)
+        own = score + w.same_region * regional + (w.near if near else 0.0)  # the story's evidence alone
+        score += w.same_region * (with_home.get(region, 0.0) if homely and with_home is not None else regional)
         home_town = "" if near or not homely else _near(place, home[1], itself=True)
         if near or home_town:
             score += w.near
         at_home = homely and (bool(home_town) or region in home[0])
         tie = together.get(place.id) if together else None
         share = focus.get(place.country, 0.0) if w.country_focus else 0.0
-        choices.append(_Choice(place, score, prior.reasons, Evidence(tie, regional, share, near, only, at_home)))
+        choices.append(_Choice(place, score, prior.reasons, Evidence(tie, regional, share, near, only, at_home, own)))
     choices.sort(key=lambda c: -c.score)
     return choices
 
@@ -484,6 +477,15 @@ def _stray(place: Place, focus: dict[str, float], anchors: list[Place]) -> bool:
                 return False
             others = True
     return others
+
+
+def _by_home(ranked: list[_Choice]) -> float:
+    """The most confidence a choice may have: HOME_SURENESS when the newsroom's home chose it
+    over what the story alone says, for an editor to look (and for the home not to learn from)."""
+    if not ranked[0].evidence or not ranked[0].evidence.home:
+        return 1.0
+    alone = max(ranked, key=lambda c: c.evidence.own if c.evidence else c.score)
+    return 1.0 if alone is ranked[0] else HOME_SURENESS
 
 
 def _confidence(ranked: list[_Choice]) -> float:

@@ -9,6 +9,7 @@ from storymap.accounts import Editor
 from storymap.geoparsing import geoparse
 from storymap.home import Home, counted, learn
 from storymap.importing import story_from_text
+from storymap.resolution import HOME_SURENESS
 from storymap.storage import Storage
 
 ALICE = Editor("alice")
@@ -62,6 +63,8 @@ def test_a_town_named_alone_is_the_newsroom_s_own(georgia, gazetteer):
     assert alone.place.admin1 == "OH"  # the largest Columbus, for a newsroom with no stories yet
     at_home = columbus(ALONE, gazetteer, georgia)
     assert at_home.place.admin1 == "GA"
+    # The home chose it over what the story alone says: an editor should look.
+    assert alone.confidence < 1 and at_home.confidence == HOME_SURENESS
     assert "where the newsroom's other stories are" in at_home.reason
     assert "newsroom" not in alone.reason
     assert columbus(ALONE, gazetteer, Home()) == alone  # an empty home changes nothing
@@ -108,8 +111,14 @@ def test_a_newsroom_s_new_story_is_read_with_its_home(store, gazetteer):
     again = newsroom.add_story(store, ALICE, story_from_text("Alone again", ALONE), gazetteer).record
     stored = next(p for p in again.places if p.key == "columbus")
     assert stored.place.lat == pytest.approx(32.46, abs=0.1) and "newsroom" in stored.reason
+    assert stored.confidence == HOME_SURENESS
+    # Neither bare "Columbus" is learned from: Ohio was unsure, and Georgia the home's own choice
+    # (the home does not feed on itself) until an editor accepts it.
+    assert newsroom.home(store, gazetteer).stories == 2
+    store.update_place(ALICE, stored.stored.id, stored.stored.version, status="accepted")
+    assert newsroom.home(store, gazetteer).stories == 3
     # The retry of online look-ups reads a story with the home of the others, not its own.
-    assert newsroom.home(store, gazetteer, leave_out=first.slug).stories == 3
+    assert newsroom.home(store, gazetteer, leave_out=again.slug).stories == 2
 
 
 def test_a_home_set_by_hand_counts_before_the_newsroom_has_stories(store, gazetteer, monkeypatch):
