@@ -28,17 +28,15 @@ SET_STORIES = 5  # how many stories' worth a home set by hand counts
 
 @dataclass(frozen=True)
 class Home:
-    """Each country's share of a newsroom's stories (a story counts once, however many places it
-    names), each state's or province's share of their places in one, and the places its
-    stories come back to."""
+    """Each state's or province's share of a newsroom's places that are in one (a story counts
+    once, however many places it names), and the places its stories come back to."""
 
-    regions: dict[tuple[str, str], float] = field(default_factory=dict)  # (country, admin1) -> share of those in one
-    countries: dict[str, float] = field(default_factory=dict)  # ISO code -> share
+    regions: dict[tuple[str, str], float] = field(default_factory=dict)  # (country, admin1) -> share
     places: tuple[Place, ...] = ()  # towns and counties its stories come back to, most often first
     stories: int = 0  # how many stories it was learned from
 
     def __bool__(self) -> bool:
-        return bool(self.countries)
+        return bool(self.regions or self.places)
 
     def area(self, least: float, precision_km: float, reach_km: float) -> tuple[set[tuple[str, str]], Grid]:
         """Its states and provinces with at least ``least`` of its places, and the places its
@@ -50,48 +48,37 @@ class Home:
                 near.add(place, place, reach_km)
         return {region for region, share in self.regions.items() if share >= least}, near
 
-    def describe(self, gazetteer: Gazetteer) -> str:
-        """In words, for the editor: "around Alexandria and Pineville, United States (8 stories)"."""
-        if not self:
-            return ""
-        country = max(self.countries, key=self.countries.get)
-        where = gazetteer.countries()[country].name if country in gazetteer.countries() else country
-        towns = [p.name for p in self.places[:2]]
-        around = f"around {' and '.join(towns)}, {where}" if towns else where
-        return f"{around} ({self.stories} {'story' if self.stories == 1 else 'stories'})"
-
 
 def learn(stories: Iterable[Iterable[Place]], gazetteer: Gazetteer, set_home: Iterable[Place] = ()) -> Home:
     """A home from the places of several stories (each the places it is sure of), and the
     places of a home set by hand, which count as SET_STORIES stories.
 
     A stored place keeps no state or province, so it is looked up again by its gazetteer id;
-    a place an editor put by hand still counts for its country and as a place stories come back to.
+    a place an editor put by hand still counts as a place stories come back to.
     """
     regions: Counter = Counter()
-    countries: Counter = Counter()
-    towns: Counter = Counter()
+    seen: Counter = Counter()  # in how many stories each place is
     by_id: dict[str, Place] = {}
     total = 0.0
     for places, weight in [(list(p), 1.0) for p in stories] + [(list(set_home), float(SET_STORIES))]:
+        # A story's share is split among all its places, countries too: a story mostly about
+        # countries says less of where the newsroom's towns are.
         places = [_with_region(p, gazetteer) for p in places if p.country]
         if not places:
             continue
         total += weight
         share = weight / len(places)
         for p in places:
-            countries[p.country] += share
             if p.kind != COUNTRY and p.admin1:
                 regions[(p.country, p.admin1)] += share
         for p in {p.id: p for p in places if p.kind != COUNTRY}.values():
-            towns[p.id] += weight
+            seen[p.id] += weight
             by_id[p.id] = p
     if not total:
         return Home()
-    common = [by_id[i] for i, n in towns.most_common() if n >= RETURNS]
+    common = [by_id[i] for i, n in seen.most_common() if n >= RETURNS]
     in_regions = sum(regions.values())
-    return Home({k: v / in_regions for k, v in regions.items()}, {k: v / total for k, v in countries.items()},
-                tuple(common), round(total))
+    return Home({k: v / in_regions for k, v in regions.items()}, tuple(common), round(total))
 
 
 def counted(places: Iterable[ResolvedPlace]) -> list[Place]:
