@@ -82,7 +82,8 @@ def analyse(story: Story, gazetteer: Gazetteer | None = None, geocoder: Geocoder
                                 parsed.unresolved + [m for rp in guesses for m in rp.mentions], chain, deadline,
                                 {p.key for p in places})
         answered = {m for rp in online for m in rp.mentions}
-        places = [rp for rp in places if rp not in guesses or not answered & set(rp.mentions)] + online
+        places = [rp for rp in places if rp.place.origin is not Origin.NAMESAKE or not answered & set(rp.mentions)]
+        places += online
         problems = list(chain.problems)
     return _story_map(story, places, focus=parsed.focus, unresolved=parsed.unresolved, problems=problems)
 

@@ -152,14 +152,14 @@ def resolve(mentions: list[Mention], geocoder: Geocoder, gazetteer: Gazetteer,
     near = Grid(cell_deg=NEAR_SURE_KM / KM_PER_DEGREE)
     for anchor in anchors:
         near.add(anchor, anchor, NEAR_SURE_KM)
-    homely = home.area(HOME_REGION, ANCHOR_PRECISION_KM, NEAR_SURE_KM) if home else None
+    home_area = home.area(HOME_REGION, ANCHOR_PRECISION_KM, NEAR_SURE_KM) if home else None
 
     def region_shares(k: tuple[str, str]) -> tuple[dict, dict]:
         """The story's states by its other sure places: alone (its words), and with the home (its score)."""
         story = counts - Counter([regional[k]]) if k in regional else counts
         return _region_shares(story), _region_shares(story + home_counts, 0) if home_counts else None
 
-    final = {k: _rank(p, others[k], w, near, together.get(k), *region_shares(k), homely)
+    final = {k: _rank(p, others[k], w, near, together.get(k), *region_shares(k), home_area)
              for k, p in priors.items()}
 
     total = sum(votes.values())
@@ -482,10 +482,9 @@ def _stray(place: Place, focus: dict[str, float], anchors: list[Place]) -> bool:
 def _by_home(ranked: list[_Choice]) -> float:
     """The most confidence a choice may have: HOME_SURENESS when the newsroom's home chose it
     over what the story alone says, for an editor to look (and for the home not to learn from)."""
-    if not ranked[0].evidence or not ranked[0].evidence.home:
+    if not ranked[0].evidence.home:
         return 1.0
-    alone = max(ranked, key=lambda c: c.evidence.own if c.evidence else c.score)
-    return 1.0 if alone is ranked[0] else HOME_SURENESS
+    return 1.0 if max(ranked, key=lambda c: c.evidence.own) is ranked[0] else HOME_SURENESS
 
 
 def _confidence(ranked: list[_Choice]) -> float:
