@@ -55,12 +55,15 @@ def _story_files(directory: str, url: str, files: tuple) -> dict[str, tuple[str,
     return {e.slug: (e.path.name, e.error, tuple(e.story.warnings) if e.story else ()) for e in entries}
 
 
+NO_STORIES = ("There are no stories yet: an editor can add one on the Import page, "
+              "or put a .md or .txt file in data/stories.")
+
+
 def story_labels() -> dict[str, str]:
     """Every story's slug and a label that tells it apart; stops the page when there is none."""
     labels = storage().labels()
     if not labels:
-        st.info("There are no stories yet: an editor can add one on the Import page, "
-                "or put a .md or .txt file in data/stories.")
+        st.info(NO_STORIES)
         st.stop()
     return labels
 

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from pages._navigation import through_app
-from pages._resources import storage, story_files, story_map
+from pages._resources import NO_STORIES, storage, story_files, story_map
 from pages._viewer import show_viewer, story_boundary
 from storymap.escaping import markdown_text as md
 from storymap.viewer import READ
@@ -20,8 +20,7 @@ with st.sidebar:
             for name, error in broken.values():
                 st.text(f"{name}: {error}")
 if not slugs:
-    st.info("There are no stories yet: an editor can add one on the Import page, "
-            "or put a .md or .txt file in data/stories.")
+    st.info(NO_STORIES)
     st.stop()
 
 # The address names the story; without one (a click in the menu), the story last read or presented.
