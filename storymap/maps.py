@@ -188,12 +188,15 @@ def map_credits(story_map: StoryMap, tiles: BaseMap | None) -> list[tuple[str, s
 
 
 def place_view(place: Place) -> tuple[tuple[float, float], int]:
-    """Centre and zoom that suit a place."""
+    """Centre and zoom that suit a place: its kind's, or, for an approximate place, one that shows
+    its area whole (a river guessed within 40 km is not shown at a mountain range's zoom)."""
     zoom = KIND_ZOOM[place.kind]
     if place.precision_km >= 100:
         zoom = min(zoom, 6)
     elif place.precision_km >= 20:
-        zoom = min(zoom, 8)
+        zoom = 8
+    elif place.precision_km > 0:
+        zoom = max(zoom, 10)
     return (place.lat, place.lon), zoom
 
 

@@ -6,6 +6,7 @@ from storymap.analysis import analyse
 from storymap.articles import parse_story
 from storymap.highlight import text_html
 from storymap.maps import build_map, place_view, popup_html
+from storymap.places import Place
 from storymap.tiles import provider
 from storymap.viewer import viewer_page
 
@@ -68,6 +69,15 @@ def test_script_in_story_text_is_escaped_everywhere(gazetteer, tmp_path):
 
 def test_place_view_suits_the_kind(sample_map):
     assert place_view(sample_map.place("wana").place)[1] > place_view(sample_map.place("pakistan").place)[1]
+
+
+def test_an_approximate_place_is_shown_whole_whatever_its_kind():
+    def zoom(kind, km):
+        return place_view(Place("x", "X", kind, 30.7, -81.5, precision_km=km))[1]
+
+    assert zoom("landform", 300) == 6 and zoom("landform", 0) == 6  # a range, a peak: its kind's
+    assert zoom("landform", 40) == 8 and zoom("landform", 15) == 10  # a river's stretch, a lake: their area
+    assert zoom("region", 10) == 10 and zoom("city", 5) == 11 and zoom("region", 150) == 6
 
 
 def test_text_links_each_place_to_the_viewer_and_numbers_its_sentences(sample_map):
