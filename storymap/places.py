@@ -24,7 +24,7 @@ KIND_LABELS = {
     REGION: "Region or district",
     CITY: "City or town",
     SITE: "Site (mine, building, college)",
-    LANDFORM: "Landform or water (mountains, river, sea)",
+    LANDFORM: "Landform or water",
 }
 
 
