@@ -35,6 +35,11 @@ LATIN_AMERICA = ("Protests spread from Bogota to Medellin this week. In Peru, fa
 OCEANIA = ("Cyclone warnings were issued across the Coral Sea as the storm turned toward Cairns. In Fiji, villages on "
            "Viti Levu near Nadi lost power. New Zealand sent a navy ship from Auckland across the Tasman Sea. In Papua "
            "New Guinea, landslides cut the highway out of Lae. Meta announced it would restore service.")
+WORLD_FEATURES = ("Barges waited for rain on the Danube near Budapest and on the Rhine at Koblenz, and in London the Thames "
+                  "fell to a record low. Ferries on Lake Ontario stayed in port, and salmon runs in Puget Sound "
+                  "failed. Fires burned in the Rockies west of Denver. Dust from the Sahara reached Dakar, and Java "
+                  "and Luzon braced for a typhoon crossing the Philippine Sea. On New Zealand's North Island, farms "
+                  "went dry.")
 SPELLINGS = ("Trains from Malmo to Lodz were cancelled, and flights to Kyiv, Tromso and Sao Paulo were delayed. "
              "Officials in Kiev and in Bogota said nothing.")
 
@@ -117,6 +122,29 @@ def test_oceania_seas_islands_and_a_company_at_a_sentences_start(gazetteer):
     assert found["Papua New Guinea"].country == "PG" and found["Fiji"].country == "FJ"
     # "Meta announced": the company, not Colombia's department of Meta, in a story about the Pacific.
     assert "Meta" not in found
+
+
+def test_the_rivers_lakes_seas_ranges_deserts_and_islands_news_names_worldwide(gazetteer):
+    found, unplaced = places(WORLD_FEATURES, gazetteer)
+    assert not unplaced
+    # Each is drawn as an area holding points known to lie on it (none of them among the towns its
+    # curated position was taken from); before, "Danube" was a hamlet in Minnesota, "Thames" a town in
+    # New Zealand and "Java" a village in Georgia, and the rest were not found at all.
+    assert_area_holds(found["Danube"], (48.31, 14.29), (43.99, 22.88))  # Linz, Vidin
+    assert_area_holds(found["Rhine"], (50.73, 7.10), (49.01, 8.31))  # Bonn, Karlsruhe's Rhine port
+    assert_area_holds(found["Thames"], (51.54, -0.90))  # Henley-on-Thames
+    assert_area_holds(found["Lake Ontario"], (43.70, -77.90))  # the lake's middle
+    assert_area_holds(found["Puget Sound"], (47.60, -122.40))
+    assert_area_holds(found["Rockies"], (38.84, -105.04), (51.18, -115.57))  # Pikes Peak, Banff
+    assert_area_holds(found["Sahara"], (29.20, 25.52), (30.13, 9.50))  # Siwa, Ghadames
+    assert_area_holds(found["Java"], (-7.98, 112.63))  # Malang
+    assert_area_holds(found["Luzon"], (16.04, 120.33))  # Dagupan
+    assert_area_holds(found["Philippine Sea"], (20.0, 130.0))
+    assert_area_holds(found["North Island"], (-38.14, 176.25))  # Rotorua
+    assert found["Rockies"].name == "Rocky Mountains"
+    for name, where in {"Budapest": (47.50, 19.04), "Koblenz": (50.36, 7.59), "London": (51.51, -0.13),
+                        "Denver": (39.74, -104.99), "Dakar": (14.69, -17.44)}.items():
+        assert_near(found[name], where, 15)
 
 
 def test_names_written_without_their_diacritics_or_in_another_transliteration(gazetteer):
