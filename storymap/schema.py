@@ -38,6 +38,9 @@ MEDIA_PATTERN = r"^(https?://[^\s\"'<>]+|media:[0-9a-f]{64})$"
 MAX_LABEL = 200
 MAX_NOTE = 5000
 MAX_SHORT = 1000
+MAX_PRECISION_KM = 20_000
+"""The widest radius a drawn area may have: about half the Earth's circumference, so an ocean fits
+(the Pacific is drawn 11,200 km wide), while a typing slip of a million is refused."""
 MAX_FILE_BYTES = 200 * 1024 * 1024
 """A story file carries its uploads (a 40 MB video is 53 MB in base64); this is Streamlit's own default cap."""
 
@@ -52,7 +55,7 @@ GAZETTEER_PLACE = {
         "lat": {"type": "number", "minimum": -90, "maximum": 90},
         "lon": {"type": "number", "minimum": -180, "maximum": 180},
         "country": _text(8), "admin1": _text(MAX_SHORT), "population": {"type": "integer", "minimum": 0},
-        "precision_km": {"type": "number", "minimum": 0, "maximum": 5000},
+        "precision_km": {"type": "number", "minimum": 0, "maximum": MAX_PRECISION_KM},
         "source": _text(MAX_SHORT), "note": _text(MAX_NOTE),
         "names": {"type": "array", "items": _text(MAX_LABEL), "maxItems": 500},
     },
@@ -78,7 +81,7 @@ PLACE_PROPERTIES = {
     "lat": {"type": "number", "minimum": -90, "maximum": 90},
     "lon": {"type": "number", "minimum": -180, "maximum": 180},
     "country": _text(8),
-    "precision_km": {"type": "number", "minimum": 0, "maximum": 5000},
+    "precision_km": {"type": "number", "minimum": 0, "maximum": MAX_PRECISION_KM},
     "status": {"enum": list(STATUSES)},
     "mentions": {"type": "array", "maxItems": 10_000, "items": {
         "type": "array", "minItems": 3, "maxItems": 3,
@@ -340,8 +343,8 @@ def validate_place(values: dict) -> dict:
                 raise ValueError(f"The {label} is not a number ({values[key]!r}).")
     if "lat" in out or "lon" in out:
         check_coordinates(out.get("lat", 0.0), out.get("lon", 0.0))
-    if "precision_km" in out and not 0 <= out["precision_km"] <= 5000:
-        raise ValueError("The precision is a radius between 0 and 5000 km.")
+    if "precision_km" in out and not 0 <= out["precision_km"] <= MAX_PRECISION_KM:
+        raise ValueError(f"The precision is a radius between 0 and {MAX_PRECISION_KM:,} km.")
     for key in ("tour_order", "tour_zoom"):
         if isinstance(out.get(key), float) and out[key].is_integer():
             out[key] = int(out[key])
