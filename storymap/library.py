@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from storymap.accounts import Editor
@@ -23,12 +24,13 @@ def sync_files(storage: Storage, directory: Path, gazetteer: Gazetteer | None = 
     """
     known = set(storage.slugs())
     entries = load_library(directory)
-    for entry in entries:
+    for i, entry in enumerate(entries):
         if entry.story is not None and entry.slug not in known:
             try:
                 add_story(storage, SEEDER, entry.story, gazetteer, rename=False)
-            except ValueError:
-                pass  # another process seeded it a moment ago
+            except ValueError as exc:
+                if entry.slug not in storage.slugs():  # not another process seeding it a moment ago
+                    entries[i] = replace(entry, error=f"It could not be added to the store: {exc}")
     return entries
 
 

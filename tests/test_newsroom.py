@@ -137,3 +137,30 @@ def test_the_library_seeds_new_files_only_and_its_fingerprint_follows_the_files(
     assert fingerprint(folder) != first
     sync_files(store, folder, gazetteer)
     assert store.load("floods").title == "Floods"  # the stored story is the editors' now
+
+
+def test_a_story_naming_the_oceans_is_stored_with_their_whole_drawn_areas(store, gazetteer, tmp_path):
+    # The Pacific is drawn 11,200 km wide; the store once refused any area over 5,000 km, so a story
+    # naming an ocean was never seeded, and nobody was told.
+    folder = tmp_path / "stories"
+    folder.mkdir()
+    (folder / "crossing.md").write_text("---\ntitle: Crossing\n---\nA yacht left Lisbon, crossed the Atlantic and "
+                                        "then the Pacific Ocean, and reached Auckland.\n", encoding="utf-8")
+    [entry] = sync_files(store, folder, gazetteer)
+    assert entry.error is None
+    drawn = {p.place.name: p.place.precision_km for p in store.load("crossing").places}
+    assert drawn["Pacific Ocean"] > 10_000 and drawn["Atlantic Ocean"] > 5_000
+
+
+def test_a_library_file_the_store_refuses_is_reported_with_the_reason(store, gazetteer, tmp_path, monkeypatch):
+    folder = tmp_path / "stories"
+    folder.mkdir()
+    (folder / "floods.md").write_text(f"---\ntitle: Floods\n---\n{TEXT}\n", encoding="utf-8")
+
+    def refused(*args, **kwargs):
+        raise ValueError("The precision is a radius between 0 and 20,000 km.")
+
+    monkeypatch.setattr("storymap.library.add_story", refused)
+    [entry] = sync_files(store, folder, gazetteer)
+    assert entry.error == "It could not be added to the store: The precision is a radius between 0 and 20,000 km."
+    assert store.slugs() == []
