@@ -25,6 +25,17 @@ def test_the_story_opens_on_the_country_it_is_about(sample_map):
     assert west < -81 and east >= 133  # all places: Columbia, SC to Australia
 
 
+def test_a_world_roundup_opens_on_all_its_places_not_on_the_country_it_names_most(gazetteer):
+    # The United States is named most (three times), but in 13 names of places in nine countries.
+    smap = analyse(parse_story(
+        "Barges on the Danube waited near Budapest, and on the Rhine at Koblenz. In London the Thames fell. Ferries "
+        "stayed in port at Toronto, salmon runs failed in Puget Sound in Washington state, and fires burned west of "
+        "Denver. Dust reached Dakar, rain missed Java and Luzon, and New Zealand's North Island went dry."), gazetteer)
+    assert {rp.key for rp in focus_places(smap)} == {rp.key for rp in smap.places}
+    (south, west), (north, east) = opening_views(smap)[0]["bounds"]
+    assert south < -38 and north > 51 and west < -122 and east > 175  # North Island to London, Seattle to Auckland
+
+
 def test_a_story_of_countries_alone_opens_on_them(gazetteer):
     smap = analyse(parse_story("France and Germany signed a treaty. France agreed."), gazetteer)
     assert {rp.key for rp in focus_places(smap)} == {"france"}
