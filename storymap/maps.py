@@ -12,6 +12,7 @@ as a precise pin.
 
 from __future__ import annotations
 
+import math
 import re
 from functools import lru_cache
 from typing import Callable, Sequence
@@ -24,6 +25,7 @@ from markupsafe import Markup
 from storymap.analysis import StoryMap
 from storymap.assets import Assets
 from storymap.escaping import html_text, js_json
+from storymap.geo import KM_PER_DEGREE
 from storymap.media import AUDIO, IMAGE, INLINED, LINK, VIDEO, video_link
 from storymap.places import (CITY, COUNTRY, KIND_LABELS, KINDS, LANDFORM, REGION, SITE, Media, Origin, Place,
                              ResolvedPlace)
@@ -187,17 +189,39 @@ def map_credits(story_map: StoryMap, tiles: BaseMap | None) -> list[tuple[str, s
     return credits
 
 
+VIEW_KM_AT_ZOOM_0 = 62_600
+"""What a view 400 pixels wide spans at zoom 0 near the equator (Web Mercator: 156.5 km a pixel);
+each zoom level halves it."""
+
+
 def place_view(place: Place) -> tuple[tuple[float, float], int]:
     """Centre and zoom that suit a place: its kind's, or, for an approximate place, one that shows
-    its area whole (a river guessed within 40 km is not shown at a mountain range's zoom)."""
+    its area whole (a river guessed within 40 km is not shown at a mountain range's zoom, nor the
+    Sahara, 5,000 km across, at a range's)."""
     zoom = KIND_ZOOM[place.kind]
     if place.precision_km >= 100:
-        zoom = min(zoom, 6)
+        zoom = min(zoom, 6, max(1, math.floor(math.log2(VIEW_KM_AT_ZOOM_0 / (2 * place.precision_km)))))
     elif place.precision_km >= 20:
         zoom = 8
     elif place.precision_km > 0:
         zoom = max(zoom, 10)
     return (place.lat, place.lon), zoom
+
+
+AREA_FIT_KM = 20
+"""From this radius up an approximate place is an area, and a view of it fits the area whole."""
+
+
+def area_bounds(place: Place) -> tuple[tuple[float, float], tuple[float, float]] | None:
+    """South-west and north-east corners around an approximate place's drawn area, so a view fits
+    it in whatever window it is shown (a river's 160 km on a phone as on a desk); None for a
+    place that is a point or nearly one."""
+    if place.precision_km < AREA_FIT_KM:
+        return None
+    reach_lat = place.precision_km / KM_PER_DEGREE
+    reach_lon = reach_lat / max(math.cos(math.radians(place.lat)), 0.05)
+    return ((max(place.lat - reach_lat, -85.0), max(place.lon - reach_lon, -180.0)),
+            (min(place.lat + reach_lat, 85.0), min(place.lon + reach_lon, 180.0)))
 
 
 def build_map(story_map: StoryMap, assets: Assets, tiles: BaseMap | None = None, height: int | str = 560,

@@ -17,7 +17,7 @@ from typing import Callable, Sequence
 
 from storymap.analysis import StoryMap
 from storymap.places import KIND_LABELS, ResolvedPlace
-from storymap.maps import map_credits, media_html, place_view
+from storymap.maps import area_bounds, map_credits, media_html, place_view
 from storymap.media import IMAGE, Media
 from storymap.routes import route
 from storymap.templating import render
@@ -39,11 +39,14 @@ class Step:
     bounds: tuple | None = None
     kind: str = PLACE
     stop: int | None = None  # a place's number in the tour (its marker's), from 1
+    fit_zoom: int | None = None  # the closest a view fitting ``bounds`` may come (None: the map's own)
 
     def to_json(self) -> dict:
         data = {"key": self.key, "title": self.title, "html": self.html, "kind": self.kind, "stop": self.stop}
         if self.bounds:
             data["bounds"] = self.bounds
+            if self.fit_zoom:
+                data["maxZoom"] = self.fit_zoom
         else:
             data.update(lat=self.lat, lon=self.lon, zoom=self.zoom)
         return data
@@ -98,8 +101,8 @@ def build_tour(story_map: StoryMap, media_url: Callable[[str], str] | None = Non
     for stop, rp in enumerate(places, 1):
         (lat, lon), zoom = place_view(rp.place)
         zoom = rp.tour.zoom or zoom
-        # a drawn shape is seen whole, unless the editor fixed the step's zoom
-        fitted = rp.drawn.bounds() if rp.drawn and not rp.tour.zoom else None
+        # a drawn shape or an approximate area is seen whole, unless the editor fixed the step's zoom
+        fitted = None if rp.tour.zoom else rp.drawn.bounds() if rp.drawn else area_bounds(rp.place)
         passages = story_map.passages(rp)
         first = passages[0] if passages else None
         html = render(
@@ -110,7 +113,8 @@ def build_tour(story_map: StoryMap, media_url: Callable[[str], str] | None = Non
             figures=[fig for fig in story_map.figures if first is not None and first.start <= fig.start < first.end],
             note=rp.place.note, media=media_html(rp.media, media_url),
         )
-        steps.append(Step(len(steps) + 1, rp.key, rp.written_name, lat, lon, zoom, str(html), fitted, stop=stop))
+        steps.append(Step(len(steps) + 1, rp.key, rp.written_name, lat, lon, zoom, str(html), fitted, stop=stop,
+                          fit_zoom=16 if rp.drawn else zoom))
     steps.append(_credits(story_map, len(steps) + 1, bounds, tiles))
     return steps
 

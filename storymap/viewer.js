@@ -93,7 +93,7 @@ function storymapViewer(map, data) {
 
   // ---- views ---------------------------------------------------------------------------------
   function placeView(p) {
-    return p.bounds ? {bounds: p.bounds, maxZoom: 16} : {center: [p.lat, p.lon], zoom: p.zoom};  // a shape, whole
+    return p.bounds ? {bounds: p.bounds, maxZoom: p.fitZoom} : {center: [p.lat, p.lon], zoom: p.zoom};  // an area, whole
   }
 
   function go(view, instant) {
@@ -431,7 +431,7 @@ function storymapViewer(map, data) {
     var step = data.steps[state.step];
     map.stop();
     map.eachLayer(function (layer) { if (layer.closeTooltip) { layer.closeTooltip(); } });
-    go(step.bounds ? {bounds: step.bounds} : {center: [step.lat, step.lon], zoom: step.zoom}, instant);
+    go(step.bounds ? {bounds: step.bounds, maxZoom: step.maxZoom} : {center: [step.lat, step.lon], zoom: step.zoom}, instant);
     highlight(step.key);
     tour.body.innerHTML = step.html;  // escaped by Storymap (tours.build_tour)
     showMedia(tour.body);

@@ -19,7 +19,7 @@ from storymap.figures import bars_html, comparison
 from storymap.places import COUNTRY, KIND_LABELS, ResolvedPlace
 from storymap.highlight import text_html
 from storymap.escaping import html_text
-from storymap.maps import Inline, MapCall, build_map, media_html, place_view
+from storymap.maps import Inline, MapCall, area_bounds, build_map, media_html, place_view
 from storymap.templating import render
 from storymap.tiles import BaseMap
 from storymap.tours import build_tour, tour_route
@@ -95,7 +95,9 @@ def place_data(story_map: StoryMap, rp: ResolvedPlace, index: dict[int, int],
         "sentences": [index[s.start] for s in passages], "passages": [s.text for s in passages],
         "note": place.note, "source": place.source or "gazetteer",
         "media": str(media_html(rp.media, media_url)),
-        "bounds": rp.drawn.bounds() if rp.drawn else None,  # a drawn shape is seen whole
+        # A drawn shape is seen whole, and so is an approximate area, at its kind's zoom at most.
+        "bounds": rp.drawn.bounds() if rp.drawn else area_bounds(place),
+        "fitZoom": 16 if rp.drawn else zoom,
     }
 
 

@@ -78,6 +78,7 @@ def test_an_approximate_place_is_shown_whole_whatever_its_kind():
     assert zoom("landform", 300) == 6 and zoom("landform", 0) == 6  # a range, a peak: its kind's
     assert zoom("landform", 40) == 8 and zoom("landform", 15) == 10  # a river's stretch, a lake: their area
     assert zoom("region", 10) == 10 and zoom("city", 5) == 11 and zoom("region", 150) == 6
+    assert zoom("landform", 2490) == 3 and zoom("landform", 11200) == 1  # the Sahara, the Pacific
 
 
 def test_text_links_each_place_to_the_viewer_and_numbers_its_sentences(sample_map):
