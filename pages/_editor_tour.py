@@ -3,12 +3,23 @@ saved together."""
 
 import streamlit as st
 
-from pages._editor_forms import changed_since, opened, save
+from pages._editor_forms import changed_since, forget, opened, save
 from storymap import newsroom
 from storymap.escaping import markdown_text as md
 from storymap.newsroom import tour_fields
 from storymap.schema import REJECTED
 from storymap.tours import moved, tour_sequence
+
+
+def _steps(places) -> tuple:
+    return tuple((p.stored.id, tour_fields(p)) for p in places)
+
+
+def _untouched(tour_key: str) -> bool:
+    """No arrow pressed and nothing typed in the table since the tour was opened."""
+    return not st.session_state.get(f"{tour_key}-moves") and not any(
+        st.session_state[k].get("edited_rows") for k in st.session_state
+        if str(k).startswith(f"{tour_key}-") and str(k).endswith("-table") and hasattr(st.session_state[k], "get"))
 
 
 def tour_tab(store, editor, record) -> None:
@@ -20,9 +31,11 @@ def tour_tab(store, editor, record) -> None:
     # in one transaction against those versions, so a save by someone else never swallows it.
     tour_key = f"tour-{record.slug}"
     live = [p for p in record.places if p.status != REJECTED]
+    if _untouched(tour_key) and _steps(st.session_state.get(f"{tour_key}-opened", live)) != _steps(live):
+        forget(tour_key)  # a place accepted, rejected or moved, and nothing changed here: show the tour as it is
     shown = opened(tour_key, live)
-    opened_tour = tuple((p.stored.id, tour_fields(p)) for p in shown)
-    if tuple((p.stored.id, tour_fields(p)) for p in live) != opened_tour:
+    opened_tour = _steps(shown)
+    if _steps(live) != opened_tour:
         changed_since(tour_key, True, "the tour", store.history(record.slug)[0], editor)
     # The draft: the table's rows in tour order, as the arrows leave them (forgotten after a save).
     draft = st.session_state.setdefault(f"{tour_key}-draft", [

@@ -85,3 +85,28 @@ def test_moved_renumbers_every_row_and_stops_at_the_ends():
     assert [r["id"] for r in moved(rows, 0, -1)] == [0, 1, 2, 3]  # nothing above the first
     assert [r["id"] for r in moved(rows, 3, 1)] == [0, 1, 2, 3]  # nothing below the last
     assert rows[0] == {"id": 0, "step": None}  # the table it was given is left as it was
+
+
+def test_a_place_rejected_elsewhere_leaves_an_untouched_tour_current_and_quiet(env):
+    at = signed_in()
+    store = Storage(env)
+    washington = next(p for p in store.load("pakistan-copper").places if p.key == "washington")
+    assert any(line.endswith("· Washington") for line in listed(at))
+    store.update_place(Editor("alice"), washington.stored.id, washington.stored.version, status="rejected")
+    at = at.run()
+    # Nothing was changed in the tour tab: it follows the places as they are, without a warning
+    # that cannot be cleared (Save had nothing to save).
+    assert not any("since this form was opened" in i.value for i in at.info), [i.value for i in at.info]
+    assert not any(line.endswith("· Washington") for line in listed(at))
+
+
+def test_a_place_rejected_while_the_tour_is_being_reordered_is_said_and_the_order_kept(env):
+    at = signed_in()
+    store = Storage(env)
+    places = {p.key: p for p in store.load("pakistan-copper").places}
+    at = arrow(at, "down", places["pakistan"].stored.id)
+    washington = places["washington"]
+    store.update_place(Editor("bob"), washington.stored.id, washington.stored.version, status="rejected")
+    at = at.run()
+    assert any("bob saved" in i.value and "since this form was opened" in i.value for i in at.info)
+    assert listed(at)[:2] == ["1 · Afghanistan", "2 · Pakistan"]  # the editor's unsaved order is kept
