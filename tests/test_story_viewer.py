@@ -243,11 +243,14 @@ def test_the_tour_controls_fit_the_window_and_work(visit, size, sample_map):
     assert inside_window(frame.locator(".smv-map").bounding_box(), size)
     assert frame.locator(".smv-num").count() == len(steps) - 2  # every stop's marker carries its number
     assert frame.locator(".smv-step").get_attribute("aria-live") == "polite"
+    bar = set()
     for step in steps[1:-1]:  # Next, through the whole tour: each place's view and text
         frame.locator(".smv-next").click()
         state = settle(inner, f"storymap.step() === {step.number}")
         assert on_step(inner, state, step), (step.number, state)
         expect(frame.locator(".smv-step h3")).to_have_text(step.title)
+        bar.add(frame.locator(".smv-tour-bar").bounding_box()["height"])
+    assert len(bar) == 1, bar  # the bar keeps its height from "9 of 19" to "10 of 19": the text does not jump
     frame.locator(".smv-next").click()  # and the credits close it
     settle(inner, f"storymap.step() === {len(steps)}")
     expect(frame.locator(".smv-step h3")).to_have_text("Credits")
