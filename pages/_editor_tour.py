@@ -22,6 +22,14 @@ def _untouched(tour_key: str) -> bool:
         if str(k).startswith(f"{tour_key}-") and str(k).endswith("-table") and hasattr(st.session_state[k], "get"))
 
 
+def _typed(draft: list[dict], table_key: str) -> list[dict]:
+    """The draft's rows with what was typed in its table since."""
+    rows = [dict(row) for row in draft]
+    for i, typed in st.session_state.get(table_key, {}).get("edited_rows", {}).items():
+        rows[int(i)].update(typed)
+    return rows
+
+
 def tour_tab(store, editor, record) -> None:
     st.write("The tour opens on a cover, visits the places in the article's order unless you reorder "
              "them (the arrows, or a number in the step column), and ends on the credits. A line joins "
@@ -36,19 +44,23 @@ def tour_tab(store, editor, record) -> None:
     shown = opened(tour_key, live)
     opened_tour = _steps(shown)
     if _steps(live) != opened_tour:
-        changed_since(tour_key, True, "the tour", store.history(record.slug)[0], editor)
+        changed_since(tour_key, True, "the places of the tour", store.history(record.slug)[0], editor)
     # The draft: the table's rows in tour order, as the arrows leave them (forgotten after a save).
     draft = st.session_state.setdefault(f"{tour_key}-draft", [
         {"id": p.stored.id, "place": p.name, "step": p.tour.order, "hidden": p.tour.hidden, "zoom": p.tour.zoom}
         for p in tour_sequence(shown)])
     table_key = f"{tour_key}-{abs(hash(opened_tour))}-{st.session_state.get(f'{tour_key}-moves', 0)}-table"
+    live_ids = {p.stored.id for p in live}
+    if any(row["id"] not in live_ids for row in draft):
+        # A place rejected since: it leaves the draft, which keeps the editor's order and typing.
+        draft = [row for row in _typed(draft, table_key) if row["id"] in live_ids]
+        st.session_state[f"{tour_key}-draft"] = draft
+        st.session_state[f"{tour_key}-moves"] = st.session_state.get(f"{tour_key}-moves", 0) + 1
+        table_key = f"{tour_key}-{abs(hash(opened_tour))}-{st.session_state[f'{tour_key}-moves']}-table"
 
     def move(index: int, by: int) -> None:
         """An arrow: keep what was typed in the table, move the step, number every step as it stands."""
-        rows = [dict(row) for row in draft]
-        for i, typed in st.session_state.get(table_key, {}).get("edited_rows", {}).items():
-            rows[int(i)].update(typed)
-        st.session_state[f"{tour_key}-draft"] = moved(rows, index, by)
+        st.session_state[f"{tour_key}-draft"] = moved(_typed(draft, table_key), index, by)
         st.session_state[f"{tour_key}-moves"] = st.session_state.get(f"{tour_key}-moves", 0) + 1
 
     with st.expander("Reorder the steps with arrows", expanded=True):

@@ -108,5 +108,14 @@ def test_a_place_rejected_while_the_tour_is_being_reordered_is_said_and_the_orde
     washington = places["washington"]
     store.update_place(Editor("bob"), washington.stored.id, washington.stored.version, status="rejected")
     at = at.run()
-    assert any("bob saved" in i.value and "since this form was opened" in i.value for i in at.info)
+    assert any("bob saved the places of the tour" in i.value and "since this form was opened" in i.value
+               for i in at.info), [i.value for i in at.info]
     assert listed(at)[:2] == ["1 · Afghanistan", "2 · Pakistan"]  # the editor's unsaved order is kept
+    assert not any(line.endswith("· Washington") for line in listed(at))  # but not the rejected place
+    at = at.button(key="save-tour").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    smap = from_record(store.load("pakistan-copper"))
+    assert [rp.key for rp in ordered_places(smap)][:2] == ["afghanistan", "pakistan"]
+    assert "washington" not in [rp.key for rp in ordered_places(smap)]
+    washington = next(p for p in store.load("pakistan-copper").places if p.key == "washington")
+    assert washington.tour.order is None  # the rejected place's tour was left alone
