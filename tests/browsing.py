@@ -108,3 +108,14 @@ class Visit:
 
     def close(self):
         self.page.close()
+
+
+def pick(page, label: str, option: str) -> None:
+    """Choose ``option`` in the Streamlit select box labelled ``label``, as a person does: open it,
+    type to filter its list, click the option. The box is first scrolled to the top of the window,
+    so its list opens inside it (on a phone, a box low on the page opened its list off-screen)."""
+    box = page.locator('[data-testid="stSelectbox"]', has_text=label)
+    box.evaluate("e => e.scrollIntoView({block: 'start'})")
+    box.click()
+    page.keyboard.type(option)  # the list shows only some of its options at a time: filter it
+    page.get_by_role("option", name=option, exact=True).click()

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
-from tests.browsing import EDITOR_PASSWORD, SAMPLE, Visit, start_server, stop
+from tests.browsing import EDITOR_PASSWORD, SAMPLE, Visit, pick, start_server, stop
 
 pytestmark = pytest.mark.browser
 
@@ -64,8 +64,7 @@ def sign_in_and_review(page, place):
     page.get_by_role("textbox", name="Password").fill(EDITOR_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.get_by_text("Review a place").wait_for(timeout=20_000)
-    page.locator('[data-testid="stSelectbox"]', has_text="Review a place").click()
-    page.get_by_role("option", name=place, exact=True).click()
+    pick(page, "Review a place", place)
     # The form of the place picked, not the one drawn before the pick's rerun came back: text typed
     # into that one is lost when the page redraws, and Save then has nothing to save.
     expect(page.get_by_label("Label", exact=True).filter(visible=True).first).to_have_value(place, timeout=20_000)

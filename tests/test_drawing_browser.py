@@ -18,7 +18,7 @@ from storymap.analysis import from_record
 from storymap.export import export
 from storymap.storage import Storage
 from storymap.tours import build_tour
-from tests.browsing import EDITOR_PASSWORD, SAMPLE, SIZES, Visit, start_server, stop
+from tests.browsing import EDITOR_PASSWORD, SAMPLE, SIZES, Visit, pick, start_server, stop
 
 pytestmark = pytest.mark.browser
 
@@ -61,9 +61,7 @@ def draw_area(browser, url, size, name, size_name):
         page.get_by_role("button", name="Sign in").click()
         page.get_by_text("Review a place").wait_for(timeout=30_000)
         expect(page.get_by_text("Click the map to set the position")).to_be_visible(timeout=30_000)  # settled
-        page.locator('[data-testid="stSelectbox"]', has_text="Review a place").click()
-        page.keyboard.type(name)  # the list shows only some of its options at a time: filter it
-        page.get_by_role("option", name=name, exact=True).click()
+        pick(page, "Review a place", name)
         expect(page.get_by_text(f"{name} — ")).to_be_visible()  # the chosen place's form, not the first's
         clicks = page.get_by_role("radiogroup", name="A click on the map")
         expect(clicks).to_have_count(1)
