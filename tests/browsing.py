@@ -15,6 +15,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "stories" / "pakistan-copper.md"
@@ -112,10 +113,21 @@ class Visit:
 
 def pick(page, label: str, option: str) -> None:
     """Choose ``option`` in the Streamlit select box labelled ``label``, as a person does: open it,
-    type to filter its list, click the option. The box is first scrolled to the top of the window,
-    so its list opens inside it (on a phone, a box low on the page opened its list off-screen)."""
+    type to filter its list, click the option.
+
+    The box is opened once the app has finished running (a rerun that lands while the list is open
+    draws the box again and closes it: "element was detached from the DOM"), and scrolled to the
+    top of the window first, so its list opens inside it (on a phone, a box low on the page opened
+    its list off-screen). A list closed by a late rerun all the same is opened again, twice at most."""
     box = page.locator('[data-testid="stSelectbox"]', has_text=label)
-    box.evaluate("e => e.scrollIntoView({block: 'start'})")
-    box.click()
-    page.keyboard.type(option)  # the list shows only some of its options at a time: filter it
-    page.get_by_role("option", name=option, exact=True).click()
+    for attempt in range(3):
+        page.wait_for_function("() => !document.querySelector('[data-testid=stStatusWidget] *')")
+        box.evaluate("e => e.scrollIntoView({block: 'start'})")
+        box.click()
+        page.keyboard.type(option)  # the list shows only some of its options at a time: filter it
+        try:
+            page.get_by_role("option", name=option, exact=True).click(timeout=10_000)
+            return
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+    raise AssertionError(f"“{option}” could not be chosen in “{label}”: its list closed three times")
