@@ -72,10 +72,10 @@ not Alaska or Hawaii beside the States, nor French Guiana beside France."""
 
 
 def country_bounds() -> dict[str, tuple[tuple[float, float], tuple[float, float]]]:
-    """Each Natural Earth country (by ADM0_A3) -> the south-west and north-east corners around its
+    """Each Natural Earth country (by its place id, "ne:" and its ADM0_A3) -> the south-west and north-east corners around its
     main landmasses: what a view of the country should show whole. Built once into the cache."""
     return _read_bounds(str(_built(
-        f"country-bounds-{_version()}-{MAINLAND_SHARE}-{NEAR_SHARE}-{MAINLAND_REACH_DEG}.json", _build_bounds)))
+        f"country-bounds-by-id-{_version()}-{MAINLAND_SHARE}-{NEAR_SHARE}-{MAINLAND_REACH_DEG}.json", _build_bounds)))
 
 
 @lru_cache(maxsize=4)
@@ -103,6 +103,6 @@ def _build_bounds() -> dict:
                         and s_ < north + MAINLAND_REACH_DEG and n > south - MAINLAND_REACH_DEG)
                 if part.area >= MAINLAND_SHARE * parts[0].area or (part.area >= NEAR_SHARE * parts[0].area and near):
                     west, south, east, north = min(west, w), min(south, s_), max(east, e), max(north, n)
-            out[record.record["ADM0_A3"]] = [[round(south, 3), round(west, 3)], [round(north, 3), round(east, 3)]]
+            out[f"ne:{record.record['ADM0_A3']}"] = [[round(south, 3), round(west, 3)], [round(north, 3), round(east, 3)]]
     return out
 

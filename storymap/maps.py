@@ -215,17 +215,21 @@ AREA_FIT_KM = 20
 
 COUNTRY_FIT_ZOOM = 8
 """The closest a view fitting a country comes (Lebanon, Singapore); a large one is seen whole."""
+SHAPE_FIT_ZOOM = 16
+"""The closest a view fitting a shape an editor drew comes (a building's outline)."""
 
 
-def fitted_view(place: Place) -> tuple[tuple[tuple[float, float], tuple[float, float]], int] | None:
-    """Bounds a view of the place should fit whole, in whatever window it is shown, and the closest
-    zoom it may come: a country's main landmasses (a phone at zoom 5 showed only the middle of the
-    States, no border in sight) or an approximate place's drawn area. None for a point."""
-    if place.kind == COUNTRY and place.origin is Origin.NATURAL_EARTH:
-        bounds = country_bounds().get(place.id.split(":", 1)[1])
-        return (bounds, COUNTRY_FIT_ZOOM) if bounds else None
-    bounds = area_bounds(place)
-    return (bounds, place_view(place)[1]) if bounds else None
+def fitted_view(rp: ResolvedPlace) -> tuple[tuple[tuple[float, float], tuple[float, float]], int] | None:
+    """Bounds every view of the place (the reader's, a deep link's, a tour step's) fits whole, in
+    whatever window it is shown, and the closest zoom it may come: a shape an editor drew, a
+    country's main landmasses (a phone at zoom 5 showed only the middle of the States, no border in
+    sight), an approximate place's drawn area. None for a point, shown at ``place_view``."""
+    if rp.drawn:
+        return rp.drawn.bounds(), SHAPE_FIT_ZOOM
+    bounds = country_bounds().get(rp.place.id) or area_bounds(rp.place)
+    if not bounds:
+        return None
+    return bounds, COUNTRY_FIT_ZOOM if rp.place.kind == COUNTRY else place_view(rp.place)[1]
 
 
 def area_bounds(place: Place) -> tuple[tuple[float, float], tuple[float, float]] | None:

@@ -102,8 +102,7 @@ def build_tour(story_map: StoryMap, media_url: Callable[[str], str] | None = Non
         (lat, lon), zoom = place_view(rp.place)
         zoom = rp.tour.zoom or zoom
         # a drawn shape, a country or an approximate area is seen whole, unless the editor fixed the zoom
-        view = None if rp.tour.zoom or rp.drawn else fitted_view(rp.place)
-        fitted = None if rp.tour.zoom else rp.drawn.bounds() if rp.drawn else view[0] if view else None
+        fitted, fit_zoom = (None if rp.tour.zoom else fitted_view(rp)) or (None, None)
         passages = story_map.passages(rp)
         first = passages[0] if passages else None
         html = render(
@@ -115,7 +114,7 @@ def build_tour(story_map: StoryMap, media_url: Callable[[str], str] | None = Non
             note=rp.place.note, media=media_html(rp.media, media_url),
         )
         steps.append(Step(len(steps) + 1, rp.key, rp.written_name, lat, lon, zoom, str(html), fitted, stop=stop,
-                          fit_zoom=16 if rp.drawn else view[1] if view else zoom))
+                          fit_zoom=fit_zoom))
     steps.append(_credits(story_map, len(steps) + 1, bounds, tiles))
     return steps
 

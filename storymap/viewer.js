@@ -93,7 +93,7 @@ function storymapViewer(map, data) {
 
   // ---- views ---------------------------------------------------------------------------------
   function placeView(p) {
-    return p.bounds ? {bounds: p.bounds, maxZoom: p.fitZoom} : {center: [p.lat, p.lon], zoom: p.zoom};  // an area, whole
+    return p.bounds ? {bounds: p.bounds, maxZoom: p.maxZoom} : {center: [p.lat, p.lon], zoom: p.zoom};  // an area, whole
   }
 
   function go(view, instant) {

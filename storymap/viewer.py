@@ -86,7 +86,7 @@ def place_data(story_map: StoryMap, rp: ResolvedPlace, index: dict[int, int],
     """What the viewer shows of a place: plain text (set with textContent) and escaped media HTML."""
     place = rp.place
     (lat, lon), zoom = place_view(place)
-    fitted = fitted_view(place)
+    fitted = fitted_view(rp)
     passages = story_map.passages(rp)
     return {
         "key": rp.key, "name": rp.written_name,
@@ -96,9 +96,8 @@ def place_data(story_map: StoryMap, rp: ResolvedPlace, index: dict[int, int],
         "sentences": [index[s.start] for s in passages], "passages": [s.text for s in passages],
         "note": place.note, "source": place.source or "gazetteer",
         "media": str(media_html(rp.media, media_url)),
-        # A drawn shape is seen whole, and so is a country or an approximate area (maps.fitted_view).
-        "bounds": rp.drawn.bounds() if rp.drawn else fitted[0] if fitted else None,
-        "fitZoom": 16 if rp.drawn else fitted[1] if fitted else zoom,
+        # A drawn shape, a country or an approximate area is seen whole (maps.fitted_view).
+        "bounds": fitted[0] if fitted else None, "maxZoom": fitted[1] if fitted else zoom,
     }
 
 

@@ -28,9 +28,9 @@ def test_a_country_is_seen_by_its_main_landmasses(tmp_path, monkeypatch):
         (south, west), (north, east) = bounds[code]
         return south <= lat <= north and west <= lon <= east
 
-    assert holds("USA", 47.6, -122.3) and holds("USA", 25.8, -80.2)  # Seattle, Miami
-    assert not holds("USA", 61.2, -149.9) and not holds("USA", 21.3, -157.9)  # not Anchorage, not Honolulu
-    assert holds("NZL", -36.85, 174.76) and holds("NZL", -45.87, 170.50)  # both islands: Auckland, Dunedin
-    assert holds("IDN", -6.2, 106.8) and holds("IDN", -2.5, 140.7)  # Jakarta, Jayapura
-    assert holds("MYS", 3.14, 101.69) and holds("MYS", 5.98, 116.07)  # Kuala Lumpur, Kota Kinabalu
-    assert not holds("FRA", 4.9, -52.3)  # Cayenne: French Guiana is not in France's view
+    assert holds("ne:USA", 47.6, -122.3) and holds("ne:USA", 25.8, -80.2)  # Seattle, Miami
+    assert not holds("ne:USA", 61.2, -149.9) and not holds("ne:USA", 21.3, -157.9)  # not Anchorage, not Honolulu
+    assert holds("ne:NZL", -36.85, 174.76) and holds("ne:NZL", -45.87, 170.50)  # both islands: Auckland, Dunedin
+    assert holds("ne:IDN", -6.2, 106.8) and holds("ne:IDN", -2.5, 140.7)  # Jakarta, Jayapura
+    assert holds("ne:MYS", 3.14, 101.69) and holds("ne:MYS", 5.98, 116.07)  # Kuala Lumpur, Kota Kinabalu
+    assert not holds("ne:FRA", 4.9, -52.3)  # Cayenne: French Guiana is not in France's view

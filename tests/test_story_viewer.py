@@ -146,7 +146,7 @@ def test_a_name_or_a_figure_moves_the_map_and_keeps_the_page_where_it_was(visit,
     before = button.bounding_box()
     button.click()
     state = settle(inner, "storymap.place() === 'china'")
-    china = fitted_view(sample_map.place("china").place)
+    china = fitted_view(sample_map.place("china"))
     assert fits(inner, *china) and state["zoom"] <= 3, state  # all of China's mainland, not its middle at zoom 5
     assert abs(button.bounding_box()["y"] - before["y"]) <= 2
     assert inner.evaluate("() => window.__same_page") is True

@@ -22,7 +22,7 @@ ALICE = Editor("alice")
 def test_tour_follows_the_article_between_a_cover_and_the_credits(sample_map):
     steps = build_tour(sample_map)
     assert steps[0].key is None and steps[0].bounds and steps[0].kind == "cover"
-    assert steps[-1].key is None and steps[-1].bounds and steps[-1].kind == "credits"
+    assert steps[-1].key is None and steps[-1].bounds == steps[0].bounds and steps[-1].kind == "credits"  # all places
     assert [s.key for s in steps[1:-1]] == [p.key for p in sample_map.places]
     wana = next(s for s in steps if s.key == "wana")
     assert "Cadet College Wana" in wana.html and wana.zoom >= 10
