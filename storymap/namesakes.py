@@ -32,7 +32,7 @@ def namesakes(name: str, gazetteer: Gazetteer) -> list[Place]:
     words = name.split()
     if len(words) < 2:
         return []
-    if words[0].lower() in ("lake", "river") and words[0].lower() in FEATURES:
+    if words[0].lower() in ("lake", "river"):
         word, bare = words[0].lower(), " ".join(words[1:])  # "Lake Hartwell", "River Lune"
     else:
         word, bare = words[-1].lower(), " ".join(words[:-1])
