@@ -429,7 +429,6 @@ function storymapViewer(map, data) {
     state.step = Math.max(0, Math.min(data.steps.length - 1, i));
     if (!instant) { state.touched = true; }
     var step = data.steps[state.step];
-    map.stop();
     map.eachLayer(function (layer) { if (layer.closeTooltip) { layer.closeTooltip(); } });
     go(step.bounds ? {bounds: step.bounds, maxZoom: step.maxZoom} : {center: [step.lat, step.lon], zoom: step.zoom}, instant);
     highlight(step.key);

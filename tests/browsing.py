@@ -107,6 +107,20 @@ class Visit:
         frame.locator(".leaflet-marker-icon").first.wait_for(timeout=30_000)
         return frame, self.page.locator(selector).nth(index).element_handle().content_frame()
 
+    def wait(self, expression: str, scope=None, timeout: float = 30_000) -> None:
+        """Wait, polling each frame, until ``expression`` holds in ``scope`` (the page, or a frame of
+        it); if it never does, fail with what the viewer's state was and the page's errors, which
+        are the likely reason (an exception in a map event leaves the viewer waiting)."""
+        scope = scope or self.page
+        try:
+            scope.wait_for_function(expression, polling="raf", timeout=timeout)
+        except PlaywrightTimeout:
+            state = scope.evaluate("""() => window.storymap && {
+                mode: storymap.mode(), step: storymap.step(), place: storymap.place(),
+                settled: storymap.settled(), zooming: !!storymap.map._animatingZoom,
+                zoom: storymap.map.getZoom(), centre: storymap.map.getCenter(), size: storymap.map.getSize()}""")
+            raise AssertionError(f"{expression} never held; the viewer: {state}; page errors: {self.errors}") from None
+
     def close(self):
         self.page.close()
 

@@ -157,7 +157,7 @@ def test_an_editor_draws_an_area_and_readers_and_the_exported_file_show_it(brows
         # The tour's step for the place shows its area whole.
         step = next(s.number for s in build_tour(story_map) if s.key == key)
         f.page.evaluate(f"() => {{ storymap.setMode('tour'); storymap.show({step}); }}")
-        f.page.wait_for_function(f"() => storymap.step() === {step} && storymap.settled()", polling="raf")
+        f.wait(f"() => storymap.step() === {step} && storymap.settled()")
         assert f.page.evaluate(FITS, key)
         f.page.screenshot(path=str(SHOTS / f"drawing-tour-{size_name}.png"))
         assert not f.errors and not f.failed, (f.errors, f.failed)
