@@ -27,7 +27,7 @@ from storymap.home import STORIES, Home, counted, learn
 from storymap.media import MAX_ITEMS, Media, check_item, check_upload, kind_of
 from storymap.places import ResolvedPlace, Stored
 from storymap.records import TOUR_FIELDS, Broken, StoryRecord, place_values
-from storymap.schema import ACCEPTED
+from storymap.schema import ACCEPTED, FOUND
 from storymap.settings import current as current_settings
 from storymap.storage import Storage
 
@@ -95,12 +95,19 @@ def use_alternative(store: Storage, editor: Editor, opened: ResolvedPlace, alter
         geocoder=EDITORS_CHOICE, status=ACCEPTED, reason="chosen by an editor instead of the finder's answer")
 
 
+REVIEWED_BY = frozenset({"name", "kind", "lat", "lon", "precision_km", "country", "shape"})
+"""The fields that say what and where a place is: an editor who corrects one has reviewed it."""
+
+
 def place_changes(opened: dict, values: dict) -> dict:
     """What an editor changed in a place's form (``opened``: the values it was opened on). A place
-    the editor moved, the editor geocoded."""
+    the editor moved, the editor geocoded; a found place whose name, kind or position the editor
+    corrected is no longer unreviewed: it is accepted as corrected."""
     changes = {k: v for k, v in values.items() if v != opened.get(k)}
     if {"lat", "lon"} & set(changes):
         changes["geocoder"] = EDITOR
+    if opened.get("status") == FOUND and REVIEWED_BY & set(changes):
+        changes["status"] = ACCEPTED
     return changes
 
 

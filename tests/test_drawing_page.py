@@ -53,7 +53,9 @@ def test_an_editor_draws_an_area_point_by_point_and_saves_it(env):
     assert saved.shape == {"type": "Polygon", "coordinates": [[[69.75, 33.0], [69.85, 33.0], [69.85, 33.08],
                                                                [69.75, 33.08], [69.75, 33.0]]]}
     assert (saved.place.lat, saved.place.lon) == (mine.place.lat, mine.place.lon)  # a drawing moves no marker
-    assert Storage(env).history("pakistan-copper")[0].fields_changed == ["shape"]
+    # Drawing it is reviewing it: the found mine is accepted as drawn.
+    assert Storage(env).history("pakistan-copper")[0].fields_changed == ["shape", "status"]
+    assert (mine.status, saved.status) == ("found", "accepted")
 
 
 def test_an_editor_draws_a_line_and_too_few_points_are_refused(env):

@@ -1,5 +1,7 @@
 """The newsroom's actions (storymap.newsroom), as the pages call them, on a real store."""
 
+import dataclasses
+
 import pytest
 
 from storymap import newsroom
@@ -57,9 +59,22 @@ def test_a_correction_saves_only_what_changed_and_a_moved_place_was_placed_by_th
     assert newsroom.correct_place(store, ALICE, peshawar, form) is None  # nothing changed, nothing saved
     assert newsroom.correct_place(store, ALICE, peshawar, {**form, "note": "Checked"}).geocoder == peshawar.geocoder
     noted = place(store, story, "peshawar")
+    assert noted.status == "found"  # a note is not a review of where the place is
     moved = newsroom.correct_place(store, BOB, noted, {**place_values(noted), "lat": 34.1})
-    assert (moved.place.lat, moved.geocoder, moved.place.note) == (34.1, "editor", "Checked")
-    assert [c.fields_changed for c in store.history(story)[:2]] == [["geocoder", "lat"], ["note"]]
+    # Corrected, so reviewed: no longer listed as "Found (not reviewed)".
+    assert (moved.place.lat, moved.geocoder, moved.place.note, moved.status) == (34.1, "editor", "Checked", "accepted")
+    assert [c.fields_changed for c in store.history(story)[:2]] == [["geocoder", "lat", "status"], ["note"]]
+
+
+def test_a_correction_keeps_an_editors_decision(store, story):
+    """Correcting a rejected place does not draw it again, and an added place stays the editor's."""
+    peshawar = place(store, story, "peshawar")
+    rejected = store.update_place(ALICE, *dataclasses.astuple(peshawar.stored), status="rejected")
+    renamed = newsroom.correct_place(store, ALICE, rejected, {**place_values(rejected), "name": "Peshawar city"})
+    assert (renamed.name, renamed.status) == ("Peshawar city", "rejected")
+    added = newsroom.add_place(store, ALICE, story, {"name": "Camp", "kind": "site", "lat": 34.0, "lon": 71.5})
+    moved = newsroom.correct_place(store, ALICE, added, {**place_values(added), "lat": 34.2})
+    assert moved.status == "added"
 
 
 def test_a_correction_on_a_stale_form_keeps_the_other_change_and_conflicts_only_on_the_same_field(store, story):
