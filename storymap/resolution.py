@@ -70,7 +70,7 @@ class Evidence:
     """What the story adds to a candidate's prior (``_rank``), kept to explain the winner (one per
     candidate: slots, not frozen, which would make it several times dearer to create)."""
 
-    tie: tuple[float, str, str] | None  # (strength, an other name, "holds" / "lies in" / "lies near")
+    tie: tuple[float, str, str] | None  # (strength, an other name, how it stands to the place: "holds it", ...)
     regional: float  # share of the story's sure places in its state or province
     share: float  # share of the story's country evidence for its country
     near: str  # a sure place of the story within NEAR_SURE_KM, or ""
@@ -94,7 +94,7 @@ class _Choice:
             if e.only:
                 reasons.insert(0, ("the only place with this name",))
             if e.tie:
-                reasons.append(("the story also names {}, which {} it", e.tie[1], e.tie[2]))
+                reasons.append(("the story also names {}, which {}", e.tie[1], e.tie[2]))
             if e.regional:
                 reasons.append(("in the same state or province as {:.0%} of the story's places", e.regional))
             if e.share:
@@ -284,7 +284,7 @@ def _named_by_people(word: str, gazetteer: Gazetteer) -> list[Place]:
 def _together(options: dict[tuple[str, str], list[Place]], names: dict[tuple[str, str], str],
               priors: dict[tuple[str, str], list[_Choice]]) -> dict[tuple[str, str], dict[str, tuple[float, str, str]]]:
     """For each name's candidates, how strongly the story's other names hold them, lie in them
-    or lie near them: {key: {place id: (strength, an other name, "holds" / "lies in" / "lies near")}}.
+    or lie near them: {key: {place id: (strength, an other name, "holds it" / "lies in it" / ...)}}.
 
     "Richmond" with "Madison County": of 39 Richmonds, Kentucky's lies in one of the
     Madison Counties, and that Madison County holds a Richmond; each name is the
@@ -332,16 +332,18 @@ def _together(options: dict[tuple[str, str], list[Place]], names: dict[tuple[str
         for place in opts:
             if place.origin is Origin.NAMESAKE:
                 continue
-            for holders in (areas.at(place), by_code.get((place.country, place.admin1), ())):
+            # An area known by its radius only is said to be drawn around a place, not to hold it.
+            for holders, words in ((areas.at(place), ("is drawn around it", "lies inside its drawn area")),
+                                   (by_code.get((place.country, place.admin1), ()), ("holds it", "lies in it"))):
                 for area_key, area in holders:
                     if area_key != key and contains(area, place):
-                        link(key, place, area_key, area, "holds")
-                        link(area_key, area, key, place, "lies in")
+                        link(key, place, area_key, area, words[0])
+                        link(area_key, area, key, place, words[1])
             if place.kind == REGION or place.kind == COUNTRY or place.precision_km >= NEAR_KM:
                 continue
             for other_key, other in towns.at(place):
                 if other_key != key and within(place, other, NEAR_KM):
-                    link(key, place, other_key, other, "lies near")
+                    link(key, place, other_key, other, "lies near it")
     ties: dict[tuple[str, str], dict[str, tuple[float, str, str]]] = {}
     for key, by_other in links.items():
         mine = ties.setdefault(key, {})

@@ -101,7 +101,12 @@ def test_names_of_one_story_settle_each_other(gazetteer):
     parsed = geoparse("A bridge closed in Richmond. Madison County crews will repave it.", gazetteer)
     places = {p.name: p for p in parsed.places}
     assert {(n, p.place.admin1) for n, p in places.items()} == {("Richmond", "KY"), ("Madison County", "KY")}
-    assert "Madison County, which holds it" in places["Richmond"].reason
+    # A county known by its radius only is drawn around the town; it is not said to hold it.
+    assert "Madison County, which is drawn around it" in places["Richmond"].reason
+    islamabad, = (p for p in geoparse("Officials in Islamabad met leaders of Khyber Pakhtunkhwa.", gazetteer).places
+                  if p.name == "Islamabad")  # a capital territory, which the province's circle takes in
+    assert "Khyber Pakhtunkhwa, which is drawn around it" in islamabad.reason and "holds" not in islamabad.reason
+    assert "Ohio, which holds it" in geoparse("Springfield, a city of Ohio, voted.", gazetteer).places[0].reason
     alone = geoparse("A bridge closed in Richmond.", gazetteer).places
     assert [(p.place.admin1) for p in alone] == ["VA"]
     # A state named once is enough to place its town; a neighbour is as good as a container.
