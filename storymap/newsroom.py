@@ -33,6 +33,7 @@ from storymap.storage import Storage
 
 EDITOR = "editor"  # who geocoded a place an editor placed by hand
 EDITORS_CHOICE = "editor's choice"  # ...or one an editor picked among the finder's other candidates
+SET_BY_EDITOR = "Set by an editor"  # the source of a position an editor typed or clicked, unless they name one
 STORY_FORM_FIELDS = ("title", "date", "dateline", "source", "url", "text", "basemap", "tour_line")
 
 
@@ -101,11 +102,13 @@ REVIEWED_BY = frozenset({"name", "kind", "lat", "lon", "precision_km", "country"
 
 def place_changes(opened: dict, values: dict) -> dict:
     """What an editor changed in a place's form (``opened``: the values it was opened on). A place
-    the editor moved, the editor geocoded; a found place whose name, kind or position the editor
+    the editor moved, the editor geocoded (the source says so, unless the editor gave one); a found place whose name, kind or position the editor
     corrected is no longer unreviewed: it is accepted as corrected."""
     changes = {k: v for k, v in values.items() if v != opened.get(k)}
     if {"lat", "lon"} & set(changes):
-        changes["geocoder"] = EDITOR
+        # The finder's source and reasons were about the position it chose, not this one.
+        changes.update(geocoder=EDITOR, reason="placed by an editor")
+        changes.setdefault("source", SET_BY_EDITOR)
     if opened.get("status") == FOUND and REVIEWED_BY & set(changes):
         changes["status"] = ACCEPTED
     return changes
@@ -175,7 +178,9 @@ def add_place(store: Storage, editor: Editor, slug: str, values: dict, words: st
     """A place the finder missed, tied to ``mentions`` of ``words`` (its label those words when
     left empty), or a free annotation tied to none; the editor placed it."""
     name = values.get("name", "").strip() or words
-    return store.add_place(editor, slug, {**values, "name": name, "mentions": list(mentions), "geocoder": EDITOR})
+    source = values.get("source", "").strip() or SET_BY_EDITOR
+    return store.add_place(editor, slug, {**values, "name": name, "source": source, "mentions": list(mentions),
+                                          "geocoder": EDITOR})
 
 
 def tour_fields(place: ResolvedPlace) -> tuple:

@@ -63,7 +63,12 @@ def test_a_correction_saves_only_what_changed_and_a_moved_place_was_placed_by_th
     moved = newsroom.correct_place(store, BOB, noted, {**place_values(noted), "lat": 34.1})
     # Corrected, so reviewed: no longer listed as "Found (not reviewed)".
     assert (moved.place.lat, moved.geocoder, moved.place.note, moved.status) == (34.1, "editor", "Checked", "accepted")
-    assert [c.fields_changed for c in store.history(story)[:2]] == [["geocoder", "lat", "status"], ["note"]]
+    assert [c.fields_changed for c in store.history(story)[:2]] == \
+        [["geocoder", "lat", "reason", "source", "status"], ["note"]]
+    # The gazetteer's source and reasons were about where the finder put it: they say who moved it.
+    assert (moved.place.source, moved.reason) == ("Set by an editor", "placed by an editor")
+    sourced = newsroom.correct_place(store, BOB, moved, {**place_values(moved), "lon": 71.6, "source": "Survey map"})
+    assert sourced.place.source == "Survey map"
 
 
 def test_a_correction_keeps_an_editors_decision(store, story):
@@ -105,7 +110,8 @@ def test_an_added_place_is_named_by_its_words_and_placed_by_the_editor(store, st
     mentions = newsroom.mentions_of(TEXT, "officials", 1)
     added = newsroom.add_place(store, ALICE, story, {"name": "  ", "kind": "site", "lat": 34.0, "lon": 71.5},
                                "officials", mentions)
-    assert (added.name, added.status, added.geocoder) == ("officials", "added", "editor")
+    assert (added.name, added.status, added.geocoder, added.place.source) == \
+        ("officials", "added", "editor", "Set by an editor")  # not "gazetteer", as the reader said of it
     assert [[m.start, m.end, m.text] for m in added.mentions] == mentions
     note = newsroom.add_place(store, ALICE, story, {"name": "Camp", "kind": "site", "lat": 34.2, "lon": 71.4})
     assert (note.name, note.mentions) == ("Camp", [])
