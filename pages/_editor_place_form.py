@@ -54,7 +54,7 @@ def pick_on_map(story_map, prefix: str, lat: float, lon: float, kind: str, preci
     st.caption("Click the map to set the position, or to draw the place as a line or an area.")
     drawing.controls(prefix)
     state = st_folium(fmap, key=f"{prefix}-map", height=320, use_container_width=True,
-                      returned_objects=["last_clicked"], feature_group_to_add=drawing.layer(prefix))
+                      returned_objects=["last_clicked"], feature_group_to_add=drawing.layer(prefix, lat, lon))
     clicked = (state or {}).get("last_clicked")
     if clicked and clicked != st.session_state.get(f"{prefix}-clicked"):
         st.session_state[f"{prefix}-clicked"] = clicked

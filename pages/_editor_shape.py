@@ -9,7 +9,7 @@ must work offline.
 import streamlit as st
 
 from storymap import shapes
-from storymap.maps import sketch
+from storymap.maps import sketch, typed_position
 
 KINDS = {shapes.AREA: "An area", shapes.LINE: "A line (a border, a front line, a river)"}
 POSITION, DRAW = "Sets its position", "Adds a point to its line or area"
@@ -59,9 +59,11 @@ def controls(form: str) -> None:
     st.caption(f"{len(points)} point(s) drawn. Save the place to keep the drawing; clear it to keep none.")
 
 
-def layer(form: str):
-    """The drawing so far, for the map."""
-    return sketch(st.session_state[f"{form}-shape-kind"], [tuple(p) for p in st.session_state[f"{form}-points"]])
+def layer(form: str, lat: float, lon: float):
+    """The drawing so far, and where the position fields put the place if that is not where it is
+    saved (``lat``, ``lon``): a click or a typed number is seen on the map before it is saved."""
+    return sketch(st.session_state[f"{form}-shape-kind"], [tuple(p) for p in st.session_state[f"{form}-points"]],
+                  typed_position(st.session_state.get(f"{form}-lat"), st.session_state.get(f"{form}-lon"), lat, lon))
 
 
 def drawn(form: str) -> dict | None:

@@ -29,7 +29,7 @@ from storymap.escaping import html_text, js_json
 from storymap.geo import KM_PER_DEGREE
 from storymap.media import AUDIO, IMAGE, INLINED, LINK, VIDEO, video_link
 from storymap.places import (CITY, COUNTRY, KIND_LABELS, KINDS, LANDFORM, REGION, SITE, Media, Origin, Place,
-                             ResolvedPlace)
+                             ResolvedPlace, check_coordinates)
 from storymap.shapes import AREA
 from storymap.templating import TEMPLATES, render
 from storymap.tiles import LABEL_ZOOM, MAP_MAX_ZOOM, BaseMap
@@ -50,6 +50,7 @@ KIND_STYLE = {
 KIND_ZOOM = {COUNTRY: 5, REGION: 8, CITY: 11, SITE: 12, LANDFORM: 6}
 MAX_PASSAGES = 3
 CLUSTER_THRESHOLD = 200
+NEW_POSITION = "New position: save to keep it"
 """Above this many places the map draws one clustered layer, with popups built on demand."""
 
 
@@ -343,10 +344,27 @@ def _shapes(story_map: StoryMap, media_url, popups: bool = True) -> MapCall:
     return MapCall("storymapMap.shapes", rows)
 
 
-def sketch(kind: str, points: list[tuple[float, float]]) -> folium.FeatureGroup:
-    """What an editor is drawing: the points so far and the line or area through them, as a layer
-    the editor's map adds without being drawn again (so it keeps the view the editor chose)."""
+def typed_position(lat_text, lon_text, lat: float, lon: float) -> tuple[float, float] | None:
+    """Where a form's position fields put a place, when that is a position on Earth other than its
+    saved one (``lat``, ``lon``); None otherwise: a field empty or half typed draws nothing."""
+    try:
+        new = float(str(lat_text).strip()), float(str(lon_text).strip())
+        check_coordinates(*new)
+    except ValueError:
+        return None
+    return new if (round(new[0], 5), round(new[1], 5)) != (round(lat, 5), round(lon, 5)) else None
+
+
+def sketch(kind: str, points: list[tuple[float, float]],
+           moved_to: tuple[float, float] | None = None) -> folium.FeatureGroup:
+    """What an editor is drawing: the points so far and the line or area through them, and the
+    position typed or clicked but not saved yet (``moved_to``), as a layer the editor's map adds
+    without being drawn again (so it keeps the view the editor chose)."""
     group = folium.FeatureGroup(name="sketch")
+    if moved_to:
+        folium.CircleMarker(list(moved_to), radius=9, color="#c0392b", weight=3, fill=True, fill_color="#fff",
+                            fill_opacity=0.9, className="sm-moved-to",
+                            tooltip=folium.Tooltip(NEW_POSITION, permanent=True, direction="auto")).add_to(group)
     if len(points) >= 2:
         kwargs = {"locations": [list(p) for p in points], "color": "#111", "weight": 3, "dash_array": "6 4"}
         (folium.Polygon(fill=True, fill_opacity=0.2, **kwargs) if kind == AREA and len(points) >= 3

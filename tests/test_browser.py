@@ -46,6 +46,13 @@ def test_an_editor_moves_the_mine_by_clicking_the_map_and_readers_see_it(visit):
     expect(latitude).not_to_have_value(re.compile(r"^(33\.03)?$"), timeout=15_000)
     lat, lon = float(latitude.input_value()), float(page.get_by_label("Longitude").first.input_value())
     assert (lat, lon) != (33.03, 69.8)
+    # The new position is on the map where the click landed, marked as not saved yet.
+    moved = frame.locator("path.sm-moved-to")
+    expect(moved).to_have_count(1, timeout=15_000)
+    expect(frame.get_by_text("New position: save to keep it")).to_be_visible()
+    box, mark = editor_map.bounding_box(), moved.bounding_box()
+    centre = (mark["x"] + mark["width"] / 2, mark["y"] + mark["height"] / 2)
+    assert abs(centre[0] - box["x"] - box["width"] * 0.3) < 3 and abs(centre[1] - box["y"] - box["height"] * 0.4) < 3
     page.get_by_label("Note (shown to readers)").filter(visible=True).first.fill("<script>window.__pwned = 9</script> Site visited in 2026")
     save_place(page)
 
@@ -56,6 +63,7 @@ def test_an_editor_moves_the_mine_by_clicking_the_map_and_readers_see_it(visit):
     assert abs(mine["lat"] - lat) < 1e-4 and abs(mine["lng"] - lon) < 1e-4
     panel = frame.locator(".smv-panel")
     assert "<script>window.__pwned = 9</script> Site visited in 2026" in panel.inner_text()
+    assert "Location: Set by an editor" in panel.inner_text()  # not the finder's source for its old position
     assert inner.evaluate("() => window.__pwned") is None and r.page.evaluate("() => window.__pwned") is None
 
 

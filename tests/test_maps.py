@@ -1,11 +1,13 @@
 import json
 import re
 
+import folium
+
 from storymap import assets
 from storymap.analysis import analyse
 from storymap.articles import parse_story
 from storymap.highlight import text_html
-from storymap.maps import build_map, place_view, popup_html
+from storymap.maps import NEW_POSITION, build_map, place_view, popup_html, sketch, typed_position
 from storymap.places import Place
 from storymap.tiles import provider
 from storymap.viewer import viewer_page
@@ -186,3 +188,17 @@ def test_the_map_and_its_outputs_import_no_loop():
 
     for module in ("maps", "tours", "viewer", "export", "highlight", "figures", "assets", "escaping", "templating"):
         assert not reaches(module, module), f"{module} imports itself through others"
+
+
+def test_a_position_typed_or_clicked_shows_before_it_is_saved():
+    """The editor's map marks where the position fields put a place, when that is somewhere else on Earth."""
+    assert typed_position("33.1", " 69.9 ", 33.0, 69.8) == (33.1, 69.9)
+    for lat, lon in (("33.00000", "69.8"), ("", "69.9"), ("33.", "abc"), ("91", "0"), ("nan", "0"), ("0", "-inf")):
+        assert typed_position(lat, lon, 33.0, 69.8) is None, (lat, lon)  # where it is, half typed, or off the Earth
+    def drawn(moved_to):
+        fmap = folium.Map(tiles=None)
+        sketch("area", [], moved_to).add_to(fmap)
+        return fmap.get_root().render()
+    html = drawn((33.1, 69.9))
+    assert NEW_POSITION in html and '"className": "sm-moved-to"' in html and "[33.1, 69.9]" in html
+    assert "sm-moved-to" not in drawn(None)
