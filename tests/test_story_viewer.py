@@ -261,6 +261,12 @@ def test_the_tour_controls_fit_the_window_and_work(visit, size, sample_map):
         expect(frame.locator(".smv-step h3")).to_have_text(step.title)
         bar.add(frame.locator(".smv-tour-bar").bounding_box()["height"])
     assert len(bar) == 1, bar  # the bar keeps its height from "9 of 19" to "10 of 19": the text does not jump
+    frame.locator(".smv-full").click()  # and in full screen, where the button says more
+    expect(frame.locator(".smv-full")).to_have_text("Exit full screen")
+    expect(frame.locator(".smv-full")).to_be_in_viewport(ratio=1)
+    assert frame.locator(".smv-tour-bar").bounding_box()["height"] in bar
+    frame.locator(".smv-full").click()
+    expect(frame.locator(".smv-full")).to_have_text("Full screen")
     frame.locator(".smv-next").click()  # and the credits close it
     settle(inner, f"storymap.step() === {len(steps)}")
     expect(frame.locator(".smv-step h3")).to_have_text("Credits")
