@@ -447,10 +447,41 @@ function storymapViewer(map, data) {
   // A click, or Enter on a focused place (Leaflet itself only opens its popup), chooses it.
   // On the tour, a click on a pin goes to its step; the wide faint areas take no clicks there,
   // or a click anywhere on the map would jump the tour.
-  function activate(key, how) {
-    if (state.mode === 'read') { choose(key, how === 'shape' ? 'map' : how); return; }
+  function activate(key, how, event) {
+    if (state.mode === 'read') {
+      var here = how === 'map' && event ? underneath(event.containerPoint) : [];
+      if (here.length > 1) { askWhich(here, event.latlng); return; }
+      choose(key, how === 'shape' ? 'map' : how);
+      return;
+    }
     var i = data.steps.findIndex(function (s) { return s.key === key; });
     if (i >= 0 && (how === 'key' || how === 'shape' || layers[key]._icon)) { show(i); }
+  }
+  // Markers drawn over one another (a country and its towns in a view of the world): a click on
+  // them asks which place is meant, rather than taking the one on top. Areas are not counted:
+  // they lie under their towns by nature, and a click on a marker is not a click on an area.
+  function underneath(point) {
+    if (!point) { return []; }
+    return Object.keys(places).filter(function (k) {  // in the story's order
+      var layer = layers[k];
+      if (!layer || !layer._icon || !map.hasLayer(layer)) { return false; }
+      var reach = layer.options.icon.options.iconSize[0] / 2 + 3;  // a finger's slack
+      return map.latLngToContainerPoint(layer.getLatLng()).distanceTo(point) <= reach;
+    });
+  }
+  function askWhich(keys, latlng) {
+    var box = el('div', 'smv-which');
+    el('div', 'smv-which-title', box, keys.length + ' places here:');
+    keys.forEach(function (k) {
+      var b = el('button', '', box);
+      b.type = 'button';
+      el('strong', '', b, places[k].name);
+      el('span', '', b, ' \u00b7 ' + places[k].kindLabel);
+      b.addEventListener('click', function () { map.closePopup(); choose(k, 'which'); });
+    });
+    L.popup({className: 'smv-which-popup', maxWidth: 260, autoPanPaddingTopLeft: [56, 52], autoPanPaddingBottomRight: [12, 12]})
+      .setLatLng(latlng).setContent(box).openOn(map);
+    box.querySelector('button').focus({preventScroll: true});
   }
   // A line or an area an editor drew answers a click as its place's marker does.
   Object.keys(map.storymapShapes || {}).forEach(function (key) {
@@ -459,7 +490,7 @@ function storymapViewer(map, data) {
   Object.keys(layers).forEach(function (key) {
     var layer = layers[key], p = places[key];
     if (!p) { return; }
-    layer.on('click', function () { activate(key, 'map'); });
+    layer.on('click', function (e) { activate(key, 'map', e); });
     layer.on('keypress', function (e) { if (e.originalEvent.keyCode === 13) { activate(key, 'key'); } });
     layer.on('add', function () { label(layer, p); });
     label(layer, p);

@@ -117,6 +117,37 @@ def test_the_first_tap_on_a_marker_opens_its_place(visit, size):
     expect(v.page).to_have_url(re.compile(r"[?&]place=wana\b"))
 
 
+def test_a_tap_on_markers_drawn_over_one_another_asks_which_place(visit, size, sample_map):
+    """In the world view, Pakistan and its towns are one pile of markers: a tap on it lists them
+    in the story's order, and the one chosen opens and is shown, where the top one was taken."""
+    v = visit("/?story=pakistan-copper", size)
+    frame, inner = v.viewer()
+    frame.get_by_role("button", name="All places").click()
+    settle(inner)
+    box = frame.locator('.leaflet-marker-icon:has([data-place="islamabad"])').bounding_box()
+    v.page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    which = frame.locator(".smv-which")
+    expect(which).to_be_visible()
+    names = which.locator("button strong").all_inner_texts()
+    story_order = [rp.written_name for rp in sample_map.places]
+    assert {"Pakistan", "Islamabad", "Wana"} <= set(names) and names == sorted(names, key=story_order.index), names
+    assert inner.evaluate("() => storymap.place()") is None  # nothing chosen for the reader yet
+    settle(inner)  # the map moves the list clear of its controls
+    listed = frame.locator(".smv-which-popup").bounding_box()
+    assert inside_window(listed, size) and listed["y"] >= frame.locator(".smv-views").bounding_box()["y"] + 30
+    which.get_by_role("button", name=re.compile("^Pakistan")).click()
+    state = settle(inner, "storymap.place() === 'pakistan'")
+    expect(frame.locator(".smv-panel h2")).to_have_text("Pakistan")
+    expect(which).to_have_count(0)
+    assert in_map(inner, "pakistan") and state["zoom"] >= 4, state
+    # Where the markers stand apart, a tap takes the place at once.
+    box = frame.locator('.leaflet-marker-icon:has([data-place="islamabad"])').bounding_box()
+    v.page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    expect(frame.locator(".smv-panel h2")).to_have_text("Islamabad")
+    expect(which).to_have_count(0)
+    assert not v.errors, v.errors
+
+
 def test_a_name_or_a_figure_moves_the_map_and_keeps_the_page_where_it_was(visit, size, server, sample_map):
     v = visit("/?story=pakistan-copper", size)
     frame, inner = v.viewer()
