@@ -38,7 +38,7 @@ def test_every_place_is_drawn_and_approximate_ones_as_areas(sample_map, tmp_path
     assert drawn["wana"]["area"] == 0 and 'data-place="wana"' in drawn["wana"]["icon"]
     assert drawn["wana"]["tooltip"] == "Wana · City or town" and "<h4>Wana</h4>" in drawn["wana"]["popup"]
     legend = json.loads(re.search(r"storymapMap\.legend\(map_\w+, (\".*?\")\);\n", html).group(1))
-    assert "Approximate location" in legend and "<summary>Places</summary>" in legend
+    assert "Approximate location" in legend and "<summary>Map key</summary>" in legend  # not "Places": readers took it for a list of them
     # map.js draws them (a marker, or a dashed circle for an area): the page loads it.
     assert 'src="/app/static/vendor/storymap/map.js"' in html
     assert "L.circle(" in (tmp_path / "vendor" / "storymap" / "map.js").read_text()
