@@ -29,7 +29,7 @@ from storymap.escaping import html_text, js_json
 from storymap.geo import KM_PER_DEGREE
 from storymap.media import AUDIO, IMAGE, INLINED, LINK, VIDEO, video_link
 from storymap.places import (CITY, COUNTRY, KIND_LABELS, KINDS, LANDFORM, REGION, SITE, Media, Origin, Place,
-                             ResolvedPlace, check_coordinates)
+                             ResolvedPlace, check_coordinates, reader_source)
 from storymap.shapes import AREA
 from storymap.templating import TEMPLATES, render
 from storymap.tiles import LABEL_ZOOM, MAP_MAX_ZOOM, BaseMap
@@ -75,7 +75,7 @@ def popup_html(story_map: StoryMap, rp: ResolvedPlace, media_url: Callable[[str]
         approx=f"{place.precision_km:g}" if place.approximate else "",
         passages=[_marked(s.text, s.start, rp) for s in passages[:MAX_PASSAGES]],
         more=max(0, len(passages) - MAX_PASSAGES), note=place.note,
-        media=media_html(rp.media, media_url), source=place.source or "gazetteer",
+        media=media_html(rp.media, media_url), source=reader_source(place.source) or "gazetteer",
     )
 
 

