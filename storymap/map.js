@@ -50,13 +50,33 @@ var storymapMap = (function () {
     if (options) { L.Util.extend(L.Icon.Default.prototype.options, options); }
   }
 
+  // An approximate area. Leaflet draws a circle as one SVG arc of its full size, never clipped:
+  // an ocean (7,700 km) at a city's zoom is an arc 130,000 px across, and rasterising it, dashed,
+  // stalled Chromium's rendering for good (no frame, no flight) when a reader went from Denver to
+  // Java. Wider than a window, it is drawn as a ring of points clipped to the view, as Leaflet
+  // draws a polygon: the same look, and only the part in view is painted.
+  var FLAT = 0.5;  // the most, in pixels, a ring's chord may stray from the true curve
+  var Area = L.Circle.extend({
+    _updatePath: function () {
+      var r = this._radius, ry = this._radiusY || r, c = this._point, bounds = this._renderer._bounds;
+      if (Math.max(r, ry) < 2048 || this._empty()) { L.Circle.prototype._updatePath.call(this); return; }
+      var n = Math.min(20000, Math.ceil(Math.PI / Math.acos(1 - FLAT / Math.max(r, ry)))), ring = [];
+      for (var i = 0; i < n; i++) {
+        var a = 2 * Math.PI * i / n;
+        ring.push(L.point(c.x + r * Math.cos(a), c.y + ry * Math.sin(a)));
+      }
+      this._parts = [L.PolyUtil.clipPolygon(ring, bounds, true)];
+      this._renderer._updatePoly(this, true);
+    }
+  });
+
   // A short story's places: a marker each, or a dashed area when approximate, with the
   // tooltip and popup made in maps.py. Widest areas first, so smaller ones stay clickable.
   function places(map, rows) {
     map.storymapLayers = {};
     rows.forEach(function (p) {
       var layer = p.area
-        ? L.circle([p.lat, p.lon], {radius: p.area, color: p.color, weight: 2, dashArray: '6 4',
+        ? new Area([p.lat, p.lon], {radius: p.area, color: p.color, weight: 2, dashArray: '6 4',
                                     fill: true, fillColor: p.color, fillOpacity: 0.12,
                                     className: 'sm-area sm-' + p.key})
         : L.marker([p.lat, p.lon], {zIndexOffset: p.z, icon: L.divIcon({

@@ -13,6 +13,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from storymap.analysis import analyse
+from storymap.articles import parse_story
 from storymap.export import embed_code, export
 from storymap.maps import fitted_view
 from storymap.tours import build_tour
@@ -456,3 +458,37 @@ def test_an_open_legend_leaves_a_phone_its_zoom_buttons(visit, path):
     zoom, box = frame.locator(".leaflet-control-zoom").bounding_box(), legend.bounding_box()
     assert box["y"] > zoom["y"] + zoom["height"]  # below the zoom buttons, not over them
     frame.locator(".leaflet-control-zoom-out").tap()  # and they still answer a tap
+
+
+OCEAN_STORY = """---
+title: Low water
+---
+Ferries across the Atlantic ran late. Fires burned west of Denver. In Dakar the harbour was quiet, and on
+Java and Luzon farmers waited for rain."""
+
+AREA_PAINTED = """key => { const box = document.querySelector('path.sm-' + key).getBBox();
+    return Math.max(box.width, box.height); }"""
+
+
+def test_an_ocean_at_a_citys_zoom_is_painted_only_where_it_is_in_view(browser, size, gazetteer, tmp_path):
+    """An area wider than the window (the Atlantic, 7,700 km, at Dakar's zoom 11) is drawn clipped to
+    the view: as one full-size arc, 130,000 px across, it stalled Chromium's rendering for good, and a
+    reader's next place never came."""
+    story_map = analyse(parse_story(OCEAN_STORY, "low-water"), gazetteer)
+    ocean = next(rp for rp in story_map.places if rp.place.name == "Atlantic Ocean")
+    path = tmp_path / "ocean.html"
+    path.write_text(export(story_map, "html"), encoding="utf-8")
+    v = Visit(browser, path.as_uri(), size)
+    try:
+        page = v.page
+        page.wait_for_function("() => window.storymap && storymap.settled()", polling="raf")
+        for key in (ocean.key, "dakar", "denver", "java"):  # the ocean whole, then far cities in turn
+            page.evaluate("key => storymap.choose(key)", key)
+            v.wait(f"() => storymap.settled() && storymap.place() === '{key}'", timeout=15_000)
+            expect(page.locator(".smv-panel h2")).to_contain_text(next(
+                rp.written_name for rp in story_map.places if rp.key == key))
+            if key == "dakar":  # inside the ocean's area: painted no bigger than the map's renderer
+                assert page.evaluate(AREA_PAINTED, ocean.key) < 3 * max(size), page.evaluate(AREA_PAINTED, ocean.key)
+        assert in_map(page, "java") and not v.errors, v.errors
+    finally:
+        v.close()
