@@ -211,7 +211,7 @@ function storymapViewer(map, data) {
     close.setAttribute('aria-label', 'Close');
     close.addEventListener('click', function () { choose(null); });
     el('div', 'smv-kind', panel, p.kindLabel + (p.approx ? ' · approximate location, within ' + p.approx + ' km' : ''));
-    if (p.gazetteerName) { el('div', 'smv-detail', panel, 'Called ' + p.gazetteerName + ' in the gazetteer'); }
+    if (p.gazetteerName) { el('div', 'smv-detail', panel, 'Also called ' + p.gazetteerName); }
     p.passages.forEach(function (text) { el('blockquote', '', panel, text); });
     if (p.note) { el('p', 'smv-note', panel, p.note); }
     if (p.media) {

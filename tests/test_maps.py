@@ -56,6 +56,9 @@ def test_popup_has_name_kind_and_passages(sample_map):
              if passage.start <= m.start < passage.end]
     first = re.search(r"<blockquote>(.*?)</blockquote>", popup).group(1)
     assert named and re.findall(r"<b>(.*?)</b>", first) == named
+    # The story writes "Miranshah"; the other spelling is given as a name, not as a gazetteer's.
+    miranshah = popup_html(sample_map, sample_map.place("miran-shah"))
+    assert "Also called Miran Shah" in miranshah and "gazetteer" not in miranshah
 
 
 def test_script_in_story_text_is_escaped_everywhere(gazetteer, tmp_path):
