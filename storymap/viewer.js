@@ -479,6 +479,17 @@ function storymapViewer(map, data) {
       el('span', '', b, ' \u00b7 ' + places[k].kindLabel);
       b.addEventListener('click', function () { map.closePopup(); choose(k, 'which'); });
     });
+    // The keyboard as in any list of choices: the arrows move through it, Escape closes it.
+    box.addEventListener('keydown', function (e) {
+      var buttons = Array.prototype.slice.call(box.querySelectorAll('button'));
+      var at = buttons.indexOf(doc.activeElement);
+      if (e.key === 'Escape') { map.closePopup(); map.getContainer().focus({preventScroll: true}); }
+      else if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+        buttons[(at + (e.key === 'ArrowDown' ? 1 : buttons.length - 1)) % buttons.length].focus();
+      } else { return; }
+      e.preventDefault();
+      e.stopPropagation();
+    });
     L.popup({className: 'smv-which-popup', maxWidth: 260, autoPanPaddingTopLeft: [56, 52], autoPanPaddingBottomRight: [12, 12]})
       .setLatLng(latlng).setContent(box).openOn(map);
     box.querySelector('button').focus({preventScroll: true});

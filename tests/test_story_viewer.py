@@ -137,6 +137,20 @@ def test_a_tap_on_markers_drawn_over_one_another_asks_which_place(visit, size, s
     settle(inner)  # the map moves the list clear of its controls
     listed = frame.locator(".smv-which-popup").bounding_box()
     assert inside_window(listed, size) and listed["y"] >= frame.locator(".smv-views").bounding_box()["y"] + 30
+    # The keyboard: the first is focused, the arrows move through the list, Escape closes it.
+    expect(which.locator("button").first).to_be_focused()
+    v.page.keyboard.press("ArrowDown")
+    expect(which.locator("button").nth(1)).to_be_focused()
+    v.page.keyboard.press("ArrowUp")
+    v.page.keyboard.press("ArrowUp")
+    expect(which.locator("button").last).to_be_focused()
+    v.page.keyboard.press("Escape")
+    expect(which).to_have_count(0)
+    assert inner.evaluate("() => storymap.place()") is None
+    box = frame.locator('.leaflet-marker-icon:has([data-place="islamabad"])').bounding_box()  # the list moved the map
+    v.page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    expect(which).to_be_visible()
+    settle(inner)
     which.get_by_role("button", name=re.compile("^Pakistan")).click()
     state = settle(inner, "storymap.place() === 'pakistan'")
     expect(frame.locator(".smv-panel h2")).to_have_text("Pakistan")
