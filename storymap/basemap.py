@@ -12,6 +12,7 @@ from importlib import metadata
 from pathlib import Path
 
 from storymap.cache import cache_dir
+from storymap.settings import current
 from storymap.world import natural_earth_path
 
 TOLERANCE_DEG = 0.12
@@ -72,15 +73,19 @@ not Alaska or Hawaii beside the States, nor French Guiana beside France."""
 
 
 def country_bounds() -> dict[str, tuple[tuple[float, float], tuple[float, float]]]:
-    """Each Natural Earth country (by its place id, "ne:" and its ADM0_A3) -> the south-west and north-east corners around its
-    main landmasses: what a view of the country should show whole. Built once into the cache."""
-    return _read_bounds(str(_built(
-        f"country-bounds-by-id-{_version()}-{MAINLAND_SHARE}-{NEAR_SHARE}-{MAINLAND_REACH_DEG}.json", _build_bounds)))
+    """Each Natural Earth country (by its place id, "ne:" and its ADM0_A3) -> the south-west and
+    north-east corners around its main landmasses: what a view of the country should show whole.
+    Built once into the cache, read once per cache folder (a view of every place asks)."""
+    settings = current()
+    return _bounds_in(settings.cache, settings.cache_home)
 
 
 @lru_cache(maxsize=4)
-def _read_bounds(path: str) -> dict[str, tuple[tuple[float, float], tuple[float, float]]]:
-    return {code: (tuple(sw), tuple(ne)) for code, (sw, ne) in json.loads(Path(path).read_text(encoding="utf-8")).items()}
+def _bounds_in(cache: str, cache_home: Path) -> dict[str, tuple[tuple[float, float], tuple[float, float]]]:
+    """(Keyed by the settings that name the cache folder, which ``_built`` makes and writes into.)"""
+    path = _built(f"country-bounds-by-id-{_version()}-{MAINLAND_SHARE}-{NEAR_SHARE}-{MAINLAND_REACH_DEG}.json",
+                  _build_bounds)
+    return {code: (tuple(sw), tuple(ne)) for code, (sw, ne) in json.loads(path.read_text(encoding="utf-8")).items()}
 
 
 def _build_bounds() -> dict:
