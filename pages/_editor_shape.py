@@ -9,7 +9,8 @@ must work offline.
 import streamlit as st
 
 from storymap import shapes
-from storymap.maps import sketch, typed_position
+from storymap.maps import sketch
+from storymap.places import typed_position
 
 KINDS = {shapes.AREA: "An area", shapes.LINE: "A line (a border, a front line, a river)"}
 POSITION, DRAW = "Sets its position", "Adds a point to its line or area"

@@ -51,7 +51,7 @@ var storymapMap = (function () {
   }
 
   // An approximate area. Leaflet draws a circle as one SVG arc of its full size, never clipped:
-  // an ocean (7,700 km) at a city's zoom is an arc 130,000 px across, and rasterising it, dashed,
+  // an ocean (7,700 km) at a city's zoom is an arc some 340,000 px across, and rasterising it, dashed,
   // stalled Chromium's rendering for good (no frame, no flight) when a reader went from Denver to
   // Java. Wider than a window, it is drawn as a ring of points clipped to the view, as Leaflet
   // draws a polygon: the same look, and only the part in view is painted.

